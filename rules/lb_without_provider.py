@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from svclint.finding import Hit
+from svclint.resources import Resource
+from svclint.services import service_type
+
+METALLB_KINDS = ("metallb.io/IPAddressPool", "metallb.io/L2Advertisement", "metallb.io/BGPAdvertisement")
+
+
+def check(service: Resource, ctx) -> Iterator[Hit]:
+    if service_type(service) != "LoadBalancer" or ctx.target != "kind":
+        return
+    if ctx.settings.load_balancer_providers or any(ctx.index.of_kind(kind) for kind in METALLB_KINDS):
+        return
+    yield Hit(
+        ("spec", "type"),
+        "type LoadBalancer on kind without a load-balancer provider: EXTERNAL-IP stays <pending> "
+        "forever; run cloud-provider-kind on the host (then pass --load-balancer-provider "
+        "cloud-provider-kind), install MetalLB with an IPAddressPool, or use a NodePort Service "
+        "with a kind extraPortMappings entry",
+    )

@@ -1,0 +1,3 @@
+from svclint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,86 @@
+"""Turn command-line paths into the list of manifest files to read."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from typing import Iterable
+
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+STDIN = "-"
+
+
+class InputError(Exception):
+    """A path the user named cannot be used; exit status 2."""
+
+
+@dataclass
+class Discovery:
+    files: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # info lines for the user (skipped Helm charts)
+
+
+def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> Discovery:
+    found = Discovery()
+    patterns = tuple(exclude)
+    skipped_charts: set[str] = set()
+    for path in paths:
+        if path == STDIN:
+            found.files.append(STDIN)
+        elif os.path.isdir(path):
+            found.files.extend(_walk(path, patterns, skipped_charts))
+        elif os.path.isfile(path):
+            chart = _chart_of_template(path)
+            if chart:
+                skipped_charts.add(chart)
+            elif not _excluded(path, patterns):
+                found.files.append(path)
+        elif os.path.lexists(path) or os.path.exists(path):
+            raise InputError(f"{path}: not a regular file or directory")
+        else:
+            raise InputError(f"{path}: no such file or directory")
+    found.notes = [
+        f"{chart}: skipped Helm chart templates; lint the rendered output instead: "
+        f"helm template {chart} | svclint -"
+        for chart in sorted(skipped_charts)
+    ]
+    found.files = list(dict.fromkeys(found.files))
+    return found
+
+
+def _walk(root: str, patterns: tuple[str, ...], skipped_charts: set[str]) -> list[str]:
+    files: list[str] = []
+    for directory, subdirs, names in os.walk(root):
+        subdirs[:] = sorted(
+            d for d in subdirs
+            if not d.startswith(".") and not _excluded(os.path.join(directory, d), patterns)
+        )
+        if "Chart.yaml" in names and "templates" in subdirs:
+            subdirs.remove("templates")
+            skipped_charts.add(directory)
+        for name in sorted(names):
+            path = os.path.normpath(os.path.join(directory, name))
+            if name.endswith(MANIFEST_SUFFIXES) and not _excluded(path, patterns):
+                files.append(path)
+    return files
+
+
+def _excluded(path: str, patterns: tuple[str, ...]) -> bool:
+    normalized = os.path.normpath(path)
+    name = os.path.basename(normalized)
+    return any(
+        fnmatch.fnmatch(normalized, p) or fnmatch.fnmatch(name, p) or fnmatch.fnmatch(path, p)
+        for p in patterns
+    )
+
+
+def _chart_of_template(path: str) -> str | None:
+    """The chart directory when `path` lies in a Helm chart's templates/ folder."""
+    parts = os.path.normpath(path).split(os.sep)
+    for i in range(len(parts) - 2, -1, -1):
+        if parts[i] == "templates":
+            chart = os.sep.join(parts[:i]) or "."
+            if os.path.isfile(os.path.join(chart, "Chart.yaml")):
+                return chart
+    return None

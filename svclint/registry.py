@@ -1,0 +1,79 @@
+"""The rule catalog: one `rules/<slug>.yaml` per rule, and beside it the check's module.
+
+`rules/nodeport-out-of-range.yaml` holds the metadata, docs and examples; its check is
+`check()` in `rules/nodeport_out_of_range.py` (installed as `svclint.rules`). Rules that
+the loader itself reports (`produced-by: loader`) have no module.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import importlib.resources
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+import yaml
+
+from svclint.finding import Hit, Severity
+
+RULES_PACKAGE = "svclint.rules"
+Check = Callable[..., Iterator[Hit]]
+
+
+@dataclass(frozen=True)
+class Example:
+    title: str
+    text: str
+    bad: bool
+    settings: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rule:
+    slug: str
+    code: str
+    severity: Severity
+    summary: str
+    rationale: str
+    kinds: tuple[str, ...]
+    examples: tuple[Example, ...]
+    options: dict[str, Any]
+    produced_by: str  # "check" or "loader"
+
+    @functools.cached_property
+    def check(self) -> Check | None:
+        if self.produced_by == "loader":
+            return None
+        module = importlib.import_module(f"{RULES_PACKAGE}.{self.slug.replace('-', '_')}")
+        return module.check
+
+
+@functools.lru_cache(maxsize=1)
+def load_rules() -> dict[str, Rule]:
+    rules: dict[str, Rule] = {}
+    for entry in sorted(importlib.resources.files(RULES_PACKAGE).iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            rule = _parse_rule(entry.name[: -len(".yaml")], yaml.safe_load(entry.read_text("utf-8")))
+            rules[rule.slug] = rule
+    return rules
+
+
+def _parse_rule(file_slug: str, data: dict) -> Rule:
+    if data.get("slug") != file_slug:
+        raise ValueError(f"rules/{file_slug}.yaml: slug {data.get('slug')!r} does not match the file name")
+    examples = tuple(
+        Example(e.get("title", ""), e["bad"] if "bad" in e else e["good"], "bad" in e, e.get("settings", {}))
+        for e in data.get("examples", [])
+    )
+    return Rule(
+        slug=data["slug"],
+        code=data["code"],
+        severity=Severity.parse(data["severity"]),
+        summary=data["summary"].strip(),
+        rationale=data["rationale"].strip(),
+        kinds=tuple(data.get("kinds", ())),
+        examples=examples,
+        options=data.get("options", {}),
+        produced_by=data.get("produced-by", "check"),
+    )

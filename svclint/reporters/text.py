@@ -1,0 +1,44 @@
+"""One line per finding, `file:line:col: severity[rule] message (Kind ns/name)`, then a summary."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from svclint.engine import Report
+from svclint.finding import Finding, Severity
+
+_COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
+_BOLD, _RESET = "\033[1m", "\033[0m"
+
+
+def report(result: Report, stream: TextIO, color: bool = False) -> None:
+    for finding in result.findings:
+        stream.write(format_finding(finding, color) + "\n")
+    stream.write(summary(result) + "\n")
+
+
+def format_finding(finding: Finding, color: bool = False) -> str:
+    severity = finding.severity.label
+    location = f"{finding.file}:{finding.line}:{finding.column}:"
+    if color:
+        severity = f"{_COLORS[finding.severity]}{severity}{_RESET}"
+        location = f"{_BOLD}{location}{_RESET}"
+    described = finding.obj.describe()
+    suffix = f" ({described})" if described else ""
+    return f"{location} {severity}[{finding.rule}] {finding.message}{suffix}"
+
+
+def summary(result: Report) -> str:
+    scope = f"in {_plural(result.files, 'file')}, {_plural(result.objects, 'object')}"
+    if not result.findings:
+        return f"No problems {scope}"
+    counts = [
+        _plural(result.count(severity), severity.label)
+        for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+        if result.count(severity)
+    ]
+    return f"{_plural(len(result.findings), 'problem')} ({', '.join(counts)}) {scope}"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

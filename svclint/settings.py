@@ -1,0 +1,104 @@
+"""Run settings: what the user told svclint about the cluster and about reporting."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Mapping
+
+from svclint.finding import Severity
+
+TARGETS = ("generic", "kind", "minikube", "cloud")
+FAIL_ON = ("error", "warning", "info", "never")
+DEFAULT_NODE_PORT_RANGE = (30000, 32767)
+
+
+class SettingsError(ValueError):
+    """A setting has a bad value; the message names the setting."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    kubernetes_version: str | None = None  # None: the newest bundled schema
+    node_port_range: tuple[int, int] = DEFAULT_NODE_PORT_RANGE
+    namespace: str = "default"
+    target: str | None = None  # None: generic unless a kind cluster config is loaded
+    load_balancer_providers: tuple[str, ...] = ()
+    fail_on: str = "warning"
+    exclude: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    @property
+    def fail_threshold(self) -> Severity | None:
+        return None if self.fail_on == "never" else Severity.parse(self.fail_on)
+
+    def updated(self, values: Mapping[str, Any]) -> "Settings":
+        """Returns a copy with `values` (config-file spelling: `node-port-range`) applied."""
+        known = {f.name for f in fields(self)}
+        changes = {}
+        for key, value in values.items():
+            name = _ATTRIBUTE_FOR_KEY.get(key, key.replace("-", "_"))
+            if name not in known:
+                raise SettingsError(f"unknown setting {key!r}")
+            changes[name] = _PARSERS.get(name, _identity)(key, value)
+        return replace(self, **changes)
+
+
+def parse_node_port_range(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*(\d{1,5})\s*-\s*(\d{1,5})\s*", str(text))
+    if not match:
+        raise SettingsError(f"node-port-range: expected LOW-HIGH such as 30000-32767, got {text!r}")
+    low, high = int(match[1]), int(match[2])
+    if not 1 <= low <= high <= 65535:
+        raise SettingsError(f"node-port-range: {text!r} is not a range within 1-65535")
+    return low, high
+
+
+def _identity(key: str, value: Any) -> Any:
+    return value
+
+
+def _choice(options: tuple[str, ...]):
+    def parse(key: str, value: Any) -> str:
+        if value not in options:
+            raise SettingsError(f"{key}: expected one of {', '.join(options)}, got {value!r}")
+        return value
+
+    return parse
+
+
+def _string_tuple(key: str, value: Any) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) for i in items):
+        raise SettingsError(f"{key}: expected a string or a list of strings, got {value!r}")
+    return tuple(items)
+
+
+def _kubernetes_version(key: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    if not re.fullmatch(r"1\.\d+", text):
+        raise SettingsError(f"{key}: expected a minor version such as 1.33, got {value!r}")
+    return text
+
+
+def _namespace(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise SettingsError(f"{key}: expected a namespace name, got {value!r}")
+    return value
+
+
+_ATTRIBUTE_FOR_KEY = {"load-balancer-provider": "load_balancer_providers"}
+_PARSERS = {
+    "kubernetes_version": _kubernetes_version,
+    "node_port_range": lambda key, value: parse_node_port_range(value),
+    "namespace": _namespace,
+    "target": _choice(TARGETS),
+    "load_balancer_providers": _string_tuple,
+    "fail_on": _choice(FAIL_ON),
+    "exclude": _string_tuple,
+    "select": _string_tuple,
+    "ignore": _string_tuple,
+}

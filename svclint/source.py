@@ -1,0 +1,137 @@
+"""Read manifest files and parse them into documents, one parse per file.
+
+PyYAML's C loader does the parsing (speed); positions are not kept here but recomputed,
+only for documents that have findings, by `positions.py`.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from svclint.discover import STDIN
+
+STDIN_NAME = "<stdin>"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem the loader itself finds (bad YAML, duplicate keys), with its position."""
+
+    rule: str
+    line: int
+    column: int
+    message: str
+
+
+@dataclass
+class Document:
+    index: int  # 0-based position of the document in its file
+    data: Any
+
+
+@dataclass
+class SourceFile:
+    path: str  # as shown to the user
+    text: str
+    documents: list[Document] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class ManifestLoader(yaml.CSafeLoader):
+    """The C safe loader, plus: timestamps stay strings, duplicate keys are recorded."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicate_keys: list[yaml.Node] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        own_pairs = list(node.value)  # flatten_mapping rewrites node.value for merge keys
+        mapping = super().construct_mapping(node, deep=deep)
+        if len(mapping) < len(own_pairs):
+            self._record_duplicates(own_pairs)
+        return mapping
+
+    def _record_duplicates(self, pairs: list[tuple[yaml.Node, yaml.Node]]) -> None:
+        seen: set[tuple[str, str]] = set()
+        for key_node, _ in pairs:
+            if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key = (key_node.tag, key_node.value)
+            if key in seen:
+                self.duplicate_keys.append(key_node)
+            seen.add(key)
+
+
+ManifestLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
+
+def read_source(path: str) -> SourceFile:
+    """Reads and parses one file; raises OSError when it cannot be read."""
+    if path == STDIN:
+        raw = sys.stdin.buffer.read()
+        display = STDIN_NAME
+    else:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        display = path
+    text, problem = decode(raw)
+    source = SourceFile(display, text)
+    if problem:
+        source.problems.append(problem)
+    else:
+        parse_documents(source)
+    return source
+
+
+def decode(raw: bytes) -> tuple[str, Problem | None]:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), None
+        except UnicodeDecodeError:
+            return "", Problem("invalid-yaml", 1, 1, "file is not valid UTF-16 text")
+    if b"\x00" in raw[:8192]:
+        return "", Problem("invalid-yaml", 1, 1, "binary file (contains NUL bytes), not YAML or JSON")
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return "", Problem(
+            "invalid-yaml", line, column,
+            f"file is not UTF-8 (byte 0x{raw[exc.start]:02x}); Kubernetes manifests must be UTF-8",
+        )
+
+
+def parse_documents(source: SourceFile) -> None:
+    loader = ManifestLoader(source.text)
+    index = 0
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            data = loader.construct_document(node)
+            for key_node in loader.duplicate_keys:
+                source.problems.append(Problem(
+                    "duplicate-key", key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                    f"duplicate key {key_node.value!r}: the API server rejects it "
+                    "(strict decoding) and YAML tools silently keep only the last value",
+                ))
+            loader.duplicate_keys.clear()
+            source.documents.append(Document(index, data))
+            index += 1
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        source.problems.append(Problem("invalid-yaml", line, column, _describe(exc)))
+    except yaml.YAMLError as exc:  # reader errors carry no mark
+        source.problems.append(Problem("invalid-yaml", 1, 1, f"cannot parse: {exc}"))
+    finally:
+        loader.dispose()
+
+
+def _describe(exc: yaml.MarkedYAMLError) -> str:
+    parts = [p for p in (exc.context, exc.problem) if p]
+    return "invalid YAML: " + ", ".join(parts) if parts else "invalid YAML"

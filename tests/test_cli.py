@@ -1,0 +1,198 @@
+"""The real CLI in a subprocess: inputs, formats, exit statuses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from svclint import __version__
+
+BAD_NODEPORT = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: NodePort
+  ports:
+    - port: 80
+      nodePort: 40080
+"""
+CLEAN = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: db
+spec:
+  type: ExternalName
+  externalName: db.example.com
+"""
+
+
+def write(root: Path, name: str, text: str) -> Path:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_version(cli) -> None:
+    result = cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"svclint {__version__}"
+
+
+def test_text_report_names_file_line_column_rule_and_object(cli, tmp_path) -> None:
+    write(tmp_path, "k8s/web.yaml", BAD_NODEPORT)
+    result = cli("k8s", cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "k8s/web.yaml:9:17: error[nodeport-out-of-range] nodePort 40080 is outside the node port "
+        "range 30000-32767 (Service default/web)"
+    )
+    assert lines[-1] == "1 problem (1 error) in 1 file, 1 object"
+
+
+def test_json_report_has_exactly_the_documented_shape(cli, tmp_path) -> None:
+    write(tmp_path, "web.yaml", BAD_NODEPORT)
+    result = cli("--format", "json", "web.yaml", cwd=tmp_path)
+    report = json.loads(result.stdout)
+    assert set(report) == {"findings", "summary"}
+    assert report["summary"] == {"files": 1, "objects": 1, "errors": 1, "warnings": 0, "infos": 0}
+    [finding] = report["findings"]
+    assert finding == {
+        "file": "web.yaml", "line": 9, "column": 17, "rule": "nodeport-out-of-range",
+        "severity": "error", "message": "nodePort 40080 is outside the node port range 30000-32767",
+        "kind": "Service", "namespace": "default", "name": "web",
+    }
+
+
+def test_stdin(cli) -> None:
+    result = cli("--format", "json", "-", stdin=BAD_NODEPORT)
+    [finding] = json.loads(result.stdout)["findings"]
+    assert (finding["file"], finding["line"]) == ("<stdin>", 9)
+
+
+def test_node_port_range_flag(cli, tmp_path) -> None:
+    write(tmp_path, "web.yaml", BAD_NODEPORT)
+    assert cli("--node-port-range", "40000-42767", "web.yaml", cwd=tmp_path).returncode == 0
+    assert cli("--node-port-range", "20000-22767", "web.yaml", cwd=tmp_path).returncode == 1
+
+
+def test_fail_on_levels(cli, tmp_path) -> None:
+    write(tmp_path, "svc.yaml", CLEAN.replace("type: ExternalName", "selector: {app: nothing}\n  ports: [{port: 80}]")
+          .replace("  externalName: db.example.com\n", ""))
+    assert cli("svc.yaml", cwd=tmp_path).returncode == 1  # a warning fails by default
+    assert cli("--fail-on", "error", "svc.yaml", cwd=tmp_path).returncode == 0
+    assert cli("--fail-on", "never", "svc.yaml", cwd=tmp_path).returncode == 0
+
+
+def test_missing_path_is_a_usage_error_without_traceback(cli, tmp_path) -> None:
+    result = cli("nope.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "svclint: error: nope.yaml: no such file or directory"
+
+
+def test_bad_flag_values_exit_2_naming_the_setting(cli, tmp_path) -> None:
+    write(tmp_path, "svc.yaml", CLEAN)
+    for args, word in [(("--node-port-range", "x"), "node-port-range"),
+                       (("--kubernetes-version", "1.2"), "kubernetes-version")]:
+        result = cli(*args, "svc.yaml", cwd=tmp_path)
+        assert result.returncode == 2
+        assert word in result.stderr and "Traceback" not in result.stderr
+
+
+def test_directory_recursion_suffixes_and_exclude(cli, tmp_path) -> None:
+    write(tmp_path, "a/one.yaml", BAD_NODEPORT)
+    write(tmp_path, "a/b/two.yml", BAD_NODEPORT.replace("name: web", "name: web2"))
+    write(tmp_path, "a/b/three.json", json.dumps({"apiVersion": "v1", "kind": "Service",
+                                                   "metadata": {"name": "j"},
+                                                   "spec": {"type": "NodePort",
+                                                            "ports": [{"port": 1, "nodePort": 1}]}}))
+    write(tmp_path, "a/notes.txt", BAD_NODEPORT)
+    result = cli("--format", "json", "a", cwd=tmp_path)
+    files = [f["file"] for f in json.loads(result.stdout)["findings"]]
+    assert files == ["a/b/three.json", "a/b/two.yml", "a/one.yaml"]
+    result = cli("--format", "json", "--exclude", "a/b", "a", cwd=tmp_path)
+    assert [f["file"] for f in json.loads(result.stdout)["findings"]] == ["a/one.yaml"]
+
+
+def test_lists_are_linted_item_by_item_with_positions(cli, tmp_path) -> None:
+    items = "\n".join("  - " + line if i == 0 else "    " + line
+                      for i, line in enumerate(BAD_NODEPORT.splitlines()))
+    write(tmp_path, "list.yaml", f"apiVersion: v1\nkind: ServiceList\nitems:\n{items}\n")
+    result = cli("--format", "json", "list.yaml", cwd=tmp_path)
+    [finding] = json.loads(result.stdout)["findings"]
+    assert (finding["line"], finding["column"], finding["name"]) == (12, 21, "web")
+
+
+def test_non_kubernetes_documents_are_skipped(cli, tmp_path) -> None:
+    write(tmp_path, "values.yaml", "replicas: 3\nimage: {tag: v1}\n")
+    write(tmp_path, "ci.yaml", "stages: [build]\n")
+    write(tmp_path, "kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\n"
+                                          "kind: Kustomization\nresources: [svc.yaml]\n")
+    write(tmp_path, "svc.yaml", CLEAN)
+    result = cli(".", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.strip() == "No problems in 4 files, 1 object"
+
+
+def test_kustomization_namespace_applies_to_its_resources(cli, tmp_path) -> None:
+    write(tmp_path, "kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\n"
+                                          "kind: Kustomization\nnamespace: shop\nresources: [svc.yaml]\n")
+    write(tmp_path, "svc.yaml", BAD_NODEPORT)
+    [finding] = json.loads(cli("--format", "json", ".", cwd=tmp_path).stdout)["findings"]
+    assert finding["namespace"] == "shop"
+
+
+def test_helm_templates_are_skipped_with_one_info_line(cli, tmp_path) -> None:
+    write(tmp_path, "chart/Chart.yaml", "apiVersion: v2\nname: shop\nversion: 0.1.0\n")
+    write(tmp_path, "chart/templates/svc.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n"
+                                                "  name: {{ .Release.Name }}\n")
+    write(tmp_path, "chart/templates/deploy.yaml", "{{- if .Values.x }}\nkind: Deployment\n{{- end }}\n")
+    write(tmp_path, "grafana.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dash}\n"
+                                    "data:\n  d.json: '{\"legend\": \"{{instance}}\"}'\n")
+    result = cli(".", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    info = [line for line in result.stderr.splitlines() if "Helm" in line]
+    assert len(info) == 1 and "helm template" in info[0]
+    assert result.stdout.strip() == "No problems in 2 files, 1 object"
+
+
+def test_invalid_yaml_is_a_finding_and_the_run_goes_on(cli, tmp_path) -> None:
+    write(tmp_path, "broken.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: x\nspec:\n")
+    write(tmp_path, "web.yaml", BAD_NODEPORT)
+    result = cli("--format", "json", ".", cwd=tmp_path)
+    assert result.returncode == 1
+    rules = [(f["file"], f["rule"]) for f in json.loads(result.stdout)["findings"]]
+    assert rules == [("broken.yaml", "invalid-yaml"), ("web.yaml", "nodeport-out-of-range")]
+
+
+def test_kind_config_among_files_makes_the_target_kind(cli, tmp_path) -> None:
+    lb = BAD_NODEPORT.replace("NodePort", "LoadBalancer").replace("      nodePort: 40080\n", "")
+    write(tmp_path, "svc.yaml", lb)
+    assert cli("svc.yaml", cwd=tmp_path).returncode == 0
+    write(tmp_path, "kind.yaml", "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n")
+    result = cli(".", cwd=tmp_path)
+    assert "error[lb-without-provider]" in result.stdout
+    assert cli("--load-balancer-provider", "cloud-provider-kind", ".", cwd=tmp_path).returncode == 0
+    assert cli("--target", "kind", "svc.yaml", cwd=tmp_path).returncode == 1
+
+
+def test_unknown_kinds_are_indexed_but_not_checked(cli, tmp_path) -> None:
+    write(tmp_path, "knative.yaml", "apiVersion: serving.knative.dev/v1\nkind: Service\n"
+                                    "metadata: {name: hello}\nspec: {selecter: 1}\n")
+    result = cli("knative.yaml", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.strip() == "No problems in 1 file, 1 object"
+
+
+def test_examples_show_each_seed_rule_once_and_clean_is_clean(cli) -> None:
+    from tests.conftest import REPO
+
+    result = cli("--format", "json", "--exclude", "clean", "examples", cwd=REPO)
+    rules = sorted(f["rule"] for f in json.loads(result.stdout)["findings"])
+    assert rules == ["lb-without-provider", "nodeport-out-of-range", "selector-no-match"]
+    clean = cli("examples/clean", cwd=REPO)
+    assert clean.returncode == 0, clean.stdout
