@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from svclint.context import RuleContext
 from svclint.finding import Hit
 from svclint.resources import Resource
 from svclint.services import service_type
@@ -9,7 +10,7 @@ from svclint.services import service_type
 METALLB_KINDS = ("metallb.io/IPAddressPool", "metallb.io/L2Advertisement", "metallb.io/BGPAdvertisement")
 
 
-def check(service: Resource, ctx) -> Iterator[Hit]:
+def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
     if service_type(service) != "LoadBalancer" or ctx.target != "kind":
         return
     if ctx.settings.load_balancer_providers or any(ctx.index.of_kind(kind) for kind in METALLB_KINDS):

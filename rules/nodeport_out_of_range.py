@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from svclint.context import RuleContext
 from svclint.finding import Hit
 from svclint.resources import Resource
 from svclint.services import service_ports, service_type
 
 
-def check(service: Resource, ctx) -> Iterator[Hit]:
+def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
     # Only the allocator of NodePort and LoadBalancer Services checks the range; a nodePort
     # on another type is rejected for a different reason (field-not-allowed-for-type).
     if service_type(service) not in ("NodePort", "LoadBalancer"):

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
+from svclint.context import RuleContext
 from svclint.finding import Hit, Severity
 from svclint.resources import PodTemplate, Resource
 from svclint.services import selector_of
 
 
-def check(service: Resource, ctx) -> Iterator[Hit]:
+def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
     selector = selector_of(service)
     if selector is None or ctx.index.select(service.namespace, selector):
         return

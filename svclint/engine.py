@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from svclint.context import RuleContext
 from svclint.discover import InputError, discover
 from svclint.finding import Finding, Hit, ObjectRef, Severity
 from svclint.positions import PositionResolver
@@ -24,21 +25,6 @@ class Report:
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
-
-
-@dataclass
-class RuleContext:
-    """What a check may read besides the object it inspects."""
-
-    index: ResourceIndex
-    settings: Settings
-    options: dict
-
-    @property
-    def target(self) -> str:
-        if self.settings.target:
-            return self.settings.target
-        return "kind" if self.index.kind_clusters else "generic"
 
 
 @dataclass(frozen=True)
