@@ -10,7 +10,7 @@ from svclint.settings import Settings
 
 @dataclass(frozen=True)
 class RuleContext:
-    index: ResourceIndex
+    index: ResourceIndex | None  # None for per-object rules (scope: object)
     settings: Settings
     options: dict
 
@@ -19,4 +19,4 @@ class RuleContext:
         """The cluster profile: as set, else kind when a kind cluster config is loaded."""
         if self.settings.target:
             return self.settings.target
-        return "kind" if self.index.kind_clusters else "generic"
+        return "kind" if self.index is not None and self.index.kind_clusters else "generic"
