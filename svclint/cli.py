@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from typing import Sequence
 
 from svclint import __version__
+from svclint.baseline import apply_baseline, write_baseline
+from svclint.config import CACHE_DIRECTORY, Config, load_config
 from svclint.discover import InputError
 from svclint.engine import Report, lint_paths
 from svclint.finding import Severity
@@ -39,8 +42,21 @@ def build_parser() -> argparse.ArgumentParser:
                         help="cluster the manifests are for (default: generic, or kind when a kind config is loaded)")
     parser.add_argument("--load-balancer-provider", action="append", metavar="NAME",
                         help="a load-balancer provider installed out of band, e.g. cloud-provider-kind")
-    parser.add_argument("--select", action="append", metavar="RULE", help="run only these rules (repeatable)")
-    parser.add_argument("--ignore", action="append", metavar="RULE", help="skip these rules (repeatable)")
+    parser.add_argument("--select", action="append", metavar="RULE",
+                        help="run only these rules: slugs, codes or code prefixes such as SVC2 (repeatable, "
+                             "comma-separated; replaces the configuration's select and ignore)")
+    parser.add_argument("--ignore", action="append", metavar="RULE",
+                        help="skip these rules (repeatable, comma-separated; adds to the configuration's)")
+    parser.add_argument("--config", metavar="FILE",
+                        help="read settings from FILE instead of the nearest .svclint.yaml or pyproject.toml")
+    parser.add_argument("--context", action="append", default=[], metavar="PATH",
+                        help="also read PATH (a file or directory; `git`: every manifest git tracks) to resolve "
+                             "selectors, ports and conflicts, without reporting on it (repeatable)")
+    parser.add_argument("--no-suppressions", action="store_true",
+                        help="ignore `# svclint: disable` comments and svclint.io/ignore annotations")
+    parser.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
+    parser.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE and exit 0")
+    parser.add_argument("--no-cache", action="store_true", help="read context files afresh, without .svclint_cache/")
     return parser
 
 
@@ -51,9 +67,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 for --help/--version
         return int(exc.code or 0)
     try:
-        settings = settings_from_args(args)
+        settings = settings_from_args(args, load_config(args.config))
         resolve_version(settings.kubernetes_version)
         report = lint_paths(args.paths, settings)
+        if args.write_baseline:
+            write_baseline(args.write_baseline, report.findings)
+            count = len(report.findings)
+            print(f"svclint: wrote baseline {args.write_baseline} ({count} finding{'' if count == 1 else 's'})",
+                  file=sys.stderr)
+            return EXIT_OK
+        if args.baseline:
+            report = apply_baseline(report, args.baseline)
     except (InputError, SettingsError) as exc:
         print(f"svclint: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -68,7 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     return exit_status(report, settings)
 
 
-def settings_from_args(args: argparse.Namespace) -> Settings:
+def settings_from_args(args: argparse.Namespace, config: Config) -> Settings:
+    """The configuration's settings, overridden by the flags given; --exclude, --context and
+    --ignore add to the configuration's lists."""
+    base = config.settings
     values = {
         "kubernetes-version": args.kubernetes_version,
         "node-port-range": args.node_port_range,
@@ -76,11 +103,23 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         "target": args.target,
         "load-balancer-provider": args.load_balancer_provider,
         "fail-on": args.fail_on,
-        "exclude": args.exclude or None,
-        "select": args.select,
-        "ignore": args.ignore,
+        "exclude": base.exclude + tuple(args.exclude) if args.exclude else None,
+        "context": base.context + tuple(args.context) if args.context else None,
+        "allow-suppressions": False if args.no_suppressions else None,
+        **_rule_lists(args, base),
     }
-    return Settings().updated({key: value for key, value in values.items() if value is not None})
+    settings = base.updated({key: value for key, value in values.items() if value is not None})
+    cache_dir = None if args.no_cache else settings.cache_dir or os.path.join(config.directory, CACHE_DIRECTORY)
+    return replace(settings, cache_dir=cache_dir)
+
+
+def _rule_lists(args: argparse.Namespace, base: Settings) -> dict:
+    """As in ruff: --select replaces the configuration's select and ignore; --ignore adds to its ignore."""
+    if args.select:
+        return {"select": args.select, "ignore": args.ignore or []}
+    if args.ignore:
+        return {"ignore": list(base.ignore) + args.ignore}
+    return {}
 
 
 def exit_status(report: Report, settings: Settings) -> int:

@@ -1,8 +1,9 @@
 """The pipeline: files → documents → resource index → rules → findings.
 
 Each file is checked on its own (per-object rules, see checkfile.py); then the facts of all
-files form one index for the cross-object rules, whose findings are located by parsing
-again only the files they concern.
+files, and of the context files (read, never reported on), form one index for the
+cross-object rules, whose findings are located by parsing again only the files they
+concern. Suppressions and the configuration's ignores and severities apply last.
 """
 
 from __future__ import annotations
@@ -13,15 +14,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from svclint.checkfile import FileResult, check_file
+from svclint.cache import FactsCache
+from svclint.checkfile import FileResult, check_file, context_facts, keep_facts
 from svclint.context import RuleContext
-from svclint.discover import InputError, discover
+from svclint.discover import InputError, discover, discover_context
 from svclint.finding import Finding, Hit, ObjectRef, Severity
+from svclint.policy import apply_policy
 from svclint.positions import PositionResolver
 from svclint.registry import Rule, load_rules
 from svclint.resources import Resource, ResourceIndex
+from svclint.selection import enabled
 from svclint.settings import Settings
 from svclint.source import read_text
+from svclint.suppressions import suppress, unused_findings
 
 
 @dataclass
@@ -36,27 +41,56 @@ class Report:
 
 
 def lint_paths(paths: Sequence[str], settings: Settings) -> Report:
-    """Lints files and directories; raises InputError for paths that cannot be read."""
+    """Lints files and directories against the context; raises InputError for paths that cannot be read."""
     discovery = discover(paths, settings.exclude)
     rules = selected_rules(settings)
     results = [_check(path, settings, rules) for path in discovery.files]
-    report = combine(results, settings, rules)
+    reported = {os.path.normpath(path) for path in discovery.files}
+    context_files = [p for p in discover_context(settings.context, settings.exclude)
+                     if os.path.normpath(p) not in reported]
+    report = combine(results, settings, rules, read_context(context_files, settings))
     report.notes = discovery.notes
     return report
 
 
 def selected_rules(settings: Settings) -> dict[str, Rule]:
-    rules = load_rules()
-    chosen = set(settings.select) if settings.select else set(rules)
-    return {slug: rule for slug, rule in rules.items() if slug in chosen and slug not in settings.ignore}
+    return {rule.slug: rule for rule in enabled(load_rules().values(), settings.select, settings.ignore)}
 
 
-def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, Rule]) -> Report:
-    """Resolves namespaces across files, runs the cross-object rules, and collects findings."""
-    kustomized = {file: ns for result in results for file, ns in result.kustomized.items()}
+def read_context(paths: Sequence[str], settings: Settings) -> list[FileResult]:
+    """Facts of the context files, from the cache when their content has not changed."""
+    cache = FactsCache(settings.cache_dir, settings) if settings.cache_dir and paths else None
+    results = []
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        except OSError as exc:
+            raise InputError(f"context: {path}: cannot read: {exc.strerror or exc}") from None
+        facts = cache.get(raw) if cache else None
+        if facts is None:
+            result = context_facts(path, raw)
+            if cache:
+                cache.put(raw, [(r.data, r.doc_index, r.namespace, r.base_path) for r in result.objects])
+        else:
+            result = FileResult(path)
+            for data, doc_index, namespace, base_path in facts:
+                keep_facts(Resource(data, path, doc_index, namespace, base_path), result)
+        results.append(result)
+    if cache:
+        cache.save()
+    return results
+
+
+def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, Rule],
+            context: Sequence[FileResult] = ()) -> Report:
+    """Resolves namespaces across files, runs the cross-object rules on the objects of the
+    reported files (`results`) against all objects (`context` too), and collects findings."""
+    everything = [*results, *context]
+    kustomized = {file: ns for result in everything for file, ns in result.kustomized.items()}
     objects_by_file = {
         result.path: [_with_namespace(r, kustomized, settings.namespace) for r in result.objects]
-        for result in results
+        for result in everything
     }
     index = ResourceIndex.build(r for objects in objects_by_file.values() for r in objects)
     findings = [
@@ -65,9 +99,15 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
         for result in results for f in result.findings
     ]
     texts = {result.path: result.text for result in results if result.text is not None}
-    findings += _cross_object_findings(index, settings, rules, texts)
+    reported = {result.path for result in results}
+    findings += _cross_object_findings(index, settings, rules, texts, reported)
+    refs = {path: [r.ref for r in objects_by_file[path]] for path in reported}
+    if settings.allow_suppressions:
+        findings, unused = suppress(findings, {r.path: r.suppressions for r in results}, refs)
+        findings += unused_findings(unused, rules, refs)
+    findings = apply_policy(findings, settings)
     findings.sort(key=Finding.sort_key)
-    return Report(findings, files=len(results), objects=len(index.objects))
+    return Report(findings, files=len(results), objects=sum(1 for r in index.objects if r.file in reported))
 
 
 def _check(path: str, settings: Settings, rules: dict[str, Rule]) -> FileResult:
@@ -85,12 +125,12 @@ def _with_namespace(resource: Resource, kustomized: dict[str, str], default: str
 
 
 def _cross_object_findings(index: ResourceIndex, settings: Settings, rules: dict[str, Rule],
-                           texts: dict[str, str]) -> list[Finding]:
+                           texts: dict[str, str], reported: set[str]) -> list[Finding]:
     hits: dict[str, list[tuple[Resource, Rule, Hit]]] = defaultdict(list)
     for rule in rules.values():
         if rule.check and rule.scope == "index":
             ctx = RuleContext(index, settings, rule.options)
-            for resource in _in_scope(index, rule):
+            for resource in (r for r in _in_scope(index, rule) if r.file in reported):
                 for hit in rule.check(resource, ctx):
                     hits[resource.file].append((resource, rule, hit))
     findings = []

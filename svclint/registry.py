@@ -2,7 +2,8 @@
 
 `rules/nodeport-out-of-range.yaml` holds the metadata, docs and examples; its check is
 `check()` in `rules/nodeport_out_of_range.py` (installed as `svclint.rules`). Rules that
-the loader itself reports (`produced-by: loader`) have no module.
+the loader itself reports (`produced-by: loader`), or the suppression machinery
+(`produced-by: suppressions`), have no module.
 """
 
 from __future__ import annotations
@@ -39,12 +40,12 @@ class Rule:
     kinds: tuple[str, ...]
     examples: tuple[Example, ...]
     options: dict[str, Any]
-    produced_by: str  # "check" or "loader"
+    produced_by: str  # "check", "loader" or "suppressions"
     scope: str  # "object": sees one object; "index": also reads the index of all objects
 
     @functools.cached_property
     def check(self) -> Check | None:
-        if self.produced_by == "loader":
+        if self.produced_by != "check":
             return None
         module = importlib.import_module(f"{RULES_PACKAGE}.{self.slug.replace('-', '_')}")
         return module.check

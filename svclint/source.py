@@ -72,12 +72,13 @@ ManifestLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.co
 def read_source(path: str) -> SourceFile:
     """Reads and parses one file; raises OSError when it cannot be read."""
     if path == STDIN:
-        raw = sys.stdin.buffer.read()
-        display = STDIN_NAME
-    else:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-        display = path
+        return parse_source(STDIN_NAME, sys.stdin.buffer.read())
+    with open(path, "rb") as handle:
+        return parse_source(path, handle.read())
+
+
+def parse_source(display: str, raw: bytes) -> SourceFile:
+    """Decodes and parses the bytes of a file shown to the user as `display`."""
     text, problem = decode(raw)
     source = SourceFile(display, text)
     if problem:
