@@ -23,6 +23,8 @@ from typing import Any
 
 from svclint import __version__
 from svclint.atomic import write_bytes_atomically
+from svclint.checkfile import FileResult
+from svclint.resources import Resource, kustomization_namespaces
 from svclint.settings import Settings
 
 # Modules whose code decides what the facts of a file are.
@@ -64,6 +66,20 @@ class FactsCache:
             write_bytes_atomically(self.path, data)
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
             pass
+
+
+def facts_to_cache(result: FileResult) -> Facts:
+    return [(r.data, r.doc_index, r.namespace, r.base_path) for r in result.objects]
+
+
+def cached_result(path: str, facts: Facts) -> FileResult:
+    """The result of a context file rebuilt from its cached facts (already pruned)."""
+    result = FileResult(path)
+    for data, doc_index, namespace, base_path in facts:
+        resource = Resource(data, path, doc_index, namespace, base_path)
+        result.kustomized.update(kustomization_namespaces(resource))
+        result.objects.append(resource)
+    return result
 
 
 class _PlainDataUnpickler(pickle.Unpickler):

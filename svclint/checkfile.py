@@ -64,7 +64,7 @@ def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileRes
                         line, column, rule.slug, hit.severity or rule.severity, hit.message, number))
         if settings.allow_suppressions:
             _collect_annotation(resource, number, resolver, rules, result)
-        keep_facts(resource, result)
+        _keep_facts(resource, result)
     return result
 
 
@@ -72,7 +72,7 @@ def context_facts(path: str, raw: bytes) -> FileResult:
     """The facts of a context file: its objects, for the index, and nothing to report."""
     result = FileResult(path)
     for resource in _resources(parse_source(path, raw)):
-        keep_facts(resource, result)
+        _keep_facts(resource, result)
     return result
 
 
@@ -82,7 +82,7 @@ def _resources(source: SourceFile) -> Iterator[Resource]:
             yield Resource(data, source.path, document.index, _explicit_namespace(data), base)
 
 
-def keep_facts(resource: Resource, result: FileResult) -> None:
+def _keep_facts(resource: Resource, result: FileResult) -> None:
     result.kustomized.update(kustomization_namespaces(resource))
     result.objects.append(facts_of(resource))
 

@@ -14,8 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from svclint.cache import FactsCache
-from svclint.checkfile import FileResult, check_file, context_facts, keep_facts
+from svclint.cache import FactsCache, cached_result, facts_to_cache
+from svclint.checkfile import FileResult, check_file, context_facts
 from svclint.context import RuleContext
 from svclint.discover import InputError, discover, discover_context
 from svclint.finding import Finding, Hit, ObjectRef, Severity
@@ -68,14 +68,12 @@ def read_context(paths: Sequence[str], settings: Settings) -> list[FileResult]:
         except OSError as exc:
             raise InputError(f"context: {path}: cannot read: {exc.strerror or exc}") from None
         facts = cache.get(raw) if cache else None
-        if facts is None:
-            result = context_facts(path, raw)
-            if cache:
-                cache.put(raw, [(r.data, r.doc_index, r.namespace, r.base_path) for r in result.objects])
-        else:
-            result = FileResult(path)
-            for data, doc_index, namespace, base_path in facts:
-                keep_facts(Resource(data, path, doc_index, namespace, base_path), result)
+        if facts is not None:
+            results.append(cached_result(path, facts))
+            continue
+        result = context_facts(path, raw)
+        if cache:
+            cache.put(raw, facts_to_cache(result))
         results.append(result)
     if cache:
         cache.save()

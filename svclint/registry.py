@@ -56,7 +56,7 @@ def load_rules() -> dict[str, Rule]:
     rules: dict[str, Rule] = {}
     for entry in sorted(importlib.resources.files(RULES_PACKAGE).iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
-            rule = _parse_rule(entry.name[: -len(".yaml")], yaml.safe_load(entry.read_text("utf-8")))
+            rule = _parse_rule(entry.name[: -len(".yaml")], yaml.load(entry.read_text("utf-8"), Loader=yaml.CSafeLoader))
             rules[rule.slug] = rule
     return rules
 
