@@ -180,3 +180,21 @@ def test_selection_precedence_is_by_specificity() -> None:
     assert slugs(["SVC101"], ["SVC1"]) == {"nodeport-out-of-range"}  # the exact code is more specific
     assert slugs(["SVC1"], ["SVC1"]) == set()  # a tie: ignore wins
     assert slugs(["SVC", "SVC20"], ["SVC2"]) == everything - slugs(["SVC2"], []) | slugs(["SVC20"], [])
+
+
+def readme_block(heading: str, language: str) -> str:
+    from tests.conftest import REPO
+
+    section = (REPO / "README.md").read_text(encoding="utf-8").split(f"\n## {heading}\n")[1].split("\n## ")[0]
+    return section.split(f"```{language}\n")[1].split("```")[0]
+
+
+def test_readme_configuration_examples_are_valid(cli, tmp_path) -> None:
+    write(tmp_path, "web.yaml", BAD_NODEPORT)
+    examples = {".svclint.yaml": readme_block("Configuration", "yaml").replace("context: [git]\n", ""),
+                "pyproject.toml": readme_block("Configuration", "toml").replace('context = ["git"]\n', "")}
+    for name, text in examples.items():
+        write(tmp_path, name, text)
+        result = cli("web.yaml", cwd=tmp_path)
+        assert (result.returncode, result.stderr) == (1, ""), name  # loaded, and the nodePort still fails
+        (tmp_path / name).unlink()

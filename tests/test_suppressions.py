@@ -195,3 +195,11 @@ def test_no_suppressions_flag_and_config_show_everything(cli, tmp_path) -> None:
     write(tmp_path, ".svclint.yaml", "allow-suppressions: false\n")
     from_config = json.loads(cli("--format", "json", "svc.yaml", cwd=tmp_path).stdout)["findings"]
     assert [f["line"] for f in from_config] == [9, 11]
+
+
+def test_readme_suppression_example_suppresses_everything_it_shows(tmp_path) -> None:
+    from tests.test_config import readme_block
+
+    text = readme_block("Suppressions", "yaml")
+    assert problems(lint_text(tmp_path, text)) == []
+    assert len(problems(lint_text(tmp_path, text, allow_suppressions=False))) == 3
