@@ -30,6 +30,7 @@ class Report:
     files: int
     objects: int
     notes: list[str] = field(default_factory=list)
+    file_paths: list[str] = field(default_factory=list)  # every linted file, clean ones too (JUnit lists them)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -67,7 +68,8 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
     texts = {result.path: result.text for result in results if result.text is not None}
     findings += _cross_object_findings(index, settings, rules, texts)
     findings.sort(key=Finding.sort_key)
-    return Report(findings, files=len(results), objects=len(index.objects))
+    return Report(findings, files=len(results), objects=len(index.objects),
+                  file_paths=[result.path for result in results])
 
 
 def _check(path: str, settings: Settings, rules: dict[str, Rule]) -> FileResult:
