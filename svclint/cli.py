@@ -24,14 +24,20 @@ from svclint.validation import resolve_version
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 Reporter = Callable[[Report, TextIO, bool], None]
+COMMANDS_HELP = """\
+commands (as the first argument):
+  svclint rules [--format json]   list the rules
+  svclint explain RULE            a rule's rationale, options and examples (RULE: slug or code)
+  svclint check PATH...           lint PATHs, also when the first is named rules, explain or check
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="svclint",
         description="Lint Kubernetes Service manifests before kubectl apply.",
-        epilog="other commands: `svclint rules [--format json]` lists the rules, `svclint explain RULE` "
-               "documents one; `svclint check PATH...` lints paths named rules, explain or check.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=COMMANDS_HELP,
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or directories to lint; - reads stdin")
     parser.add_argument("--version", action="version", version=f"svclint {__version__}")
