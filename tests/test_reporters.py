@@ -14,6 +14,7 @@ import pytest
 
 from svclint.registry import load_rules
 from tests.conftest import REPO
+from tests.test_cli import CLEAN
 
 SARIF_SCHEMA = REPO / "tests" / "data" / "sarif-2.1.0.json"
 
@@ -38,15 +39,6 @@ ODD = (
     '  selector: {app: "50%&<x>"}\n'
     "  ports: [{port: 80}]\n"
 )
-CLEAN = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: db
-spec:
-  type: ExternalName
-  externalName: db.example.com
-"""
 SCHEMA_MESSAGE = "unknown field `sel\r\nector` in spec; did you mean `selector`?"
 SELECTOR_MESSAGE = "selector {app: 50%&<x>} matches no pod template in namespace default"
 NODEPORT_MESSAGE = "nodePort 40080 is outside the node port range 30000-32767"

@@ -42,9 +42,8 @@ def _suite(root: ET.Element, path: str, findings: list[Finding]) -> None:
     if not findings:
         ET.SubElement(suite, "testcase", classname=_xml_text(path), name=CLEAN_TESTCASE)
     for finding in findings:
-        described = finding.obj.describe()
-        name = f"{finding.rule} {described} at {finding.line}:{finding.column}" if described else \
-            f"{finding.rule} at {finding.line}:{finding.column}"
+        described = f" {finding.obj.describe()}" if finding.obj.kind else ""
+        name = f"{finding.rule}{described} at {finding.line}:{finding.column}"
         case = ET.SubElement(suite, "testcase", classname=_xml_text(path), name=_xml_text(name))
         failure = ET.SubElement(case, "failure", type=finding.severity.label, message=_xml_text(finding.message))
         failure.text = _xml_text(format_finding(finding))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import quote
 
 from svclint.source import STDIN_NAME
 
@@ -18,13 +17,3 @@ def report_path(path: str) -> str:
     if relative == os.pardir or relative.startswith(os.pardir + os.sep):
         return Path(absolute).as_posix()
     return Path(relative).as_posix()
-
-
-def is_relative(path: str) -> bool:
-    return not os.path.isabs(path)
-
-
-def uri_reference(path: str) -> str:
-    """A URI for `report_path(path)`: a relative reference, or a file: URI for absolute paths."""
-    shown = report_path(path)
-    return quote(shown, safe="/") if is_relative(shown) else Path(shown).as_uri()

@@ -8,15 +8,18 @@ rationale and examples; results point at the rules by id and index. URIs are rel
 from __future__ import annotations
 
 import json
+import os
 from importlib import metadata
+from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from svclint import __version__, rule_docs
 from svclint.engine import Report
 from svclint.finding import Finding, Severity
 from svclint.registry import Rule, load_rules
 from svclint.reporters.fingerprints import fingerprints
-from svclint.reporters.paths import is_relative, report_path, uri_reference
+from svclint.reporters.paths import report_path
 from svclint.reporters.text import message_with_object
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -66,12 +69,9 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
 
 
 def _result(finding: Finding, rule_index: int, fingerprint: str) -> dict[str, Any]:
-    artifact = {"uri": uri_reference(finding.file)}
-    if is_relative(report_path(finding.file)):
-        artifact["uriBaseId"] = SOURCE_ROOT
     location: dict[str, Any] = {
         "physicalLocation": {
-            "artifactLocation": artifact,
+            "artifactLocation": _artifact(finding.file),
             "region": {"startLine": finding.line, "startColumn": finding.column},
         }
     }
@@ -87,6 +87,14 @@ def _result(finding: Finding, rule_index: int, fingerprint: str) -> dict[str, An
         "locations": [location],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
     }
+
+
+def _artifact(file: str) -> dict[str, str]:
+    """A relative URI reference under %SRCROOT%, or a file: URI for a file outside it."""
+    shown = report_path(file)
+    if os.path.isabs(shown):
+        return {"uri": Path(shown).as_uri()}
+    return {"uri": quote(shown, safe="/"), "uriBaseId": SOURCE_ROOT}
 
 
 def _homepage() -> str | None:

@@ -15,10 +15,10 @@ def report(result: Report, stream: TextIO, color: bool = False) -> None:
     write_report(result, stream, lambda finding: format_finding(finding, color))
 
 
-def write_report(result: Report, stream: TextIO, line: Callable[[Finding], str]) -> None:
-    """Findings as `line` renders them, the summary, and a pointer to `svclint explain`."""
+def write_report(result: Report, stream: TextIO, render: Callable[[Finding], str]) -> None:
+    """Each finding as `render` makes it a line, the summary, and a pointer to `svclint explain`."""
     for finding in result.findings:
-        stream.write(line(finding) + "\n")
+        stream.write(render(finding) + "\n")
     stream.write(summary(result) + "\n")
     if result.findings:
         stream.write(explain_hint(result.findings[0].rule) + "\n")
