@@ -35,6 +35,7 @@ class Report:
     files: int
     objects: int
     notes: list[str] = field(default_factory=list)
+    file_paths: list[str] = field(default_factory=list)  # every linted file, clean ones too (JUnit lists them)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -105,7 +106,8 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
         findings += unused_findings(unused, rules, refs)
     findings = apply_policy(findings, settings)
     findings.sort(key=Finding.sort_key)
-    return Report(findings, files=len(results), objects=sum(1 for r in index.objects if r.file in reported))
+    return Report(findings, files=len(results), objects=sum(1 for r in index.objects if r.file in reported),
+                  file_paths=[result.path for result in results])
 
 
 def _check(path: str, settings: Settings, rules: dict[str, Rule]) -> FileResult:

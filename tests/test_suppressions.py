@@ -106,22 +106,11 @@ def test_suppressions_of_rules_that_did_not_run_are_not_reported_unused(tmp_path
 
 
 def test_unknown_rules_blanket_and_unknown_directives_are_invalid(tmp_path) -> None:
-    text = """\
-# svclint: disable
-# svclint: enable=SVC101
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  type: NodePort
-  ports:
-    - port: 80
-      nodePort: 40080  # svclint: disable=nodeport-out-of-rang,SVC101
-"""
+    text = "# svclint: disable\n# svclint: enable=SVC101\n" + NODE_PORT_SERVICE.format(
+        comment="  # svclint: disable=nodeport-out-of-rang,SVC101")
     report = lint_text(tmp_path, text)
     assert problems(report) == [(1, 1, "invalid-suppression"), (2, 1, "invalid-suppression"),
-                                (11, 43, "invalid-suppression")]
+                                (11, 43, "invalid-suppression"), (13, 17, "nodeport-out-of-range")]
     messages = [f.message for f in report.findings]
     assert "names no rule" in messages[0]
     assert "unknown directive 'enable'" in messages[1]
