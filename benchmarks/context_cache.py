@@ -168,7 +168,8 @@ def main() -> None:
               f"1 changed file; median of {options.runs} runs")
         print(f"{'bare CSafeLoader parse of the context (in process)':52} {bare_parse(files):6.2f} s")
         for label, (seconds, result) in rows:
-            print(f"{label:52} {seconds:6.2f} s   exit {result.returncode}: {result.stdout.strip().splitlines()[-1]}")
+            summary = next(line for line in result.stdout.splitlines() if " in 1 file" in line)
+            print(f"{label:52} {seconds:6.2f} s   exit {result.returncode}: {summary}")
         print(f"cache file: {sum(p.stat().st_size for p in cache.glob('*.pickle')) / 1e6:.1f} MB")
 
 

@@ -56,7 +56,7 @@ def discover_context(entries: Iterable[str], exclude: Iterable[str] = ()) -> lis
     or `git`), minus excludes and Helm chart templates."""
     patterns = tuple(exclude)
     files: list[str] = []
-    for entry in entries:
+    for entry in dict.fromkeys(entries):  # `git` from both the config and the hook's args: list once
         try:
             files.extend(_git_tracked(patterns) if entry == GIT_CONTEXT else discover([entry], patterns).files)
         except InputError as exc:

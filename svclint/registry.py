@@ -56,7 +56,8 @@ def load_rules() -> dict[str, Rule]:
     rules: dict[str, Rule] = {}
     for entry in sorted(importlib.resources.files(RULES_PACKAGE).iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
-            rule = _parse_rule(entry.name[: -len(".yaml")], yaml.load(entry.read_text("utf-8"), Loader=yaml.CSafeLoader))
+            data = yaml.load(entry.read_text("utf-8"), Loader=yaml.CSafeLoader)
+            rule = _parse_rule(entry.name[: -len(".yaml")], data)
             rules[rule.slug] = rule
     return rules
 
