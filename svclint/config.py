@@ -56,6 +56,7 @@ def load_config(explicit: str | None = None, start: str = ".") -> Config:
     settings = Settings()
     for key, value in values.items():
         try:
+            Settings().updated({key: value})  # checked as written, so that messages quote the file
             settings = settings.updated({key: _anchored(key, value, directory)})
         except SettingsError as exc:
             line = lines.get(key)

@@ -117,11 +117,10 @@ def _severity_overrides(key: str, value: Any) -> tuple[tuple[str, Severity], ...
     if not isinstance(value, dict):
         raise SettingsError(f"{key}: expected a mapping of rule to error, warning or info, got {value!r}")
     overrides = []
-    for rule, level in value.items():
-        [selector] = _rule_selectors(f"{key}.{rule}", str(rule))
+    for rules, level in value.items():
         if level not in ("error", "warning", "info"):
-            raise SettingsError(f"{key}.{rule}: expected error, warning or info, got {level!r}")
-        overrides.append((selector, Severity.parse(level)))
+            raise SettingsError(f"{key}.{rules}: expected error, warning or info, got {level!r}")
+        overrides += [(selector, Severity.parse(level)) for selector in _rule_selectors(f"{key}.{rules}", str(rules))]
     return tuple(overrides)
 
 

@@ -198,3 +198,13 @@ def test_readme_configuration_examples_are_valid(cli, tmp_path) -> None:
         result = cli("web.yaml", cwd=tmp_path)
         assert (result.returncode, result.stderr) == (1, ""), name  # loaded, and the nodePort still fails
         (tmp_path / name).unlink()
+
+
+def test_config_errors_quote_globs_as_written_and_severity_takes_lists(cli, tmp_path) -> None:
+    write(tmp_path, "api.yaml", NO_PODS)
+    write(tmp_path, ".svclint.yaml", 'per-file-ignores:\n  "legacy/*": [SVC9]\n')
+    result = cli("api.yaml", cwd=tmp_path)
+    assert result.stderr.strip() == "svclint: error: .svclint.yaml:1: per-file-ignores.legacy/*: unknown rule 'SVC9'; " \
+                                    "did you mean 'SVC301'?"
+    write(tmp_path, ".svclint.yaml", 'severity:\n  "SVC1, SVC2": info\n')
+    assert json.loads(cli("--format", "json", "api.yaml", cwd=tmp_path).stdout)["summary"]["infos"] == 1
