@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, fields, replace
 from typing import Any, Mapping
@@ -31,7 +32,7 @@ class Settings:
     ignore: tuple[str, ...] = ()
     workloads: tuple[tuple[str, Path], ...] = ()  # the user's (kind, pod template path) entries
 
-    @property
+    @functools.cached_property
     def workload_kinds(self) -> dict[str, WorkloadKind]:
         return workload_table(dict(self.workloads))
 
