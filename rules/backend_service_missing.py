@@ -87,6 +87,6 @@ def _missing_service(ref: BackendRef, names: list[str]) -> str:
 def _missing_port(ref: BackendRef, service: Resource) -> str:
     ports = [f"{port.get('port')}" + (f" ({port['name']})" if port.get("name") else "")
              for _, port in service_ports(service)]
-    kind = "named" if isinstance(ref.port, str) else "numbered"
-    return (f"Service {ref.namespace}/{ref.name} has no port {kind} `{ref.port}` (its ports: "
-            f"{', '.join(ports) or 'none'}); backends use the Service's `port`, not the targetPort")
+    wanted = f"named `{ref.port}`" if isinstance(ref.port, str) else str(ref.port)
+    return (f"Service {ref.namespace}/{ref.name} has no port {wanted} (its ports: {', '.join(ports) or 'none'}); "
+            "a backend names the Service's `port`, not the pods' targetPort")

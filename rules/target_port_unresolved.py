@@ -40,8 +40,7 @@ def _message(name: str, protocol: str, declared: list[ContainerPort], templates:
     names = sorted({f"{p.name}/{p.protocol}" for p in declared if p.serving and p.name})
     message = (f"targetPort `{name}` is not the name of any container port of the selected pods "
                f"({describe_owners(templates)}")
-    message += f", whose named ports are {', '.join(names)})" if names else ", which name no ports)"
+    message += f", whose named ports are {', '.join(names)}): " if names else ", which name no ports): "
+    message += NO_ENDPOINTS
     close = difflib.get_close_matches(name, [p.name for p in declared if p.serving and p.name], n=1)
-    if close:
-        message += f"; did you mean `{close[0]}`?"
-    return f"{message}: {NO_ENDPOINTS}"
+    return message + (f"; did you mean `{close[0]}`?" if close else "")

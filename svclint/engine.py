@@ -19,7 +19,7 @@ from svclint.discover import InputError, discover
 from svclint.finding import Finding, Hit, ObjectRef, Severity
 from svclint.positions import PositionResolver
 from svclint.registry import ANY_KIND, Rule, load_rules
-from svclint.resources import Resource, ResourceIndex
+from svclint.resources import CLUSTER_SCOPED_KINDS, Resource, ResourceIndex
 from svclint.settings import Settings
 from svclint.source import read_text
 
@@ -81,6 +81,8 @@ def _check(path: str, settings: Settings, rules: dict[str, Rule]) -> FileResult:
 
 
 def _with_namespace(resource: Resource, kustomized: dict[str, str], default: str) -> Resource:
+    if resource.qualified_kind in CLUSTER_SCOPED_KINDS:
+        return dataclasses.replace(resource, namespace="") if resource.namespace else resource
     if resource.namespace:
         return resource
     namespace = kustomized.get(os.path.normpath(resource.file)) or default

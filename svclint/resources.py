@@ -13,6 +13,21 @@ from svclint.workloads import BUILT_IN, OWN_NAME, AddedLabels, WorkloadKind, wor
 
 KIND_CLUSTER_API_GROUP = "kind.x-k8s.io"
 KUSTOMIZE_API_GROUP = "kustomize.config.k8s.io"
+# Well-known kinds without a namespace: their objects keep namespace "".
+CLUSTER_SCOPED_KINDS = frozenset({
+    "Namespace", "Node", "PersistentVolume", "ComponentStatus",
+    "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding",
+    "apiextensions.k8s.io/CustomResourceDefinition", "apiregistration.k8s.io/APIService",
+    "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
+    "admissionregistration.k8s.io/MutatingWebhookConfiguration",
+    "admissionregistration.k8s.io/ValidatingAdmissionPolicy",
+    "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding",
+    "storage.k8s.io/StorageClass", "storage.k8s.io/CSIDriver", "storage.k8s.io/CSINode",
+    "storage.k8s.io/VolumeAttachment", "networking.k8s.io/IngressClass", "node.k8s.io/RuntimeClass",
+    "scheduling.k8s.io/PriorityClass", "certificates.k8s.io/CertificateSigningRequest",
+    "flowcontrol.apiserver.k8s.io/FlowSchema", "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration",
+    "gateway.networking.k8s.io/GatewayClass",
+})
 
 
 @dataclass
@@ -20,7 +35,8 @@ class Resource:
     data: dict
     file: str
     doc_index: int
-    namespace: str  # metadata.namespace, else the kustomization's, else --namespace ("" until resolved)
+    namespace: str  # metadata.namespace, else the kustomization's, else --namespace; "" for
+    # cluster-scoped kinds (and until resolved)
     base_path: Path = ()  # ("items", 3) for an item of a List
 
     @property
