@@ -11,7 +11,10 @@ from svclint.services import port_number, service_ports, service_type
 
 def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
     owners = ctx.index.derived(node_port_owners)
+    low, high = ctx.settings.node_port_range
     for path, node_port in requested_node_ports(service):
+        if not low <= node_port <= high:
+            continue  # refused as out of range before it could collide (nodeport-out-of-range)
         others = sorted({_describe(o) for o in owners[node_port] if identity(o) != identity(service)})
         if others:
             yield Hit(path, f"nodePort {node_port} is also requested by {', '.join(others)}: node ports are "
