@@ -25,7 +25,7 @@ def check(statefulset: Resource, ctx: RuleContext) -> Iterator[Hit]:
         yield Hit(PATH, f"Service {namespace}/{name} named by serviceName is not headless (`clusterIP: None`): "
                         f"the pods get no stable DNS names such as {dns}; make it headless, or add a headless "
                         "Service for the StatefulSet")
-    elif not _selects(ctx.index, service, statefulset):
+    elif not any(s is service for s in ctx.index.derived(governing_services).get(id(statefulset), [])):
         yield Hit(PATH, f"headless Service {namespace}/{name} named by serviceName does not select this "
                         f"StatefulSet's pods, so they get no DNS names such as {dns}; make its selector match "
                         "the pod template's labels")
@@ -36,8 +36,7 @@ def _missing(statefulset: Resource, name: str, dns: str, index: ResourceIndex) -
     if namespace not in index.derived(services_by_namespace):
         return  # none of the namespace's Services is loaded: a partial set of manifests
     message = f"serviceName `{name}` names no Service in namespace {namespace}: the pods get no DNS names such as {dns}"
-    governing = [s for s in index.derived(services_by_namespace)[namespace]
-                 if is_headless(s) and _selects(index, s, statefulset)]
+    governing = index.derived(governing_services).get(id(statefulset))
     if governing:
         yield Hit(PATH, f"{message}; did you mean `{governing[0].name}`, the headless Service that selects them?")
     else:
@@ -46,6 +45,12 @@ def _missing(statefulset: Resource, name: str, dns: str, index: ResourceIndex) -
                         "if nothing addresses the pods by name", severity=Severity.INFO)
 
 
-def _selects(index: ResourceIndex, service: Resource, statefulset: Resource) -> bool:
-    selector = selector_of(service)
-    return bool(selector) and any(t.owner is statefulset for t in index.select(service.namespace, selector))
+def governing_services(index: ResourceIndex) -> dict[int, list[Resource]]:
+    """The headless Services that select each workload's pods, by id() of the workload."""
+    table: dict[int, list[Resource]] = {}
+    for service in index.of_kind("Service"):
+        selector = selector_of(service)
+        if is_headless(service) and selector:
+            for template in index.select(service.namespace, selector):
+                table.setdefault(id(template.owner), []).append(service)
+    return table

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
 from svclint.finding import ObjectRef, Path
-from svclint.workloads import BUILT_IN, OWN_NAME, AddedLabels, WorkloadKind, workload_kind
+from svclint.workloads import BUILT_IN, OWN_NAME, WorkloadKind, workload_kind
 
 KIND_CLUSTER_API_GROUP = "kind.x-k8s.io"
 KUSTOMIZE_API_GROUP = "kustomize.config.k8s.io"
@@ -35,8 +35,9 @@ class Resource:
     data: dict
     file: str
     doc_index: int
-    namespace: str  # metadata.namespace, else the kustomization's, else --namespace; "" for
-    # cluster-scoped kinds (and until resolved)
+    # metadata.namespace, else the kustomization's, else --namespace; "" for cluster-scoped
+    # kinds (and until resolved)
+    namespace: str
     base_path: Path = ()  # ("items", 3) for an item of a List
 
     @property
@@ -73,8 +74,7 @@ class Resource:
 class PodTemplate:
     owner: Resource
     path: Path  # path of the pod template inside the owner (() for a bare Pod)
-    labels: Mapping[str, Any]  # as written in the template
-    added_labels: AddedLabels = ()  # what the owner's controller adds to each pod
+    labels: Mapping[str, Any]  # as written in the template (see ResourceIndex.select for added ones)
 
     @property
     def spec(self) -> Any:
@@ -145,7 +145,7 @@ class ResourceIndex:
         if not isinstance(labels, dict):
             labels = {}
         number = len(self.templates)
-        self.templates.append(PodTemplate(owner, workload.template, labels, workload.added_labels))
+        self.templates.append(PodTemplate(owner, workload.template, labels))
         namespace = owner.namespace
         for key, value in labels.items():
             self._by_label[(namespace, str(key), str(value))].add(number)
