@@ -19,6 +19,7 @@ from svclint.resources import Resource, kustomization_namespaces, objects_in
 from svclint.settings import Settings
 from svclint.source import STDIN_NAME, Problem, SourceFile, parse_source, read_source
 from svclint.suppressions import ANNOTATION, Suppression, annotation_suppressions, comment_suppressions
+from svclint.workloads import WorkloadKind
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,10 @@ def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileRes
     result.findings.extend(_local(p, rules) for p in problems if p.rule in rules)
     object_rules = [rule for rule in rules.values() if rule.check and rule.scope == "object"]
     resolver = PositionResolver(source.text)
+    workload_kinds = settings.workload_kinds
     for number, resource in enumerate(_resources(source)):
         for rule in object_rules:
-            if resource.qualified_kind in rule.kinds:
+            if rule.applies_to(resource.qualified_kind):
                 ctx = RuleContext(None, settings, rule.options)
                 for hit in rule.check(resource, ctx):
                     line, column = resolver.locate(resource.doc_index, resource.base_path + tuple(hit.path),
@@ -64,15 +66,15 @@ def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileRes
                         line, column, rule.slug, hit.severity or rule.severity, hit.message, number))
         if settings.allow_suppressions:
             _collect_annotation(resource, number, resolver, rules, result)
-        _keep_facts(resource, result)
+        _keep_facts(resource, workload_kinds, result)
     return result
 
 
-def context_facts(path: str, raw: bytes) -> FileResult:
+def context_facts(path: str, raw: bytes, settings: Settings) -> FileResult:
     """The facts of a context file: its objects, for the index, and nothing to report."""
     result = FileResult(path)
     for resource in _resources(parse_source(path, raw)):
-        _keep_facts(resource, result)
+        _keep_facts(resource, settings.workload_kinds, result)
     return result
 
 
@@ -82,9 +84,9 @@ def _resources(source: SourceFile) -> Iterator[Resource]:
             yield Resource(data, source.path, document.index, _explicit_namespace(data), base)
 
 
-def _keep_facts(resource: Resource, result: FileResult) -> None:
+def _keep_facts(resource: Resource, workload_kinds: dict[str, WorkloadKind], result: FileResult) -> None:
     result.kustomized.update(kustomization_namespaces(resource))
-    result.objects.append(facts_of(resource))
+    result.objects.append(facts_of(resource, workload_kinds))
 
 
 def _collect_annotation(resource: Resource, number: int, resolver: PositionResolver,

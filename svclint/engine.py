@@ -21,8 +21,8 @@ from svclint.discover import InputError, discover, discover_context
 from svclint.finding import Finding, Hit, ObjectRef, Severity
 from svclint.policy import apply_policy
 from svclint.positions import PositionResolver
-from svclint.registry import Rule, load_rules
-from svclint.resources import Resource, ResourceIndex
+from svclint.registry import ANY_KIND, Rule, load_rules
+from svclint.resources import CLUSTER_SCOPED_KINDS, Resource, ResourceIndex
 from svclint.selection import enabled
 from svclint.settings import Settings
 from svclint.source import read_text
@@ -72,7 +72,7 @@ def read_context(paths: Sequence[str], settings: Settings) -> list[FileResult]:
         if facts is not None:
             results.append(cached_result(path, facts))
             continue
-        result = context_facts(path, raw)
+        result = context_facts(path, raw, settings)
         if cache:
             cache.put(raw, facts_to_cache(result))
         results.append(result)
@@ -91,7 +91,8 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
         result.path: [_with_namespace(r, kustomized, settings.namespace) for r in result.objects]
         for result in everything
     }
-    index = ResourceIndex.build(r for objects in objects_by_file.values() for r in objects)
+    index = ResourceIndex.build((r for objects in objects_by_file.values() for r in objects),
+                                settings.workload_kinds)
     findings = [
         Finding(result.path, f.line, f.column, f.rule, f.severity, f.message,
                 objects_by_file[result.path][f.object_number].ref if f.object_number is not None else ObjectRef())
@@ -118,6 +119,8 @@ def _check(path: str, settings: Settings, rules: dict[str, Rule]) -> FileResult:
 
 
 def _with_namespace(resource: Resource, kustomized: dict[str, str], default: str) -> Resource:
+    if resource.qualified_kind in CLUSTER_SCOPED_KINDS:
+        return dataclasses.replace(resource, namespace="") if resource.namespace else resource
     if resource.namespace:
         return resource
     namespace = kustomized.get(os.path.normpath(resource.file)) or default
@@ -144,5 +147,8 @@ def _cross_object_findings(index: ResourceIndex, settings: Settings, rules: dict
 
 
 def _in_scope(index: ResourceIndex, rule: Rule) -> Iterable[Resource]:
+    if ANY_KIND in rule.kinds:
+        yield from index.objects
+        return
     for kind in rule.kinds:
         yield from index.of_kind(kind)

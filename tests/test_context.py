@@ -34,7 +34,7 @@ spec:
     metadata:
       labels: {app: web}
     spec:
-      containers: [{name: web, image: nginx}]
+      containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]
 """
 LONELY = SERVICE.replace("name: web", "name: lonely").replace("app: web", "app: nothing")
 
@@ -62,7 +62,7 @@ def test_context_resolves_selectors_and_is_never_reported(cli, tmp_path) -> None
 def test_a_file_both_given_and_in_the_context_is_reported(cli, tmp_path) -> None:
     write(tmp_path, "k8s/web.yaml", BAD_NODEPORT)
     write(tmp_path, "k8s/svc.yaml", SERVICE)
-    result = cli("--format", "json", "--context", "k8s", "k8s/web.yaml", cwd=tmp_path)
+    result = cli("--format", "json", "--select", "SVC1", "--context", "k8s", "k8s/web.yaml", cwd=tmp_path)
     assert findings(result) == [("k8s/web.yaml", "nodeport-out-of-range")]
 
 

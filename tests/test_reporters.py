@@ -14,7 +14,7 @@ import pytest
 
 from svclint.registry import load_rules
 from tests.conftest import REPO
-from tests.test_cli import CLEAN
+from tests.test_cli import CLEAN, WITHOUT_CONTEXT_INFOS
 
 SARIF_SCHEMA = REPO / "tests" / "data" / "sarif-2.1.0.json"
 
@@ -54,7 +54,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def report_of(cli, project: Path, fmt: str, *paths: str) -> str:
-    result = cli("--format", fmt, *(paths or ("k8s",)), cwd=project)
+    result = cli(*WITHOUT_CONTEXT_INFOS, "--format", fmt, *(paths or ("k8s",)), cwd=project)
     assert result.returncode == 1, result.stderr
     return result.stdout
 
@@ -114,7 +114,7 @@ def test_sarif_describes_every_rule_with_its_docs(cli, project) -> None:
 def test_sarif_uses_file_uris_for_paths_outside_the_working_directory(cli, project) -> None:
     outside = project / "k8s"
     (project / "elsewhere").mkdir()
-    result = cli("--format", "sarif", str(outside / "web.yaml"), cwd=project / "elsewhere")
+    result = cli(*WITHOUT_CONTEXT_INFOS, "--format", "sarif", str(outside / "web.yaml"), cwd=project / "elsewhere")
     [finding] = json.loads(result.stdout)["runs"][0]["results"]
     artifact = finding["locations"][0]["physicalLocation"]["artifactLocation"]
     assert artifact == {"uri": (outside / "web.yaml").as_uri()}
@@ -238,7 +238,7 @@ def test_info_findings_are_notices(cli, tmp_path) -> None:
 
 def test_text_report_in_github_actions_annotates_each_finding_once(cli, project) -> None:
     plain = report_of(cli, project, "text", "k8s/web.yaml").splitlines()
-    in_actions = cli("k8s/web.yaml", cwd=project, env={"GITHUB_ACTIONS": "true"})
+    in_actions = cli(*WITHOUT_CONTEXT_INFOS, "k8s/web.yaml", cwd=project, env={"GITHUB_ACTIONS": "true"})
     assert in_actions.returncode == 1
     lines = in_actions.stdout.splitlines()
     assert lines == [
