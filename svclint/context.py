@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from svclint.resources import ResourceIndex
 from svclint.settings import Settings
+from svclint.validation import resolve_version
 
 
 @dataclass(frozen=True)
@@ -13,6 +14,16 @@ class RuleContext:
     index: ResourceIndex
     settings: Settings
     options: dict
+    enabled_rules: frozenset[str] = frozenset()  # slugs of every rule in this run
+
+    def runs(self, slug: str) -> bool:
+        """Whether another rule runs too: a rule leaves to it what it reports better."""
+        return slug in self.enabled_rules
+
+    @property
+    def kubernetes_minor(self) -> int:
+        """The minor version linted for (33 for 1.33); the newest bundled when none was chosen."""
+        return int(resolve_version(self.settings.kubernetes_version).split(".")[1])
 
     @property
     def target(self) -> str:

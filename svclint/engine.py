@@ -46,11 +46,12 @@ def lint_paths(paths: Sequence[str], settings: Settings) -> Report:
 def lint_sources(sources: Sequence[SourceFile], settings: Settings) -> Report:
     rules = selected_rules(settings)
     index = ResourceIndex.build(sources, settings.namespace)
+    enabled = frozenset(rules)
     pending = [
         _Pending(resource, rule, hit)
         for rule in rules.values() if rule.check
         for resource in _in_scope(index, rule)
-        for hit in rule.check(resource, RuleContext(index, settings, rule.options))
+        for hit in rule.check(resource, RuleContext(index, settings, rule.options, enabled))
     ]
     findings = _loader_findings(sources, rules) + _locate(pending, sources)
     findings.sort(key=Finding.sort_key)

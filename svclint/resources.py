@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping
 
 from svclint.finding import ObjectRef, Path
+from svclint.positions import written_scalar
 from svclint.source import SourceFile
 from svclint.workloads import POD_TEMPLATE_PATHS
 
@@ -25,6 +26,7 @@ class Resource:
     doc_index: int
     namespace: str  # metadata.namespace, else the kustomization's, else --namespace
     base_path: Path = ()  # ("items", 3) for an item of a List
+    text: str = field(default="", repr=False, compare=False)  # the whole file, shared by its objects
 
     @property
     def api_version(self) -> str:
@@ -54,6 +56,10 @@ class Resource:
     def get(self, *path: Any) -> Any:
         """The value at `path`, or None when any step is missing or of the wrong type."""
         return dig(self.data, path)
+
+    def written(self, *path: Any) -> str | None:
+        """The scalar at `path` exactly as the file spells it (`yes`, `1.10`), or None."""
+        return written_scalar(self.text, self.doc_index, self.base_path + path)
 
 
 @dataclass(frozen=True)
@@ -102,7 +108,7 @@ class ResourceIndex:
                 for data, base in _objects_in(document.data):
                     namespace = _text(dig(data, ("metadata", "namespace")))
                     namespace = namespace or namespaces.get(os.path.normpath(source.path)) or default_namespace
-                    index.add(Resource(data, source.path, document.index, namespace, base))
+                    index.add(Resource(data, source.path, document.index, namespace, base, source.text))
         return index
 
     def add(self, resource: Resource) -> None:

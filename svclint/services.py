@@ -1,18 +1,34 @@
-"""Readers for the parts of a v1 Service that many rules look at, tolerant of wrong types."""
+"""Readers for the parts of a v1 Service that many rules look at, tolerant of wrong types.
+
+Values of the wrong JSON type are the `schema` rule's to report: these readers skip them, so
+that other rules do not complain about the same field again.
+"""
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
+from svclint.finding import Path
 from svclint.resources import Resource
 
 SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
+NONE = "None"  # clusterIP of a headless Service
 
 
 def service_type(service: Resource) -> str:
     """The type after defaulting: an omitted type is ClusterIP."""
     value = service.get("spec", "type")
     return "ClusterIP" if value in (None, "") else str(value)
+
+
+def known_type(service: Resource) -> str | None:
+    """The type after defaulting, or None when it is not one the API server knows.
+
+    Rules whose verdict depends on the type stay silent on None: a misspelled type is
+    reported once (value-not-supported), not again by every rule guessing another type.
+    """
+    kind = service_type(service)
+    return kind if kind in SERVICE_TYPES else None
 
 
 def service_ports(service: Resource) -> Iterator[tuple[int, dict]]:
@@ -29,3 +45,80 @@ def selector_of(service: Resource) -> dict | None:
         return None
     selector = service.get("spec", "selector")
     return selector if isinstance(selector, dict) and selector else None
+
+
+def as_int(value: Any) -> int | None:
+    """An integer field's value, or None when it is not a number the API server decodes as one.
+
+    `80.0` counts: kubectl sends it as the JSON number 80.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def port_number(port: dict) -> int | None:
+    """`port` when it is a valid port number; an invalid one is port-invalid's (or schema's) to report."""
+    number = as_int(port.get("port"))
+    return number if number is not None and 1 <= number <= 65535 else None
+
+
+def node_port(port: dict) -> int:
+    """The requested nodePort, 0 when none (or when it is not a number)."""
+    return as_int(port.get("nodePort")) or 0
+
+
+def protocol(port: dict) -> Any:
+    """The protocol after defaulting (TCP); other types are returned as they are."""
+    value = port.get("protocol")
+    return "TCP" if value in (None, "") else value
+
+
+def cluster_ips(service: Resource) -> list[tuple[Path, Any]]:
+    """`spec.clusterIPs` as the API server validates it, with where each value is written.
+
+    When only `clusterIP` is given, the registry copies it into `clusterIPs`, so its errors
+    are about `spec.clusterIPs[0]` but the value is written at `spec.clusterIP`.
+    """
+    ips = service.get("spec", "clusterIPs")
+    if isinstance(ips, list) and ips:
+        return [(("spec", "clusterIPs", i), ip) for i, ip in enumerate(ips)]
+    single = service.get("spec", "clusterIP")
+    return [(("spec", "clusterIP"), single)] if single not in (None, "") else []
+
+
+def is_headless(service: Resource) -> bool:
+    ips = cluster_ips(service)
+    return len(ips) == 1 and ips[0][1] == NONE
+
+
+def externally_accessible(service: Resource) -> bool:
+    """NodePort, LoadBalancer, or ClusterIP with external IPs (pkg/api/service ExternallyAccessible)."""
+    kind = service_type(service)
+    external_ips = service.get("spec", "externalIPs")
+    return kind in ("NodePort", "LoadBalancer") or (kind == "ClusterIP" and bool(external_ips))
+
+
+def is_set(service: Resource, *path: Any) -> bool:
+    """Whether an optional field is given (a pointer field in Go: null is unset, "" is set)."""
+    return service.get(*path) is not None
+
+
+def string_items(service: Resource, *path: Any) -> Iterator[tuple[int, str]]:
+    """The string entries of a list field, with their index."""
+    items = service.get(*path)
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, str):
+                yield index, item
+
+
+def map_key_text(key: Any) -> str:
+    """A map key as kubectl sends it: YAML turns `on:` into a boolean key, sent as "true"."""
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)
