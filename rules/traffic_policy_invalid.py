@@ -32,6 +32,6 @@ def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
 def _why_not_external(service: Resource, kind: str) -> str:
     if kind == "ExternalName":
         return "An ExternalName Service is a DNS alias and routes no traffic: remove externalTrafficPolicy"
-    typed = "a ClusterIP Service" if service.get("spec", "type") else "a Service without type (so ClusterIP)"
-    return (f"Any value is rejected on {typed} without externalIPs, even Cluster: remove it, or set "
-            "type: NodePort or LoadBalancer")
+    kind_text = "It is a ClusterIP Service" if service.get("spec", "type") else "The Service has no type, so it is ClusterIP"
+    return (f"{kind_text}; without externalIPs it takes no external traffic, so any value is rejected, even "
+            "Cluster: remove it, or set type: NodePort or LoadBalancer")
