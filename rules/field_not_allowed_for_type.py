@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.apierrors import field_path, forbidden, invalid, with_hint
+from svclint.apierrors import forbidden, invalid, with_hint
 from svclint.context import RuleContext
 from svclint.finding import Hit
 from svclint.resources import Resource
@@ -71,5 +71,5 @@ def _load_balancer_fields(service: Resource, kind: str) -> Iterator[Hit]:
             anchor="key")
     for field in LOAD_BALANCER_FIELDS:
         if is_set(service, "spec", field):
-            yield Hit(("spec", field), with_hint(forbidden(field_path(("spec", field)), ONLY_LOAD_BALANCER),
+            yield Hit(("spec", field), with_hint(forbidden(f"spec.{field}", ONLY_LOAD_BALANCER),
                                                  remedy), anchor="key")

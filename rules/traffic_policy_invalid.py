@@ -32,6 +32,9 @@ def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
 def _why_not_external(service: Resource, kind: str) -> str:
     if kind == "ExternalName":
         return "An ExternalName Service is a DNS alias and routes no traffic: remove externalTrafficPolicy"
-    kind_text = "It is a ClusterIP Service" if service.get("spec", "type") else "The Service has no type, so it is ClusterIP"
+    if service.get("spec", "type"):
+        kind_text = "It is a ClusterIP Service"
+    else:
+        kind_text = "The Service has no type, so it is ClusterIP"
     return (f"{kind_text}; without externalIPs it takes no external traffic, so any value is rejected, even "
             "Cluster: remove it, or set type: NodePort or LoadBalancer")
