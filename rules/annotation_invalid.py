@@ -26,7 +26,7 @@ def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(ANNOTATIONS + (key,), invalid("metadata.annotations", key_text, problems), anchor="key")
         if value is not None and not isinstance(value, str):
             message = string_expected(f"metadata.annotations[{key_text}]", key_text, value,
-                                      service.written(*ANNOTATIONS, key), "ObjectMeta.metadata.annotations")
+                                      ctx.written(service, *ANNOTATIONS, key), "ObjectMeta.metadata.annotations")
             yield Hit(ANNOTATIONS + (key,), with_hint(
                 message, "Client-side kubectl apply may instead drop the whole annotations map without a word"))
     yield from _size(annotations)

@@ -34,7 +34,7 @@ def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
                 if problems:
                     yield Hit(path + (key,), with_hint(invalid(where, value, problems), _value_hint(value)))
             elif value is not None:
-                written = service.written(*path, key)
+                written = ctx.written(service, *path, key)
                 yield Hit(path + (key,), string_expected(f"{where}[{key_text}]", key_text, value, written, go_field))
 
 

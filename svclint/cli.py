@@ -1,31 +1,50 @@
-"""Command line: `svclint [options] PATH...`; main() returns the exit status."""
+"""Command line: `svclint [options] PATH...`; main() returns the exit status.
+
+`svclint rules` and `svclint explain RULE` are subcommands when they are the first argument;
+`svclint check PATH...` (or `svclint ./rules`) lints a path that has a subcommand's name.
+"""
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
-from typing import Sequence
+from typing import Callable, Mapping, Sequence, TextIO
 
 from svclint import __version__
+from svclint.atomic import write_text_atomically
 from svclint.discover import InputError
 from svclint.engine import Report, lint_paths
 from svclint.finding import Severity
-from svclint.reporters import REPORTERS
+from svclint.reporters import REPORTERS, github, text
+from svclint.rule_commands import COMMANDS
 from svclint.settings import FAIL_ON, TARGETS, Settings, SettingsError
 from svclint.validation import resolve_version
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+Reporter = Callable[[Report, TextIO, bool], None]
+COMMANDS_HELP = """\
+commands (as the first argument):
+  svclint rules [--format json]   list the rules
+  svclint explain RULE            a rule's rationale, options and examples (RULE: slug or code)
+  svclint check PATH...           lint PATHs, also when the first is named rules, explain or check
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="svclint",
         description="Lint Kubernetes Service manifests before kubectl apply.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=COMMANDS_HELP,
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or directories to lint; - reads stdin")
     parser.add_argument("--version", action="version", version=f"svclint {__version__}")
     parser.add_argument("--format", choices=sorted(REPORTERS), default="text", help="report format")
+    parser.add_argument("--output", metavar="FILE",
+                        help="write the report to FILE (replaced atomically); a summary line goes to stderr")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
     parser.add_argument("--no-color", action="store_true", help="never colour the text report")
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                         help="skip files and directories matching GLOB (repeatable)")
@@ -45,9 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    command = arguments[0] if arguments else None
     try:
-        args = parser.parse_args(argv)
+        if command in COMMANDS:
+            return COMMANDS[command](arguments[1:])
+        args = build_parser().parse_args(arguments[1:] if command == "check" else arguments)
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 for --help/--version
         return int(exc.code or 0)
     try:
@@ -59,13 +81,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     for note in report.notes:
         print(f"svclint: info: {note}", file=sys.stderr)
-    color = not args.no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    if args.output:
+        if not write_report_file(REPORTERS[args.format], report, args.output):
+            return EXIT_USAGE
+        print(f"{text.summary(report)}; {args.format} report written to {args.output}", file=sys.stderr)
+    else:
+        color = not args.no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        write_to_stdout(choose_reporter(args.format, os.environ), report, color)
+    return EXIT_OK if args.exit_zero else exit_status(report, settings)
+
+
+def choose_reporter(name: str, environ: Mapping[str, str]) -> Reporter:
+    """Inside GitHub Actions the text report's findings are also workflow annotations, as in yamllint."""
+    if name == "text" and environ.get("GITHUB_ACTIONS") == "true":
+        return github.actions_text_report
+    return REPORTERS[name]
+
+
+def write_report_file(reporter: Reporter, report: Report, path: str) -> bool:
+    rendered = io.StringIO()
+    reporter(report, rendered, False)
     try:
-        REPORTERS[args.format](report, sys.stdout, color)
+        write_text_atomically(path, rendered.getvalue())
+    except OSError as exc:
+        print(f"svclint: error: {path}: cannot write the report: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def write_to_stdout(reporter: Reporter, report: Report, color: bool) -> None:
+    try:
+        reporter(report, sys.stdout, color)
         sys.stdout.flush()
     except BrokenPipeError:  # `svclint . | head`: the reader left, which is not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return exit_status(report, settings)
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:

@@ -6,7 +6,6 @@ construction) rather than keeping every node of every file in memory.
 
 from __future__ import annotations
 
-import functools
 from typing import Sequence
 
 import yaml
@@ -34,48 +33,31 @@ class PositionResolver:
         mark = key_node.start_mark if anchor == "key" and key_node is not None else node.start_mark
         return mark.line + 1, mark.column + 1
 
+    def written(self, doc_index: int, path: Path) -> str | None:
+        """The scalar at `path` as the file spells it (`yes`, `1.10`), or None.
+
+        Loading turns `yes` into True and `1.10` into 1.1; a message that shows the quoted
+        form needs what the user typed.
+        """
+        roots = self._documents()
+        node = roots[doc_index] if doc_index < len(roots) else None
+        for part in path:
+            child = _child(node, part) if node is not None else None
+            node = child[1] if child else None
+        return node.value if isinstance(node, yaml.ScalarNode) else None
+
     def _documents(self) -> list[yaml.Node]:
         if self._roots is None:
-            self._roots = compose(self._text)
+            self._roots = []
+            loader = yaml.CSafeLoader(self._text)
+            try:
+                while loader.check_node():
+                    self._roots.append(loader.get_node())
+            except yaml.YAMLError:
+                pass  # documents before the error keep their positions
+            finally:
+                loader.dispose()
         return self._roots
-
-
-def compose(text: str) -> list[yaml.Node]:
-    """The node tree of each document; documents before a syntax error are kept."""
-    roots: list[yaml.Node] = []
-    loader = yaml.CSafeLoader(text)
-    try:
-        while loader.check_node():
-            roots.append(loader.get_node())
-    except yaml.YAMLError:
-        pass
-    finally:
-        loader.dispose()
-    return roots
-
-
-def written_scalar(text: str, doc_index: int, path: Path) -> str | None:
-    """The scalar at `path` as written in the source (`yes`, `1.10`), or None.
-
-    Loading turns `yes` into True and `1.10` into 1.1; a message that shows the quoted form
-    needs what the user typed.
-    """
-    roots = _composed(text)
-    if doc_index >= len(roots):
-        return None
-    node = roots[doc_index]
-    for part in path:
-        child = _child(node, part)
-        if child is None:
-            return None
-        node = child[1]
-    return node.value if isinstance(node, yaml.ScalarNode) else None
-
-
-@functools.lru_cache(maxsize=2)
-def _composed(text: str) -> tuple[yaml.Node, ...]:
-    # Rules ask about the objects of one file after another: a small cache is enough.
-    return tuple(compose(text))
 
 
 def _child(node: yaml.Node, part: object) -> tuple[yaml.Node | None, yaml.Node] | None:

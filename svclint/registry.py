@@ -40,6 +40,7 @@ class Rule:
     examples: tuple[Example, ...]
     options: dict[str, Any]
     produced_by: str  # "check" or "loader"
+    scope: str  # "object": sees one object; "index": also reads the index of all objects
 
     @functools.cached_property
     def check(self) -> Check | None:
@@ -76,4 +77,5 @@ def _parse_rule(file_slug: str, data: dict) -> Rule:
         examples=examples,
         options=data.get("options", {}),
         produced_by=data.get("produced-by", "check"),
+        scope=data.get("scope", "object"),
     )

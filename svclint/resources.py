@@ -9,14 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping
 
 from svclint.finding import ObjectRef, Path
-from svclint.positions import written_scalar
-from svclint.source import SourceFile
 from svclint.workloads import POD_TEMPLATE_PATHS
 
 KIND_CLUSTER_API_GROUP = "kind.x-k8s.io"
 KUSTOMIZE_API_GROUP = "kustomize.config.k8s.io"
-METALLB_API_GROUP = "metallb.io"
-METALLB_PROVIDER_KINDS = {"IPAddressPool", "L2Advertisement", "BGPAdvertisement"}
 
 
 @dataclass
@@ -24,9 +20,8 @@ class Resource:
     data: dict
     file: str
     doc_index: int
-    namespace: str  # metadata.namespace, else the kustomization's, else --namespace
+    namespace: str  # metadata.namespace, else the kustomization's, else --namespace ("" until resolved)
     base_path: Path = ()  # ("items", 3) for an item of a List
-    text: str = field(default="", repr=False, compare=False)  # the whole file, shared by its objects
 
     @property
     def api_version(self) -> str:
@@ -56,10 +51,6 @@ class Resource:
     def get(self, *path: Any) -> Any:
         """The value at `path`, or None when any step is missing or of the wrong type."""
         return dig(self.data, path)
-
-    def written(self, *path: Any) -> str | None:
-        """The scalar at `path` exactly as the file spells it (`yes`, `1.10`), or None."""
-        return written_scalar(self.text, self.doc_index, self.base_path + path)
 
 
 @dataclass(frozen=True)
@@ -99,16 +90,10 @@ class ResourceIndex:
     _by_kind: dict[str, list[Resource]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
-    def build(cls, sources: Iterable[SourceFile], default_namespace: str) -> "ResourceIndex":
+    def build(cls, resources: Iterable[Resource]) -> "ResourceIndex":
         index = cls()
-        sources = list(sources)
-        namespaces = _kustomization_namespaces(sources)
-        for source in sources:
-            for document in source.documents:
-                for data, base in _objects_in(document.data):
-                    namespace = _text(dig(data, ("metadata", "namespace")))
-                    namespace = namespace or namespaces.get(os.path.normpath(source.path)) or default_namespace
-                    index.add(Resource(data, source.path, document.index, namespace, base, source.text))
+        for resource in resources:
+            index.add(resource)
         return index
 
     def add(self, resource: Resource) -> None:
@@ -183,31 +168,22 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _objects_in(data: Any, base: Path = ()) -> Iterator[tuple[dict, Path]]:
+def objects_in(data: Any, base: Path = ()) -> Iterator[tuple[dict, Path]]:
     """Kubernetes objects in a document: the document itself, or the items of a List."""
     if not isinstance(data, dict) or not data.get("apiVersion") or not data.get("kind"):
         return
     kind = data.get("kind")
     if isinstance(kind, str) and kind.endswith("List") and isinstance(data.get("items"), list):
         for number, item in enumerate(data["items"]):
-            yield from _objects_in(item, base + ("items", number))
+            yield from objects_in(item, base + ("items", number))
         return
     yield data, base
 
 
-def _kustomization_namespaces(sources: list[SourceFile]) -> dict[str, str]:
-    """Files (normalised paths) that a kustomization with `namespace:` lists, to that namespace."""
-    result: dict[str, str] = {}
-    for source in sources:
-        for document in source.documents:
-            data = document.data
-            if not (isinstance(data, dict) and str(data.get("apiVersion", "")).startswith(KUSTOMIZE_API_GROUP)):
-                continue
-            namespace = data.get("namespace")
-            if not isinstance(namespace, str) or not isinstance(data.get("resources"), list):
-                continue
-            folder = os.path.dirname(source.path)
-            for entry in data["resources"]:
-                if isinstance(entry, str):
-                    result[os.path.normpath(os.path.join(folder, entry))] = namespace
-    return result
+def kustomization_namespaces(resource: Resource) -> dict[str, str]:
+    """The files a kustomization with `namespace:` lists (normalised paths), to that namespace."""
+    namespace, entries = resource.get("namespace"), resource.get("resources")
+    if resource.group != KUSTOMIZE_API_GROUP or not isinstance(namespace, str) or not isinstance(entries, list):
+        return {}
+    folder = os.path.dirname(resource.file)
+    return {os.path.normpath(os.path.join(folder, e)): namespace for e in entries if isinstance(e, str)}

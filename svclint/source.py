@@ -87,6 +87,12 @@ def read_source(path: str) -> SourceFile:
     return source
 
 
+def read_text(path: str) -> str:
+    """The decoded text of a file read before (to locate findings in it again)."""
+    with open(path, "rb") as handle:
+        return decode(handle.read())[0]
+
+
 def decode(raw: bytes) -> tuple[str, Problem | None]:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:

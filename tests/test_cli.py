@@ -51,7 +51,9 @@ def test_text_report_names_file_line_column_rule_and_object(cli, tmp_path) -> No
         "k8s/web.yaml:9:17: error[nodeport-out-of-range] nodePort 40080 is outside the node port "
         "range 30000-32767 (Service default/web)"
     )
-    assert lines[-1] == "1 problem (1 error) in 1 file, 1 object"
+    assert lines[-2] == "1 problem (1 error) in 1 file, 1 object"
+    assert lines[-1] == ("Run `svclint explain RULE` (e.g. `svclint explain nodeport-out-of-range`) "
+                         "for a rule's rationale and fix.")
 
 
 def test_json_report_has_exactly_the_documented_shape(cli, tmp_path) -> None:
