@@ -6,7 +6,7 @@ from svclint.apierrors import duplicate, with_hint
 from svclint.context import RuleContext
 from svclint.finding import Hit
 from svclint.resources import Resource
-from svclint.services import as_int, known_type, node_port, port_number, protocol, service_ports
+from svclint.services import as_int, known_type, node_port, port_number, protocol_of, service_ports
 
 Ports = list[tuple[int, dict]]
 
@@ -44,13 +44,12 @@ def _name(port: dict) -> str | None:
 
 
 def _protocol_and_port(port: dict) -> tuple | None:
-    number, proto = port_number(port), protocol(port)
-    return (proto, number) if number is not None and isinstance(proto, str) else None
+    number = port_number(port.get("port"))
+    return (protocol_of(port), number) if number is not None else None
 
 
 def _protocol_and_node_port(port: dict) -> tuple | None:
-    proto = protocol(port)
-    return (proto, node_port(port)) if node_port(port) and isinstance(proto, str) else None
+    return (protocol_of(port), node_port(port)) if node_port(port) else None
 
 
 def _repeats(ports: Ports, key: Callable[[dict], Hashable | None]) -> Iterator[tuple[int, dict, int]]:
@@ -74,16 +73,16 @@ def _allocate(ports: Ports, node_range: tuple[int, int]) -> tuple[list[Hit], dic
     """
     low, high = node_range
     by_index = dict(ports)
-    wanted = {i: node_port(p) for i, p in ports if port_number(p) and low <= node_port(p) <= high}
+    wanted = {i: node_port(p) for i, p in ports if port_number(p.get("port")) and low <= node_port(p) <= high}
     conflicts: list[Hit] = []
     reserved: dict[int, int] = {}
     group: dict[int, int | None] = {}  # port number -> node port of the group (None: auto-allocated)
     for index, port in ports:
-        number = port_number(port)
+        number = port_number(port.get("port"))
         if number is None:
             continue
         if number not in group:
-            holder = next((i for i in wanted if port_number(by_index[i]) == number), None)
+            holder = next((i for i in wanted if port_number(by_index[i].get("port")) == number), None)
             group[number] = wanted.get(holder)
         elif index in wanted and wanted[index] != group[number]:
             holder = index

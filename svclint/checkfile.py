@@ -48,20 +48,21 @@ def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileRes
     )
     object_rules = [rule for rule in rules.values() if rule.check and rule.scope == "object"]
     resolver = PositionResolver(source.text)
+    workload_kinds = settings.workload_kinds
     enabled = frozenset(rules)
     for document in source.documents:
         for data, base in objects_in(document.data):
             resource = Resource(data, source.path, document.index, _explicit_namespace(data), base)
             number = len(result.objects)
             for rule in object_rules:
-                if resource.qualified_kind in rule.kinds:
+                if rule.applies_to(resource.qualified_kind):
                     ctx = RuleContext(None, settings, rule.options, enabled, resolver)
                     for hit in rule.check(resource, ctx):
                         line, column = resolver.locate(document.index, base + tuple(hit.path), hit.anchor)
                         result.findings.append(LocalFinding(
                             line, column, rule.slug, hit.severity or rule.severity, hit.message, number))
             result.kustomized.update(kustomization_namespaces(resource))
-            result.objects.append(facts_of(resource))
+            result.objects.append(facts_of(resource, workload_kinds))
     return result
 
 

@@ -18,8 +18,8 @@ from svclint.context import RuleContext
 from svclint.discover import InputError, discover
 from svclint.finding import Finding, Hit, ObjectRef, Severity
 from svclint.positions import PositionResolver
-from svclint.registry import Rule, load_rules
-from svclint.resources import Resource, ResourceIndex
+from svclint.registry import ANY_KIND, Rule, load_rules
+from svclint.resources import CLUSTER_SCOPED_KINDS, Resource, ResourceIndex
 from svclint.settings import Settings
 from svclint.source import read_text
 
@@ -59,7 +59,8 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
         result.path: [_with_namespace(r, kustomized, settings.namespace) for r in result.objects]
         for result in results
     }
-    index = ResourceIndex.build(r for objects in objects_by_file.values() for r in objects)
+    index = ResourceIndex.build((r for objects in objects_by_file.values() for r in objects),
+                                settings.workload_kinds)
     findings = [
         Finding(result.path, f.line, f.column, f.rule, f.severity, f.message,
                 objects_by_file[result.path][f.object_number].ref if f.object_number is not None else ObjectRef())
@@ -80,6 +81,8 @@ def _check(path: str, settings: Settings, rules: dict[str, Rule]) -> FileResult:
 
 
 def _with_namespace(resource: Resource, kustomized: dict[str, str], default: str) -> Resource:
+    if resource.qualified_kind in CLUSTER_SCOPED_KINDS:
+        return dataclasses.replace(resource, namespace="") if resource.namespace else resource
     if resource.namespace:
         return resource
     namespace = kustomized.get(os.path.normpath(resource.file)) or default
@@ -106,5 +109,8 @@ def _cross_object_findings(index: ResourceIndex, settings: Settings, rules: dict
 
 
 def _in_scope(index: ResourceIndex, rule: Rule) -> Iterable[Resource]:
+    if ANY_KIND in rule.kinds:
+        yield from index.objects
+        return
     for kind in rule.kinds:
         yield from index.of_kind(kind)

@@ -7,10 +7,10 @@ proportional to what cross-object rules need, not to the size of the manifests.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from svclint.resources import Resource, dig
-from svclint.workloads import POD_TEMPLATE_PATHS
+from svclint.workloads import WorkloadKind, workload_kind
 
 # Kinds kept whole: small, and read field by field by cross-object rules.
 WHOLE_KINDS = frozenset({
@@ -26,7 +26,7 @@ CONTAINER_KEYS = ("name", "ports", "restartPolicy")
 ANNOTATION_PREFIX = "svclint.io/"
 
 
-def facts_of(resource: Resource) -> Resource:
+def facts_of(resource: Resource, workload_kinds: Mapping[str, WorkloadKind]) -> Resource:
     if resource.qualified_kind in WHOLE_KINDS:
         return resource
     data: dict[str, Any] = {
@@ -34,9 +34,9 @@ def facts_of(resource: Resource) -> Resource:
         "kind": resource.data.get("kind"),
         "metadata": _metadata(resource.data.get("metadata")),
     }
-    template_path = POD_TEMPLATE_PATHS.get(resource.kind)
-    if template_path is not None:
-        _copy_workload(resource.data, data, template_path)
+    workload = workload_kind(workload_kinds, resource.qualified_kind)
+    if workload is not None:
+        _copy_workload(resource.data, data, workload.template)
     return Resource(data, resource.file, resource.doc_index, resource.namespace, resource.base_path)
 
 

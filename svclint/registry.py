@@ -19,6 +19,7 @@ from svclint.finding import Hit, Severity
 
 RULES_PACKAGE = "svclint.rules"
 Check = Callable[..., Iterator[Hit]]
+ANY_KIND = "*"  # in `kinds:`, a rule that looks at objects of every kind
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Rule:
     options: dict[str, Any]
     produced_by: str  # "check" or "loader"
     scope: str  # "object": sees one object; "index": also reads the index of all objects
+
+    def applies_to(self, qualified_kind: str) -> bool:
+        return qualified_kind in self.kinds or ANY_KIND in self.kinds
 
     @functools.cached_property
     def check(self) -> Check | None:

@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any, Iterable
 
-from svclint.registry import Example, Rule
+from svclint.registry import ANY_KIND, Example, Rule
 
 _EXPECT_MARKER = re.compile(r"#\s*expect:\s*([a-z0-9-]+)")  # the test marker in bad examples
 
@@ -55,6 +55,8 @@ def section(rule: Rule, heading: str) -> str:
 
 def explain(rule: Rule) -> str:
     scope = ", ".join(rule.kinds) if rule.kinds else "every input file"
+    if ANY_KIND in rule.kinds:
+        scope = "objects of every kind"
     parts = [
         f"# {rule.slug} ({rule.code})",
         rule.summary,

@@ -1,15 +1,17 @@
 """Readers for the parts of a v1 Service that many rules look at, tolerant of wrong types.
 
-Values of the wrong JSON type are the `schema` rule's to report: these readers skip them, so
-that other rules do not complain about the same field again.
+A value of the wrong JSON type is the `schema` rule's to report, and a value the API server
+rejects is its Service validation rule's (port-invalid, target-port-invalid, ...): these
+readers skip both, so that other rules do not complain about the same field again.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
+from svclint.apimachinery import is_valid_port_name
 from svclint.finding import Path
-from svclint.resources import Resource
+from svclint.resources import Resource, ResourceIndex
 
 SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
 NONE = "None"  # clusterIP of a headless Service
@@ -47,6 +49,11 @@ def selector_of(service: Resource) -> dict | None:
     return selector if isinstance(selector, dict) and selector else None
 
 
+def protocol_of(port: dict) -> str:
+    """A port's protocol after defaulting (Service ports and container ports: TCP)."""
+    return str(port.get("protocol") or "TCP")
+
+
 def as_int(value: Any) -> int | None:
     """An integer field's value, or None when it is not a number the API server decodes as one.
 
@@ -61,21 +68,30 @@ def as_int(value: Any) -> int | None:
     return None
 
 
-def port_number(port: dict) -> int | None:
-    """`port` when it is a valid port number; an invalid one is port-invalid's (or schema's) to report."""
-    number = as_int(port.get("port"))
+def port_number(value: Any) -> int | None:
+    """A valid port number (1-65535), or None for a name, a bool, a missing, zero or out-of-range value."""
+    number = as_int(value)
     return number if number is not None and 1 <= number <= 65535 else None
+
+
+def target_name(port: dict) -> str | None:
+    """A named targetPort, or None; a name the API server rejects (`"8080"`, `HTTP`, more than
+    15 characters) is none either: target-port-invalid reports it."""
+    target = port.get("targetPort")
+    return target if isinstance(target, str) and target and not is_valid_port_name(target) else None
+
+
+def target_number(port: dict) -> int | None:
+    """The numeric port traffic goes to: targetPort, or `port` when targetPort is unset or 0."""
+    target = port.get("targetPort")
+    if target in (None, 0, ""):
+        return port_number(port.get("port"))
+    return port_number(target)
 
 
 def node_port(port: dict) -> int:
     """The requested nodePort, 0 when none (or when it is not a number)."""
     return as_int(port.get("nodePort")) or 0
-
-
-def protocol(port: dict) -> Any:
-    """The protocol after defaulting (TCP); other types are returned as they are."""
-    value = port.get("protocol")
-    return "TCP" if value in (None, "") else value
 
 
 def cluster_ips(service: Resource) -> list[tuple[Path, Any]]:
@@ -122,3 +138,15 @@ def map_key_text(key: Any) -> str:
     if isinstance(key, bool):
         return "true" if key else "false"
     return str(key)
+
+
+def format_labels(labels: Mapping[str, Any]) -> str:
+    return "{" + ", ".join(f"{key}: {value}" for key, value in labels.items()) + "}"
+
+
+def services_by_namespace(index: ResourceIndex) -> dict[str, list[Resource]]:
+    """A table for `index.derived`: the loaded Services of each namespace."""
+    table: dict[str, list[Resource]] = {}
+    for service in index.of_kind("Service"):
+        table.setdefault(service.namespace, []).append(service)
+    return table

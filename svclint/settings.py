@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, fields, replace
 from typing import Any, Mapping
 
-from svclint.finding import Severity
+from svclint.finding import Path, Severity
+from svclint.workloads import WorkloadKind, workload_table
 
 TARGETS = ("generic", "kind", "minikube", "cloud")
 FAIL_ON = ("error", "warning", "info", "never")
@@ -28,6 +30,11 @@ class Settings:
     exclude: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    workloads: tuple[tuple[str, Path], ...] = ()  # the user's (kind, pod template path) entries
+
+    @functools.cached_property
+    def workload_kinds(self) -> dict[str, WorkloadKind]:
+        return workload_table(dict(self.workloads))
 
     @property
     def fail_threshold(self) -> Severity | None:
@@ -90,6 +97,25 @@ def _namespace(key: str, value: Any) -> str:
     return value
 
 
+_WORKLOAD_KEY = re.compile(r"([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z][A-Za-z0-9]*")
+_FIELD_PATH = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*")
+
+
+def _workloads(key: str, value: Any) -> tuple[tuple[str, Path], ...]:
+    """`{acme.io/Widget: spec.podTemplate}`: where custom workload kinds keep their pod template."""
+    if not isinstance(value, Mapping):
+        raise SettingsError(f"{key}: expected a mapping of kind (or group/kind) to a pod template path "
+                            f"such as spec.template, got {value!r}")
+    entries = []
+    for kind, path in value.items():
+        if not isinstance(kind, str) or not _WORKLOAD_KEY.fullmatch(kind):
+            raise SettingsError(f"{key}: {kind!r} is not a kind such as Widget or acme.io/Widget")
+        if not isinstance(path, str) or not _FIELD_PATH.fullmatch(path):
+            raise SettingsError(f"{key}.{kind}: expected a dotted path such as spec.template, got {path!r}")
+        entries.append((kind, tuple(path.split("."))))
+    return tuple(entries)
+
+
 _ATTRIBUTE_FOR_KEY = {"load-balancer-provider": "load_balancer_providers"}
 _PARSERS = {
     "kubernetes_version": _kubernetes_version,
@@ -101,4 +127,5 @@ _PARSERS = {
     "exclude": _string_tuple,
     "select": _string_tuple,
     "ignore": _string_tuple,
+    "workloads": _workloads,
 }

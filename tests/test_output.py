@@ -7,7 +7,7 @@ import os
 import stat
 from pathlib import Path
 
-from tests.test_cli import BAD_NODEPORT, CLEAN, write
+from tests.test_cli import BAD_NODEPORT, CLEAN, WITHOUT_CONTEXT_INFOS, write
 
 SUMMARY = "1 problem (1 error) in 1 file, 1 object"
 
@@ -20,7 +20,7 @@ def current_umask() -> int:
 
 def test_output_writes_the_report_to_the_file_and_the_summary_to_stderr(cli, tmp_path) -> None:
     write(tmp_path, "web.yaml", BAD_NODEPORT)
-    result = cli("--format", "json", "--output", "report.json", "web.yaml", cwd=tmp_path)
+    result = cli(*WITHOUT_CONTEXT_INFOS, "--format", "json", "--output", "report.json", "web.yaml", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr == f"{SUMMARY}; json report written to report.json\n"
@@ -50,7 +50,7 @@ def test_output_into_a_missing_directory_is_a_usage_error(cli, tmp_path) -> None
 
 def test_output_in_github_actions_writes_the_format_asked_for(cli, tmp_path) -> None:
     write(tmp_path, "web.yaml", BAD_NODEPORT)
-    result = cli("--output", "report.txt", "web.yaml", cwd=tmp_path, env={"GITHUB_ACTIONS": "true"})
+    result = cli(*WITHOUT_CONTEXT_INFOS, "--output", "report.txt", "web.yaml", cwd=tmp_path, env={"GITHUB_ACTIONS": "true"})
     text = (tmp_path / "report.txt").read_text(encoding="utf-8")
     assert text.startswith("web.yaml:9:17: error[nodeport-out-of-range]")
     assert result.stdout == ""
@@ -68,7 +68,7 @@ def test_exit_zero_reports_without_failing(cli, tmp_path) -> None:
 def test_text_report_ends_with_a_hint_to_explain_only_when_there_are_findings(cli, tmp_path: Path) -> None:
     write(tmp_path, "web.yaml", BAD_NODEPORT)
     write(tmp_path, "db.yaml", CLEAN)
-    lines = cli("web.yaml", cwd=tmp_path).stdout.splitlines()
+    lines = cli(*WITHOUT_CONTEXT_INFOS, "web.yaml", cwd=tmp_path).stdout.splitlines()
     assert lines[-2:] == [SUMMARY, "Run `svclint explain RULE` (e.g. `svclint explain nodeport-out-of-range`) "
                                    "for a rule's rationale and fix."]
     assert cli("db.yaml", cwd=tmp_path).stdout == "No problems in 1 file, 1 object\n"

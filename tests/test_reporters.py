@@ -14,7 +14,7 @@ import pytest
 
 from svclint.registry import load_rules
 from tests.conftest import REPO
-from tests.test_cli import CLEAN
+from tests.test_cli import CLEAN, WITHOUT_CONTEXT_INFOS
 
 SARIF_SCHEMA = REPO / "tests" / "data" / "sarif-2.1.0.json"
 
@@ -42,13 +42,6 @@ ODD = (
 SCHEMA_MESSAGE = "unknown field `sel\r\nector` in spec; did you mean `selector`?"
 SELECTOR_MESSAGE = "selector {app: 50%&<x>} matches no pod template in namespace default"
 NODEPORT_MESSAGE = "nodePort 40080 is outside the node port range 30000-32767"
-LABEL_MESSAGE = (
-    'spec.selector: Invalid value: "50%&<x>": a valid label must be an empty string or consist of alphanumeric '
-    "characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or "
-    "'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?'). "
-    "A label value is empty or up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or "
-    'digit, e.g. "50-x"'
-)
 
 
 @pytest.fixture
@@ -60,8 +53,12 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+# The odd selector value is also an invalid label value: true, but beside these tests' point.
+WITHOUT_LABEL_CHECK = ("--ignore", "label-invalid")
+
+
 def report_of(cli, project: Path, fmt: str, *paths: str) -> str:
-    result = cli("--format", fmt, *(paths or ("k8s",)), cwd=project)
+    result = cli(*WITHOUT_CONTEXT_INFOS, *WITHOUT_LABEL_CHECK, "--format", fmt, *(paths or ("k8s",)), cwd=project)
     assert result.returncode == 1, result.stderr
     return result.stdout
 
@@ -92,8 +89,6 @@ def test_sarif_is_valid_sarif_2_1_0_and_locates_each_finding(cli, project) -> No
          {"startLine": 6, "startColumn": 3}, "Service default/odd"),
         ("selector-no-match", "warning", SELECTOR_MESSAGE + " (Service default/odd)", odd_uri,
          {"startLine": 7, "startColumn": 13}, "Service default/odd"),
-        ("label-invalid", "error", LABEL_MESSAGE + " (Service default/odd)", odd_uri,
-         {"startLine": 7, "startColumn": 19}, "Service default/odd"),
         ("nodeport-out-of-range", "error", NODEPORT_MESSAGE + " (Service shop/web)",
          {"uri": "k8s/web.yaml", "uriBaseId": "%SRCROOT%"}, {"startLine": 10, "startColumn": 17},
          "Service shop/web"),
@@ -123,7 +118,7 @@ def test_sarif_describes_every_rule_with_its_docs(cli, project) -> None:
 def test_sarif_uses_file_uris_for_paths_outside_the_working_directory(cli, project) -> None:
     outside = project / "k8s"
     (project / "elsewhere").mkdir()
-    result = cli("--format", "sarif", str(outside / "web.yaml"), cwd=project / "elsewhere")
+    result = cli(*WITHOUT_CONTEXT_INFOS, "--format", "sarif", str(outside / "web.yaml"), cwd=project / "elsewhere")
     [finding] = json.loads(result.stdout)["runs"][0]["results"]
     artifact = finding["locations"][0]["physicalLocation"]["artifactLocation"]
     assert artifact == {"uri": (outside / "web.yaml").as_uri()}
@@ -143,13 +138,13 @@ def test_fingerprints_are_unique_and_survive_lines_added_above(cli, project, fmt
     shift_lines(project / "k8s" / "web.yaml", 3)
     shift_lines(project / "k8s" / ODD_NAME, 2)
     after = fingerprints_and_lines(cli, project, fmt)
-    assert [line for _, line in after] == [8, 9, 9, 13]
-    assert [line for _, line in before] == [6, 7, 7, 10]
+    assert [line for _, line in after] == [8, 9, 13]
+    assert [line for _, line in before] == [6, 7, 10]
     assert [fingerprint for fingerprint, _ in after] == [fingerprint for fingerprint, _ in before]
-    assert len({fingerprint for fingerprint, _ in before}) == 4
+    assert len({fingerprint for fingerprint, _ in before}) == 3
     (project / "k8s" / "web.yaml").write_text(WEB.replace("40080", "40081"), encoding="utf-8")
     changed = fingerprints_and_lines(cli, project, fmt)
-    assert changed[:3] == after[:3] and changed[3][0] != after[3][0]  # a different problem is a new finding
+    assert changed[:2] == after[:2] and changed[2][0] != after[2][0]  # a different problem is a new finding
 
 
 def test_identical_findings_in_one_file_get_distinct_fingerprints(cli, tmp_path) -> None:
@@ -195,11 +190,11 @@ def test_sarif_multitool_reports_no_errors(cli, project, tmp_path) -> None:
 def test_junit_has_a_suite_per_file_and_a_failing_testcase_per_finding(cli, project) -> None:
     root = ET.fromstring(report_of(cli, project, "junit"))
     assert root.tag == "testsuites"
-    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("5", "4", "0")
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("4", "3", "0")
     suites = {suite.get("name"): suite for suite in root.findall("testsuite")}
     assert sorted(suites) == ["k8s/clean.yaml", "k8s/odd,name:1.yaml", "k8s/web.yaml"]
     counts = {name: (s.get("tests"), s.get("failures")) for name, s in suites.items()}
-    assert counts == {"k8s/clean.yaml": ("1", "0"), "k8s/odd,name:1.yaml": ("3", "3"), "k8s/web.yaml": ("1", "1")}
+    assert counts == {"k8s/clean.yaml": ("1", "0"), "k8s/odd,name:1.yaml": ("2", "2"), "k8s/web.yaml": ("1", "1")}
     [clean] = suites["k8s/clean.yaml"].findall("testcase")
     assert clean.get("name") == "no problems" and list(clean) == []
     cases = [(c.get("classname"), c.get("name"), [(f.get("type"), f.get("message")) for f in c.findall("failure")])
@@ -207,7 +202,6 @@ def test_junit_has_a_suite_per_file_and_a_failing_testcase_per_finding(cli, proj
     assert cases == [
         ("k8s/odd,name:1.yaml", "schema Service default/odd at 6:3", [("error", SCHEMA_MESSAGE)]),
         ("k8s/odd,name:1.yaml", "selector-no-match Service default/odd at 7:13", [("warning", SELECTOR_MESSAGE)]),
-        ("k8s/odd,name:1.yaml", "label-invalid Service default/odd at 7:19", [("error", LABEL_MESSAGE)]),
     ]
     [web_failure] = suites["k8s/web.yaml"].iter("failure")
     assert web_failure.text == (f"k8s/web.yaml:10:17: error[nodeport-out-of-range] {NODEPORT_MESSAGE} "
@@ -232,9 +226,6 @@ def test_github_workflow_commands_escape_properties_and_data(cli, project) -> No
         "::warning file=k8s/odd%2Cname%3A1.yaml,line=7,col=13,title=svclint (selector-no-match)::"
         "k8s/odd,name:1.yaml:7:13: warning[selector-no-match] selector {app: 50%25&<x>} matches no pod "
         "template in namespace default (Service default/odd)",
-        "::error file=k8s/odd%2Cname%3A1.yaml,line=7,col=19,title=svclint (label-invalid)::"
-        "k8s/odd,name:1.yaml:7:19: error[label-invalid] " + LABEL_MESSAGE.replace("%", "%25")
-        + " (Service default/odd)",
         "::error file=k8s/web.yaml,line=10,col=17,title=svclint (nodeport-out-of-range)::"
         f"k8s/web.yaml:10:17: error[nodeport-out-of-range] {NODEPORT_MESSAGE} (Service shop/web)",
     ]
@@ -251,7 +242,7 @@ def test_info_findings_are_notices(cli, tmp_path) -> None:
 
 def test_text_report_in_github_actions_annotates_each_finding_once(cli, project) -> None:
     plain = report_of(cli, project, "text", "k8s/web.yaml").splitlines()
-    in_actions = cli("k8s/web.yaml", cwd=project, env={"GITHUB_ACTIONS": "true"})
+    in_actions = cli(*WITHOUT_CONTEXT_INFOS, "k8s/web.yaml", cwd=project, env={"GITHUB_ACTIONS": "true"})
     assert in_actions.returncode == 1
     lines = in_actions.stdout.splitlines()
     assert lines == [
@@ -270,8 +261,6 @@ def test_gitlab_code_quality_fields(cli, project) -> None:
          "location": {"path": "k8s/odd,name:1.yaml", "lines": {"begin": 6}}},
         {"description": SELECTOR_MESSAGE + " (Service default/odd)", "check_name": "selector-no-match",
          "severity": "major", "location": {"path": "k8s/odd,name:1.yaml", "lines": {"begin": 7}}},
-        {"description": LABEL_MESSAGE + " (Service default/odd)", "check_name": "label-invalid",
-         "severity": "critical", "location": {"path": "k8s/odd,name:1.yaml", "lines": {"begin": 7}}},
         {"description": NODEPORT_MESSAGE + " (Service shop/web)", "check_name": "nodeport-out-of-range",
          "severity": "critical", "location": {"path": "k8s/web.yaml", "lines": {"begin": 10}}},
     ]

@@ -1,19 +1,21 @@
 """Each Service rule at its edges: a snippet and the exact (line, column, rule) of every finding.
 
-Snippets have no selector, so that only the rules about the Service itself speak.
+Snippets have no selector, and only the Service validation rules (SVC1xx) run.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.conftest import lint_text, problems
+from svclint.finding import Severity
+from tests.conftest import lint_text
+from tests.service_validation import validation_problems
 
 HEAD = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n"
 
 
 def lint(tmp_path, text: str, **settings) -> list[tuple[int, int, str]]:
-    return problems(lint_text(tmp_path, text, **settings))
+    return validation_problems(tmp_path, text, **settings)
 
 
 @pytest.mark.parametrize(("port", "expected"), [
@@ -140,6 +142,8 @@ ACCEPTED_LOOK_ALIKES = {
 @pytest.mark.parametrize("body", ACCEPTED_LOOK_ALIKES.values(), ids=ACCEPTED_LOOK_ALIKES.keys())
 def test_accepted_look_alikes_have_no_finding(tmp_path, body: str) -> None:
     assert lint(tmp_path, HEAD + body) == []
+    errors = [f for f in lint_text(tmp_path, HEAD + body).findings if f.severity == Severity.ERROR]
+    assert errors == []  # nor from any other rule
 
 
 def test_headless_with_external_ips_is_accepted_with_a_warning_only(tmp_path) -> None:
@@ -166,8 +170,8 @@ def test_leading_digit_names_follow_the_kubernetes_version(tmp_path) -> None:
     ("1.33", "PreferSameNode", [(6, 24, "value-not-supported")]),
     ("1.34", "PreferSameZone", []),
     ("1.34", "PreferSameNode", []),
-    ("1.34", "PreferClose", [(6, 24, "deprecated-setting")]),
+    ("1.34", "PreferClose", [(6, 24, "deprecated-field")]),
 ])
 def test_traffic_distribution_follows_the_kubernetes_version(tmp_path, version, value, expected) -> None:
     text = HEAD + f"spec:\n  trafficDistribution: {value}\n  ports:\n    - port: 80\n"
-    assert lint(tmp_path, text, kubernetes_version=version) == expected
+    assert validation_problems(tmp_path, text, "deprecated-field", kubernetes_version=version) == expected

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from textwrap import dedent
 
-from tests.conftest import lint_text, problems
+from tests.conftest import lint_text
+from tests.service_validation import validation_problems, validation_report
 
 
 def findings(tmp_path, text: str, **settings) -> list[tuple[int, int, str, str]]:
-    report = lint_text(tmp_path, dedent(text), **settings)
+    report = validation_report(tmp_path, dedent(text), **settings)
     return [(f.line, f.column, f.rule, f.message) for f in report.findings]
 
 
 def located(tmp_path, text: str, **settings) -> list[tuple[int, int, str]]:
-    return problems(lint_text(tmp_path, dedent(text), **settings))
+    return validation_problems(tmp_path, dedent(text), **settings)
 
 
 # -- one finding per problem ------------------------------------------------------------------
@@ -106,7 +107,7 @@ def test_a_yaml_boolean_label_is_reported_once_with_its_quoted_form(tmp_path) ->
           ports:
             - port: 80
         """
-    found = [f for f in findings(tmp_path, text) if f[2] != "selector-no-match"]
+    found = findings(tmp_path, text)
     assert [f[:3] for f in found] == [(6, 13, "label-invalid"), (7, 14, "label-invalid"), (10, 11, "label-invalid")]
     assert found[0][3] == (
         "metadata.labels[canary]: json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.labels of "
@@ -477,6 +478,49 @@ def test_warnings_are_warnings(tmp_path) -> None:
           ports:
             - port: 80
         """
-    report = lint_text(tmp_path, dedent(text))
+    report = validation_report(tmp_path, dedent(text))
     assert [(f.line, f.rule, f.severity.label) for f in report.findings] == [
         (6, "ip-not-canonical", "warning"), (7, "field-ignored", "warning")]
+
+
+def test_rejected_target_ports_are_not_also_looked_up_in_the_pods(tmp_path) -> None:
+    # target-port-unresolved and target-port-not-exposed read the same ports: a value the API
+    # server rejects is target-port-invalid's alone, whatever the selected pods declare.
+    text = """\
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          selector:
+            app: web
+          ports:
+            - name: a
+              port: 80
+              targetPort: HTTP
+            - name: b
+              port: 81
+              targetPort: prometheus-metrics
+            - name: c
+              port: 82
+              targetPort: 70000
+            - name: d
+              port: 0
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+          labels:
+            app: web
+        spec:
+          containers:
+            - name: web
+              image: nginx
+              ports:
+                - name: http
+                  containerPort: 8080
+        """
+    report = lint_text(tmp_path, dedent(text))
+    assert [(f.line, f.rule) for f in report.findings] == [
+        (11, "target-port-invalid"), (14, "target-port-invalid"), (17, "target-port-invalid"), (19, "port-invalid")]

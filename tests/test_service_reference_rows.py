@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import lint_text, problems
+from tests.service_validation import validation_problems
 
 PORTS = "  ports:\n    - port: 80\n"
 
@@ -39,7 +39,7 @@ ROWS = {
     "M12 topology-mode differs from topology-aware-hints": (
         service(PORTS, "  annotations:\n    service.kubernetes.io/topology-mode: Auto\n"
                        "    service.kubernetes.io/topology-aware-hints: auto\n"),
-        [(6, "Auto", "annotation-invalid"), (7, "service.kubernetes.io", "deprecated-setting")]),
+        [(6, "Auto", "annotation-invalid")]),
     "P1 no ports": (service("  selector: {}\n"), [(5, "spec", "port-invalid")]),
     "P2 headless LoadBalancer": (service("  type: LoadBalancer\n  clusterIPs: [None]\n  clusterIP: None\n" + PORTS),
                                  [(7, "None", "field-not-allowed-for-type")]),
@@ -109,4 +109,4 @@ ROWS = {
 def test_reference_row(tmp_path, text: str, expected) -> None:
     lines = text.splitlines()
     located = [(line, lines[line - 1].index(token) + 1, rule) for line, token, rule in expected]
-    assert problems(lint_text(tmp_path, text)) == located
+    assert validation_problems(tmp_path, text) == located
