@@ -6,7 +6,8 @@ from svclint.apierrors import closest, field_path, not_supported, with_hint
 from svclint.context import RuleContext
 from svclint.finding import Hit, Path
 from svclint.resources import Resource
-from svclint.services import SERVICE_TYPES, externally_accessible, known_type, service_ports, string_items
+from svclint.services import (PROTOCOLS, SERVICE_TYPES, externally_accessible, known_type, service_ports,
+                              string_items)
 
 TRAFFIC_POLICIES = ("Cluster", "Local")
 OLD_TRAFFIC_POLICIES = {"Global": "Cluster", "OnlyLocal": "Local"}  # the beta annotation's values
@@ -21,7 +22,7 @@ def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
     yield from _unless_empty(("spec", "type"), service.get("spec", "type"), SERVICE_TYPES)
     yield from _unless_empty(("spec", "sessionAffinity"), service.get("spec", "sessionAffinity"), ("ClientIP", "None"))
     for index, port in service_ports(service):
-        yield from _unless_empty(("spec", "ports", index, "protocol"), port.get("protocol"), ("SCTP", "TCP", "UDP"))
+        yield from _unless_empty(("spec", "ports", index, "protocol"), port.get("protocol"), PROTOCOLS)
     # externalTrafficPolicy on a Service that is not externally accessible is refused whatever
     # its value (traffic-policy-invalid); the value is checked where it means something.
     if kind is None or externally_accessible(service):

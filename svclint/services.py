@@ -14,6 +14,7 @@ from svclint.finding import Path
 from svclint.resources import Resource, ResourceIndex
 
 SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
+PROTOCOLS = ("SCTP", "TCP", "UDP")  # case-sensitive: `tcp` is rejected
 NONE = "None"  # clusterIP of a headless Service
 
 
@@ -76,17 +77,27 @@ def port_number(value: Any) -> int | None:
 
 def target_name(port: dict) -> str | None:
     """A named targetPort, or None; a name the API server rejects (`"8080"`, `HTTP`, more than
-    15 characters) is none either: target-port-invalid reports it."""
+    15 characters) is none either (target-port-invalid), nor is one of a port whose protocol
+    it rejects (`tcp`: value-not-supported)."""
     target = port.get("targetPort")
-    return target if isinstance(target, str) and target and not is_valid_port_name(target) else None
+    if not isinstance(target, str) or not target or is_valid_port_name(target) or not _accepted_protocol(port):
+        return None
+    return target
 
 
 def target_number(port: dict) -> int | None:
-    """The numeric port traffic goes to: targetPort, or `port` when targetPort is unset or 0."""
+    """The numeric port traffic goes to: targetPort, or `port` when targetPort is unset or 0;
+    None for a port the API server rejects (its number or its protocol)."""
+    if not _accepted_protocol(port):
+        return None
     target = port.get("targetPort")
     if target in (None, 0, ""):
         return port_number(port.get("port"))
     return port_number(target)
+
+
+def _accepted_protocol(port: dict) -> bool:
+    return protocol_of(port) in PROTOCOLS
 
 
 def node_port(port: dict) -> int:

@@ -485,7 +485,7 @@ def test_warnings_are_warnings(tmp_path) -> None:
 
 def test_rejected_target_ports_are_not_also_looked_up_in_the_pods(tmp_path) -> None:
     # target-port-unresolved and target-port-not-exposed read the same ports: a value the API
-    # server rejects is target-port-invalid's alone, whatever the selected pods declare.
+    # server rejects is reported once, by its validation rule, whatever the pods declare.
     text = """\
         apiVersion: v1
         kind: Service
@@ -506,6 +506,10 @@ def test_rejected_target_ports_are_not_also_looked_up_in_the_pods(tmp_path) -> N
               targetPort: 70000
             - name: d
               port: 0
+            - name: e
+              port: 83
+              targetPort: 8080
+              protocol: tcp
         ---
         apiVersion: v1
         kind: Pod
@@ -523,4 +527,5 @@ def test_rejected_target_ports_are_not_also_looked_up_in_the_pods(tmp_path) -> N
         """
     report = lint_text(tmp_path, dedent(text))
     assert [(f.line, f.rule) for f in report.findings] == [
-        (11, "target-port-invalid"), (14, "target-port-invalid"), (17, "target-port-invalid"), (19, "port-invalid")]
+        (11, "target-port-invalid"), (14, "target-port-invalid"), (17, "target-port-invalid"), (19, "port-invalid"),
+        (23, "value-not-supported")]
