@@ -42,12 +42,23 @@ def service_ports(service: Resource) -> Iterator[tuple[int, dict]]:
                 yield number, port
 
 
+def has_selector(service: Resource) -> bool:
+    """Whether the Service selects its pods itself (a non-empty selector, of whatever types)."""
+    selector = service.get("spec", "selector")
+    return service_type(service) != "ExternalName" and isinstance(selector, dict) and bool(selector)
+
+
 def selector_of(service: Resource) -> dict | None:
-    """The selector a Service uses to find pods, or None when it selects none itself."""
-    if service_type(service) == "ExternalName":
+    """The selector a Service uses to find pods, or None when it selects none itself.
+
+    A selector whose keys or values are not strings is None too: the API server rejects the
+    Service (label-invalid says so), so rules that follow the selector to pods stay quiet.
+    """
+    if not has_selector(service):
         return None
     selector = service.get("spec", "selector")
-    return selector if isinstance(selector, dict) and selector else None
+    decodable = all(isinstance(k, str) and isinstance(v, str) for k, v in selector.items())
+    return selector if decodable else None
 
 
 def protocol_of(port: dict) -> str:

@@ -529,3 +529,20 @@ def test_rejected_target_ports_are_not_also_looked_up_in_the_pods(tmp_path) -> N
     assert [(f.line, f.rule) for f in report.findings] == [
         (11, "target-port-invalid"), (14, "target-port-invalid"), (17, "target-port-invalid"), (19, "port-invalid"),
         (23, "value-not-supported")]
+
+
+def test_a_selector_value_yaml_reads_as_bool_is_not_also_a_selector_mismatch(tmp_path) -> None:
+    text = dedent("""\
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          selector:
+            app: web
+            canary: yes
+          ports:
+            - port: 80
+        """)
+    report = lint_text(tmp_path, text)
+    assert [(f.line, f.column, f.rule) for f in report.findings] == [(8, 13, "label-invalid")]
