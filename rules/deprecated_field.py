@@ -17,7 +17,15 @@ DEPRECATED: dict[Path, tuple[str, str]] = {
 }
 
 
+# PreferClose was renamed PreferSameZone, which is on by default from 1.34; before, there is no new name.
+PREFER_SAME_ZONE_FROM = 34
+
+
 def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
     for path, (since, instead) in DEPRECATED.items():
         if service.get(*path) not in (None, ""):
             yield Hit(path, f"`{path[-1]}` is deprecated since Kubernetes {since}: {instead}", anchor="key")
+    if service.get("spec", "trafficDistribution") == "PreferClose" and ctx.kubernetes_minor >= PREFER_SAME_ZONE_FROM:
+        yield Hit(("spec", "trafficDistribution"),
+                  f"`trafficDistribution: PreferClose` is deprecated since Kubernetes 1.{PREFER_SAME_ZONE_FROM}: "
+                  "use PreferSameZone, its new name (same meaning)")

@@ -5,13 +5,13 @@ from typing import Iterator
 from svclint.context import RuleContext
 from svclint.finding import Hit
 from svclint.resources import Resource, ResourceIndex
-from svclint.services import selector_of, service_type
+from svclint.services import has_selector, service_type
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
 
 def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
-    if service_type(service) == "ExternalName" or selector_of(service) is not None:
+    if service_type(service) == "ExternalName" or has_selector(service):
         return
     if (service.namespace, service.name) in ctx.index.derived(services_with_endpoints):
         return

@@ -55,10 +55,11 @@ def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileRes
     object_rules = [rule for rule in rules.values() if rule.check and rule.scope == "object"]
     resolver = PositionResolver(source.text)
     workload_kinds = settings.workload_kinds
+    enabled = frozenset(rules)
     for number, resource in enumerate(_resources(source)):
         for rule in object_rules:
             if rule.applies_to(resource.qualified_kind):
-                ctx = RuleContext(None, settings, rule.options)
+                ctx = RuleContext(None, settings, rule.options, enabled, resolver)
                 for hit in rule.check(resource, ctx):
                     line, column = resolver.locate(resource.doc_index, resource.base_path + tuple(hit.path),
                                                    hit.anchor)

@@ -132,7 +132,7 @@ def _cross_object_findings(index: ResourceIndex, settings: Settings, rules: dict
     hits: dict[str, list[tuple[Resource, Rule, Hit]]] = defaultdict(list)
     for rule in rules.values():
         if rule.check and rule.scope == "index":
-            ctx = RuleContext(index, settings, rule.options)
+            ctx = RuleContext(index, settings, rule.options, frozenset(rules))
             for resource in (r for r in _in_scope(index, rule) if r.file in reported):
                 for hit in rule.check(resource, ctx):
                     hits[resource.file].append((resource, rule, hit))
