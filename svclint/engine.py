@@ -98,9 +98,8 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
                 objects_by_file[result.path][f.object_number].ref if f.object_number is not None else ObjectRef())
         for result in results for f in result.findings
     ]
-    texts = {result.path: result.text for result in results if result.text is not None}
-    reported = {result.path for result in results}
-    findings += _cross_object_findings(index, settings, rules, texts, reported)
+    reported = {result.path: result for result in results}
+    findings += _cross_object_findings(index, settings, rules, reported)
     refs = {path: [r.ref for r in objects_by_file[path]] for path in reported}
     if settings.allow_suppressions:
         findings, unused = suppress(findings, {r.path: r.suppressions for r in results}, refs)
@@ -128,7 +127,7 @@ def _with_namespace(resource: Resource, kustomized: dict[str, str], default: str
 
 
 def _cross_object_findings(index: ResourceIndex, settings: Settings, rules: dict[str, Rule],
-                           texts: dict[str, str], reported: set[str]) -> list[Finding]:
+                           reported: dict[str, FileResult]) -> list[Finding]:
     hits: dict[str, list[tuple[Resource, Rule, Hit]]] = defaultdict(list)
     for rule in rules.values():
         if rule.check and rule.scope == "index":
@@ -138,8 +137,9 @@ def _cross_object_findings(index: ResourceIndex, settings: Settings, rules: dict
                     hits[resource.file].append((resource, rule, hit))
     findings = []
     for path, items in hits.items():
-        resolver = PositionResolver(texts[path] if path in texts else read_text(path))
-        for resource, rule, hit in items:
+        result = reported[path]
+        resolver = PositionResolver(result.text if result.text is not None else read_text(path), result.spans)
+        for resource, rule, hit in sorted(items, key=lambda item: item[0].doc_index):  # each document composed once
             line, column = resolver.locate(resource.doc_index, resource.base_path + tuple(hit.path), hit.anchor)
             findings.append(Finding(path, line, column, rule.slug, hit.severity or rule.severity,
                                     hit.message, resource.ref))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
@@ -27,10 +27,20 @@ class Problem:
     message: str
 
 
+@dataclass(frozen=True)
+class Span:
+    """Where a document's root node lies in the text, to compose that document alone again."""
+
+    start: int  # character offset of the start of the line where the root node begins
+    end: int  # character offset just past the root node
+    line: int  # 0-based number of that line
+
+
 @dataclass
 class Document:
     index: int  # 0-based position of the document in its file
     data: Any
+    span: Span
 
 
 @dataclass
@@ -71,21 +81,28 @@ ManifestLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.co
 
 def read_source(path: str) -> SourceFile:
     """Reads and parses one file; raises OSError when it cannot be read."""
-    if path == STDIN:
-        return parse_source(STDIN_NAME, sys.stdin.buffer.read())
-    with open(path, "rb") as handle:
-        return parse_source(path, handle.read())
+    return parse_source(*read_raw(path))
 
 
 def parse_source(display: str, raw: bytes) -> SourceFile:
     """Decodes and parses the bytes of a file shown to the user as `display`."""
-    text, problem = decode(raw)
-    source = SourceFile(display, text)
-    if problem:
-        source.problems.append(problem)
-    else:
-        parse_documents(source)
+    source = decode_source(display, raw)
+    source.documents.extend(iter_documents(source))
     return source
+
+
+def read_raw(path: str) -> tuple[str, bytes]:
+    """The name to show and the bytes of a file (or of stdin); raises OSError."""
+    if path == STDIN:
+        return STDIN_NAME, sys.stdin.buffer.read()
+    with open(path, "rb") as handle:
+        return path, handle.read()
+
+
+def decode_source(display: str, raw: bytes) -> SourceFile:
+    """The text of a file, not parsed yet (see iter_documents)."""
+    text, problem = decode(raw)
+    return SourceFile(display, text, problems=[problem] if problem else [])
 
 
 def read_text(path: str) -> str:
@@ -113,7 +130,9 @@ def decode(raw: bytes) -> tuple[str, Problem | None]:
         )
 
 
-def parse_documents(source: SourceFile) -> None:
+def iter_documents(source: SourceFile) -> Iterator[Document]:
+    """Parses the text one document at a time, so that the caller can drop each after use;
+    the loader's problems are added to `source.problems` as they are met."""
     loader = ManifestLoader(source.text)
     index = 0
     try:
@@ -127,7 +146,7 @@ def parse_documents(source: SourceFile) -> None:
                     "(strict decoding) and YAML tools silently keep only the last value",
                 ))
             loader.duplicate_keys.clear()
-            source.documents.append(Document(index, data))
+            yield Document(index, data, _span(node))
             index += 1
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -137,6 +156,11 @@ def parse_documents(source: SourceFile) -> None:
         source.problems.append(Problem("invalid-yaml", 1, 1, f"cannot parse: {exc}"))
     finally:
         loader.dispose()
+
+
+def _span(node: yaml.Node) -> Span:
+    start, end = node.start_mark, node.end_mark  # libyaml counts characters, not bytes
+    return Span(start.index - start.column, end.index, start.line)
 
 
 def _describe(exc: yaml.MarkedYAMLError) -> str:
