@@ -76,7 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
     parser.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE and exit 0")
     parser.add_argument("--no-cache", action="store_true", help="read context files afresh, without .svclint_cache/")
+    parser.add_argument("--jobs", "-j", type=positive_int, metavar="N",
+                        help="check files in N processes (default: one per core when the input is big "
+                             "enough to gain from it; 1: no worker processes)")
     return parser
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -91,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = settings_from_args(args, load_config(args.config))
         resolve_version(settings.kubernetes_version)
-        report = lint_paths(args.paths, settings)
+        report = lint_paths(args.paths, settings, args.jobs)
         if args.write_baseline:
             write_baseline(args.write_baseline, report.findings)
             count = len(report.findings)

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from svclint.cache import FactsCache, cached_result, facts_to_cache
-from svclint.checkfile import FileResult, check_file, context_facts
+from svclint.checkfile import FileResult, context_facts
 from svclint.context import RuleContext
 from svclint.discover import InputError, discover, discover_context
 from svclint.finding import Finding, Hit, ObjectRef, Severity
+from svclint.parallel import check_files
 from svclint.policy import apply_policy
 from svclint.positions import PositionResolver
 from svclint.registry import ANY_KIND, Rule, load_rules
@@ -41,11 +42,12 @@ class Report:
         return sum(1 for f in self.findings if f.severity == severity)
 
 
-def lint_paths(paths: Sequence[str], settings: Settings) -> Report:
-    """Lints files and directories against the context; raises InputError for paths that cannot be read."""
+def lint_paths(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -> Report:
+    """Lints files and directories against the context, in `jobs` processes (None: as many
+    as pays); raises InputError for paths that cannot be read."""
     discovery = discover(paths, settings.exclude)
     rules = selected_rules(settings)
-    results = [_check(path, settings, rules) for path in discovery.files]
+    results = check_files(discovery.files, settings, rules, jobs)
     reported = {os.path.normpath(path) for path in discovery.files}
     context_files = [p for p in discover_context(settings.context, settings.exclude)
                      if os.path.normpath(p) not in reported]
@@ -108,13 +110,6 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
     findings.sort(key=Finding.sort_key)
     return Report(findings, files=len(results), objects=sum(1 for r in index.objects if r.file in reported),
                   file_paths=[result.path for result in results])
-
-
-def _check(path: str, settings: Settings, rules: dict[str, Rule]) -> FileResult:
-    try:
-        return check_file(path, settings, rules)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 def _with_namespace(resource: Resource, kustomized: dict[str, str], default: str) -> Resource:
