@@ -6,10 +6,11 @@
 
 Each case generates its input (benchmarks/generate.py), then runs every command once per
 round, in alternating order (A B C, C B A, ...), each as a fresh subprocess, and prints
-per command: the median wall time, its ratio to the bare parse (`bare_parse.py`, a
-subprocess doing only yaml.load_all with CSafeLoader), files per second, and peak memory
-(the largest ru_maxrss over the rounds, from wait4; for --jobs runs that is the largest
-single process, not the sum). Run it by hand on an idle machine: it asserts nothing.
+per command: the median wall time and its ratio to the bare parse (`bare_parse.py`, a
+subprocess doing only yaml.load_all with CSafeLoader), the median CPU time (user + system,
+from wait4; steadier than wall time on a busy machine) and its ratio, files per second,
+and peak memory (the largest ru_maxrss over the rounds; for --jobs runs that is the
+largest single process, not the sum). Run it by hand: it asserts nothing.
 
 Targets (issue 6): `svclint --jobs 1 DIR` at most 1.3x the bare parse; peak memory at
 most 3x the input plus a constant (the memory of a one-file run); on 2 cores, the default
@@ -43,11 +44,16 @@ class Command:
     label: str
     argv: list[str]
     times: list[float] = field(default_factory=list)
+    cpu_times: list[float] = field(default_factory=list)  # user + system, of the process and its children
     peak_kb: int = 0
 
     @property
     def median(self) -> float:
         return statistics.median(self.times)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpu_times)
 
 
 @dataclass
@@ -69,6 +75,7 @@ def run_once(command: Command, cwd: str) -> None:
     if process.returncode not in (0, 1):
         raise SystemExit(f"{command.label} exited {process.returncode}: {stderr.decode(errors='replace')}")
     command.times.append(elapsed)
+    command.cpu_times.append(usage.ru_utime + usage.ru_stime)
     command.peak_kb = max(command.peak_kb, usage.ru_maxrss)
 
 
@@ -94,13 +101,15 @@ def svclint_commands(variants: list[Variant], target: str, with_default_jobs: bo
 def print_table(title: str, commands: list[Command], baseline: Command, files: int, input_bytes: int,
                 constant_kb: int | None) -> None:
     print(f"\n## {title}: {files} files, {input_bytes / 2**20:.1f} MB")
-    print(f"{'command':<34} {'median s':>9} {'x bare':>7} {'files/s':>9} {'peak MB':>8} {'(peak-c)/input':>15}")
+    print(f"{'command':<30} {'wall s':>7} {'x bare':>6} {'cpu s':>7} {'x bare':>6} {'files/s':>8} "
+          f"{'peak MB':>8} {'(peak-c)/input':>14}")
     for command in commands:
         extra = ""
         if constant_kb is not None and input_bytes:
             extra = f"{(command.peak_kb - constant_kb) * 1024 / input_bytes:.2f}"
-        print(f"{command.label:<34} {command.median:>9.3f} {command.median / baseline.median:>7.2f} "
-              f"{files / command.median:>9.0f} {command.peak_kb / 1024:>8.1f} {extra:>15}")
+        print(f"{command.label:<30} {command.median:>7.3f} {command.median / baseline.median:>6.2f} "
+              f"{command.cpu:>7.3f} {command.cpu / baseline.cpu:>6.2f} {files / command.median:>8.0f} "
+              f"{command.peak_kb / 1024:>8.1f} {extra:>14}")
 
 
 def bench_tree(title: str, root: str, variants: list[Variant], rounds: int, constant_kb: int | None) -> list[Command]:
@@ -135,9 +144,10 @@ def bench_startup(variants: list[Variant], workdir: str, rounds: int) -> int:
         commands.append(Command(f"{variant.label} one file", [variant.python, "-m", "svclint", target]))
     run_alternating(commands, rounds, workdir)
     print(f"\n## startup")
-    print(f"{'command':<34} {'median ms':>9} {'peak MB':>8}")
+    print(f"{'command':<30} {'wall ms':>8} {'cpu ms':>8} {'peak MB':>8}")
     for command in commands:
-        print(f"{command.label:<34} {command.median * 1000:>9.0f} {command.peak_kb / 1024:>8.1f}")
+        print(f"{command.label:<30} {command.median * 1000:>8.0f} {command.cpu * 1000:>8.0f} "
+              f"{command.peak_kb / 1024:>8.1f}")
     return max(c.peak_kb for c in commands if c.label.endswith("one file"))
 
 
@@ -156,7 +166,9 @@ def parse_variant(text: str) -> Variant:
     label, _, python = text.partition("=")
     if not python:
         label, python = "svclint", text
-    usage = subprocess.run([python, "-m", "svclint", "--help"], capture_output=True, text=True).stdout
+    python = os.path.abspath(python) if os.sep in python else python  # runs from the input's folder
+    # From / : `python -m` puts the working directory first on sys.path, and a checkout there would win.
+    usage = subprocess.run([python, "-m", "svclint", "--help"], capture_output=True, text=True, cwd="/").stdout
     return Variant(label, python, "--jobs" in usage)
 
 
