@@ -14,7 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from svclint.cache import FactsCache, cached_result, facts_to_cache
 from svclint.checkfile import FileResult, context_facts
 from svclint.context import RuleContext
 from svclint.discover import InputError, discover, discover_context
@@ -62,6 +61,10 @@ def selected_rules(settings: Settings) -> dict[str, Rule]:
 
 def read_context(paths: Sequence[str], settings: Settings) -> list[FileResult]:
     """Facts of the context files, from the cache when their content has not changed."""
+    if not paths:
+        return []
+    from svclint.cache import FactsCache, cached_result, facts_to_cache  # hashlib and pickle: ~7 ms to import
+
     cache = FactsCache(settings.cache_dir, settings) if settings.cache_dir and paths else None
     results = []
     for path in paths:
