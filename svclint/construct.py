@@ -11,6 +11,7 @@ data is the same either way (tests/test_construct.py compares them).
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable, Sequence
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -39,7 +40,10 @@ def construct_plain(node: Node, scalar: Callable[[ScalarNode], Any],
 def _build(node: Node, scalar: Callable, duplicates: Callable, depth: int, seen: set[Node]) -> Any:
     if node.__class__ is ScalarNode:
         if node.tag == STR:
-            return node.value  # what SafeConstructor.construct_yaml_str returns
+            # The value SafeConstructor.construct_yaml_str returns, interned: keys and many
+            # values (TCP, label values) repeat in every object, and the facts of a big
+            # project then hold one string each instead of thousands.
+            return sys.intern(node.value)
         if node.tag in SCALAR_TAGS:
             return scalar(node)
         raise NotPlain
