@@ -19,7 +19,7 @@ from svclint.positions import PositionResolver
 from svclint.registry import Rule
 from svclint.resources import Resource, kustomization_namespaces, objects_in
 from svclint.settings import Settings
-from svclint.source import STDIN_NAME, Problem, SourceFile, Span, decode_source, iter_documents, read_raw
+from svclint.source import STDIN_NAME, Problem, SourceFile, SpanList, decode_source, iter_documents, read_raw
 from svclint.suppressions import ANNOTATION, Suppression, annotation_suppressions, comment_suppressions
 from svclint.workloads import WorkloadKind
 
@@ -43,13 +43,14 @@ class FileResult:
     findings: list[LocalFinding] = field(default_factory=list)
     kustomized: dict[str, str] = field(default_factory=dict)  # file -> namespace
     suppressions: list[Suppression] = field(default_factory=list)
-    spans: list[Span] = field(default_factory=list)  # of each document, to locate cross-object findings
+    spans: SpanList = field(default_factory=SpanList)  # of each document, to locate cross-object findings
+    ascii: bool = False  # the file's bytes are ASCII: it can be read again in slices
     text: str | None = None  # kept for stdin only, to locate cross-object findings
 
 
 def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileResult:
-    source = decode_source(*read_raw(path))
-    result = FileResult(source.path, text=source.text if source.path == STDIN_NAME else None)
+    source, ascii_bytes = _read(path)
+    result = FileResult(source.path, text=source.text if source.path == STDIN_NAME else None, ascii=ascii_bytes)
     if settings.allow_suppressions:
         result.suppressions, invalid = comment_suppressions(source.text)
         result.findings.extend(_local(p, rules) for p in invalid if p.rule in rules)
@@ -75,6 +76,12 @@ def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileRes
     return result
 
 
+def _read(path: str) -> tuple[SourceFile, bool]:
+    """The decoded file, and whether its bytes are ASCII (the bytes are not kept)."""
+    display, raw = read_raw(path)
+    return decode_source(display, raw), raw.isascii()
+
+
 def context_facts(path: str, raw: bytes, settings: Settings) -> FileResult:
     """The facts of a context file: its objects, for the index, and nothing to report."""
     result = FileResult(path)
@@ -83,7 +90,7 @@ def context_facts(path: str, raw: bytes, settings: Settings) -> FileResult:
     return result
 
 
-def _resources(source: SourceFile, spans: list[Span]) -> Iterator[Resource]:
+def _resources(source: SourceFile, spans: SpanList) -> Iterator[Resource]:
     """The objects of the file as it is parsed, recording each document's span in `spans`."""
     for document in iter_documents(source):
         spans.append(document.span)

@@ -25,7 +25,7 @@ from svclint.registry import ANY_KIND, Rule, load_rules
 from svclint.resources import CLUSTER_SCOPED_KINDS, Resource, ResourceIndex
 from svclint.selection import enabled
 from svclint.settings import Settings
-from svclint.source import read_text
+from svclint.source import AsciiFileText, read_text
 from svclint.suppressions import suppress, unused_findings
 
 
@@ -136,12 +136,20 @@ def _cross_object_findings(index: ResourceIndex, settings: Settings, rules: dict
     findings = []
     for path, items in hits.items():
         result = reported[path]
-        resolver = PositionResolver(result.text if result.text is not None else read_text(path), result.spans)
+        resolver = PositionResolver(_text_of(result), result.spans)
         for resource, rule, hit in sorted(items, key=lambda item: item[0].doc_index):  # each document composed once
             line, column = resolver.locate(resource.doc_index, resource.base_path + tuple(hit.path), hit.anchor)
             findings.append(Finding(path, line, column, rule.slug, hit.severity or rule.severity,
                                     hit.message, resource.ref))
     return findings
+
+
+def _text_of(result: FileResult) -> str | AsciiFileText:
+    """The text of a reported file, to locate cross-object findings: kept for stdin, else read
+    again (in slices when ASCII: a big file is then not held twice beside the facts)."""
+    if result.text is not None:
+        return result.text
+    return AsciiFileText(result.path) if result.ascii else read_text(result.path)
 
 
 def _in_scope(index: ResourceIndex, rule: Rule) -> Iterable[Resource]:

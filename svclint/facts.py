@@ -52,7 +52,9 @@ def _metadata(metadata: Any) -> dict:
     annotations = metadata.get("annotations")
     if isinstance(annotations, dict):
         # Only svclint's own annotations matter later (suppressions); others can be huge.
-        kept["annotations"] = {k: v for k, v in annotations.items() if str(k).startswith(ANNOTATION_PREFIX)}
+        own = {k: v for k, v in annotations.items() if str(k).startswith(ANNOTATION_PREFIX)}
+        if own:
+            kept["annotations"] = own
     return kept
 
 

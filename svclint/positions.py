@@ -12,11 +12,11 @@ from typing import Sequence
 import yaml
 
 from svclint.finding import Path
-from svclint.source import Span
+from svclint.source import AsciiFileText, Span
 
 
 class PositionResolver:
-    def __init__(self, text: str, spans: Sequence[Span]) -> None:
+    def __init__(self, text: str | AsciiFileText, spans: Sequence[Span]) -> None:
         self._text = text
         self._spans = spans  # by document index (while a file is parsed: of the documents so far)
         self._doc_index = -1
@@ -58,11 +58,11 @@ class PositionResolver:
                 self._root = _compose(self._text[span.start:span.end], 0)
                 self._line_offset = span.line
             if self._root is None:  # the slice cannot stand alone (a %TAG directive): the whole text
-                self._root, self._line_offset = _compose(self._text, doc_index), 0
+                self._root, self._line_offset = _compose(self._text[0:], doc_index), 0  # [0:] reads a file
         return self._root
 
 
-def _compose(text: str, doc_index: int) -> yaml.Node | None:
+def _compose(text: str | bytes, doc_index: int) -> yaml.Node | None:
     """The nodes of document `doc_index` of `text`, or None if there is none or it is broken."""
     loader = yaml.CSafeLoader(text)
     try:

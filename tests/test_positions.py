@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from svclint.positions import PositionResolver
-from svclint.source import parse_source
+from svclint.source import AsciiFileText, parse_source
 from tests.conftest import CORPUS, REPO
 
 TRICKY = {
@@ -47,11 +47,12 @@ def whole_file_roots(text: str) -> list[yaml.Node]:
         loader.dispose()
 
 
-def mismatches(text: str) -> list[str]:
+def mismatches(text: str, source: str | AsciiFileText | None = None) -> list[str]:
+    """Where positions found from `source` (default: the text itself) differ from a whole-file compose."""
     roots = whole_file_roots(text)
     documents = parse_source("x.yaml", text.encode()).documents
     assert len(documents) == len(roots)
-    positions = PositionResolver(text, [document.span for document in documents])
+    positions = PositionResolver(text if source is None else source, [document.span for document in documents])
     found = []
     for number, root in enumerate(roots):
         expected_root = (root.start_mark.line + 1, root.start_mark.column + 1)
@@ -81,7 +82,18 @@ def manifest_files() -> list:
 
 @pytest.mark.parametrize("path", manifest_files(), ids=lambda p: p.name)
 def test_real_manifests(path) -> None:
-    assert mismatches(path.read_text(encoding="utf-8")) == []
+    text = path.read_bytes().decode("utf-8")
+    assert mismatches(text) == []
+    if text.isascii():  # read back in slices, as for cross-object findings
+        assert mismatches(text, AsciiFileText(str(path))) == []
+
+
+def test_slices_of_an_ascii_file(tmp_path) -> None:
+    for name, text in TRICKY.items():
+        if text.isascii():
+            path = tmp_path / "x.yaml"
+            path.write_bytes(text.encode())
+            assert mismatches(text, AsciiFileText(str(path))) == [], name
 
 
 def spans(text: str) -> list:
@@ -100,3 +112,17 @@ def test_only_the_documents_own_slice_is_composed_again() -> None:
     # Text before the document no longer parses; its own slice still does.
     garbled = "[{" + text[2:]
     assert PositionResolver(garbled, spans(text)).locate(1, ("spec", "ports", 0, "port")) == (5, 13)
+
+
+def test_cross_object_findings_keep_their_place_in_non_ascii_and_bom_files(tmp_path) -> None:
+    from svclint.engine import lint_paths
+    from svclint.settings import Settings
+
+    service = "# e\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n"
+    places = {}
+    for name, data in {"ascii": service.encode(), "utf8": service.replace("# e", "# é").encode(),
+                       "bom": b"\xef\xbb\xbf" + service.encode(), "utf16": service.encode("utf-16")}.items():
+        (tmp_path / f"{name}.yaml").write_bytes(data)
+        report = lint_paths([str(tmp_path / f"{name}.yaml")], Settings())
+        places[name] = [(f.line, f.column) for f in report.findings if f.rule == "selector-no-match"]
+    assert places == {name: [(9, 5)] for name in places}
