@@ -1,10 +1,10 @@
 """Validate Services against the bundled JSON schema of one Kubernetes version.
 
 The schemas are strict (unknown fields rejected), as `kubectl apply` decodes by default.
-Most documents are valid, so each first gets a fast yes/no from jsonschema-rs (~5 µs);
-only a document that fails it, or that it cannot take (non-string keys, dates), goes
-through `jsonschema` (~200 µs, and ~100 ms to import), which explains the errors. Both
-read the same schema, and tests/test_validation.py checks that they agree.
+Most documents are valid, and jsonschema-rs says so in ~5 µs; for the others its errors
+become findings. Only data it cannot take (non-string keys, dates) and a failed oneOf go to
+`jsonschema` (~200 µs a document, and ~100 ms to import). Both libraries' errors become
+findings through SchemaError; tests/test_validation.py checks that they give the same ones.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import functools
 import importlib.resources
 import json
 import re
-from typing import TYPE_CHECKING, Any, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from svclint.finding import Hit
 from svclint.settings import SettingsError
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 SCHEMAS_PACKAGE = "svclint.schemas"
 _SCHEMA_NAME = re.compile(r"service-v(1\.\d+)\.json")
+# jsonschema-rs error kinds whose errors become findings as jsonschema's do
+_RS_KEYWORDS = {"Type": "type", "Required": "required", "Enum": "enum", "AdditionalProperties": "additionalProperties"}
 _JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "list",
                dict: "mapping", type(None): "null"}
 
@@ -53,21 +56,42 @@ def resolve_version(requested: str | None) -> str:
 
 
 def schema_hits(data: Any, version: str) -> Iterator[Hit]:
-    if passes_fast_check(data, version):
-        return
-    for error in validator(version).iter_errors(data):
-        yield _hit(_most_specific(error))
+    errors = fast_errors(data, version)
+    if errors is None:
+        errors = detailed_errors(data, version)
+    for error in errors:
+        yield _hit(error)
 
 
-def passes_fast_check(data: Any, version: str) -> bool:
-    """True when jsonschema-rs says `data` is valid; False when it is not, or cannot tell."""
+@dataclass(frozen=True)
+class SchemaError:
+    """What a finding needs from a validation error, whichever library found it."""
+
+    keyword: str  # the schema keyword that failed: type, required, enum, additionalProperties, ...
+    path: tuple  # to the failing value in the document
+    expected: Any  # the keyword's value in the schema
+    instance: Any  # the failing value
+    known: tuple[str, ...]  # the properties the failing value's schema lists
+    message: str
+
+
+def fast_errors(data: Any, version: str) -> list[SchemaError] | None:
+    """The errors of `data` as jsonschema-rs finds them; None when it is not installed, cannot
+    take the data (a date, an int key), or finds an error it reports differently (oneOf)."""
     fast = fast_validator(version)
     if fast is None:
-        return False
+        return None
     try:
-        return fast.is_valid(data)
-    except Exception:  # not plain JSON data (a date, an int key): the detailed check decides
-        return False
+        if fast.is_valid(data):
+            return []
+        return [_from_rs(error, _schema(version), data) for error in fast.iter_errors(data)]
+    except Exception:  # ValueError for data it cannot take, LookupError for a oneOf: jsonschema decides
+        return None
+
+
+def detailed_errors(data: Any, version: str) -> list[SchemaError]:
+    """The errors of `data` as jsonschema finds them (slower, and ~100 ms to import)."""
+    return [_from_jsonschema(_most_specific(error)) for error in validator(version).iter_errors(data)]
 
 
 @functools.lru_cache(maxsize=None)
@@ -87,9 +111,31 @@ def validator(version: str) -> Validator:
     return jsonschema.validators.validator_for(schema)(schema)
 
 
+@functools.lru_cache(maxsize=None)
 def _schema(version: str) -> dict:
     text = importlib.resources.files(SCHEMAS_PACKAGE).joinpath(f"service-v{version}.json").read_text("utf-8")
     return json.loads(text)
+
+
+def _from_rs(error: jsonschema_rs.ValidationError, schema: dict, data: Any) -> SchemaError:
+    keyword = _RS_KEYWORDS[type(error.kind).__name__]  # KeyError (a LookupError) for the others
+    parent = _at(schema, error.schema_path[:-1])  # the schema holding the failing keyword
+    path = tuple(error.instance_path)
+    # jsonschema's wording, which the finding quotes
+    message = f"{error.kind.property!r} is a required property" if keyword == "required" else error.message
+    return SchemaError(keyword, path, parent[keyword], _at(data, path), tuple(parent.get("properties", ())), message)
+
+
+def _from_jsonschema(error: ValidationError) -> SchemaError:
+    known = tuple(error.schema.get("properties", ())) if isinstance(error.schema, dict) else ()
+    return SchemaError(str(error.validator), tuple(error.absolute_path), error.validator_value, error.instance,
+                       known, error.message)
+
+
+def _at(value: Any, path: Sequence) -> Any:
+    for part in path:
+        value = value[part]
+    return value
 
 
 def _most_specific(error: ValidationError) -> ValidationError:
@@ -98,24 +144,24 @@ def _most_specific(error: ValidationError) -> ValidationError:
     return best_match(error.context) if error.context else error
 
 
-def _hit(error: ValidationError) -> Hit:
-    path = tuple(error.absolute_path)
+def _hit(error: SchemaError) -> Hit:
+    path = error.path
     where = _describe_path(path)
-    if error.validator == "additionalProperties":
+    if error.keyword == "additionalProperties":
         return _unknown_field_hit(error, path, where)
-    if error.validator == "type":
-        return Hit(path, f"{where} must be {_expected(error.validator_value)}, "
+    if error.keyword == "type":
+        return Hit(path, f"{where} must be {_expected(error.expected)}, "
                          f"not {_type_name(error.instance)} {_show(error.instance)}")
-    if error.validator == "required":
+    if error.keyword == "required":
         return Hit(path, f"missing required field {error.message.split(' ')[0]} in {where}")
-    if error.validator == "enum":
-        return Hit(path, f"{where} must be one of {', '.join(map(repr, error.validator_value))}, "
+    if error.keyword == "enum":
+        return Hit(path, f"{where} must be one of {', '.join(map(repr, error.expected))}, "
                          f"not {_show(error.instance)}")
     return Hit(path, f"{where}: {error.message}")
 
 
-def _unknown_field_hit(error: ValidationError, path: tuple, where: str) -> Hit:
-    known = list(error.schema.get("properties", {}))
+def _unknown_field_hit(error: SchemaError, path: tuple, where: str) -> Hit:
+    known = list(error.known)
     unknown = sorted(k for k in error.instance if k not in known) if isinstance(error.instance, dict) else []
     field = unknown[0] if unknown else "?"
     message = f"unknown field `{field}` in {where}"
