@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import os.path
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -60,10 +61,11 @@ class Resource:
     def ref(self) -> ObjectRef:
         return ObjectRef(self.kind, self.namespace, self.name)
 
-    @property
+    @functools.cached_property  # every rule and index asks, ten times per object
     def qualified_kind(self) -> str:
         """`Service` for the core group, `apps/Deployment` otherwise: rules name these."""
-        return f"{self.group}/{self.kind}" if self.group else self.kind
+        group = self.group
+        return f"{group}/{self.kind}" if group else self.kind
 
     def get(self, *path: Any) -> Any:
         """The value at `path`, or None when any step is missing or of the wrong type."""
