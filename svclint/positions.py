@@ -10,17 +10,18 @@ from typing import Sequence
 
 import yaml
 
+from svclint.complexity import Refusal, compose_documents
 from svclint.finding import Path
 
 
 class PositionResolver:
     def __init__(self, text: str) -> None:
-        self._roots: list[yaml.Node] | None = None
+        self._roots: list[yaml.Node | None] | None = None
         self._text = text
 
     def locate(self, doc_index: int, path: Path, anchor: str = "value") -> tuple[int, int]:
         roots = self._documents()
-        if doc_index >= len(roots):
+        if doc_index >= len(roots) or roots[doc_index] is None:
             return 1, 1
         node, key_node = roots[doc_index], None
         for part in path:
@@ -33,17 +34,17 @@ class PositionResolver:
         mark = key_node.start_mark if anchor == "key" and key_node is not None else node.start_mark
         return mark.line + 1, mark.column + 1
 
-    def _documents(self) -> list[yaml.Node]:
+    def _documents(self) -> list[yaml.Node | None]:
         if self._roots is None:
             self._roots = []
-            loader = yaml.CSafeLoader(self._text)
+            roots = compose_documents(self._text)
             try:
-                while loader.check_node():
-                    self._roots.append(loader.get_node())
+                for root in roots:
+                    self._roots.append(None if isinstance(root, Refusal) else root)
             except yaml.YAMLError:
                 pass  # documents before the error keep their positions
             finally:
-                loader.dispose()
+                roots.close()
         return self._roots
 
 

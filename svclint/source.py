@@ -1,18 +1,23 @@
 """Read manifest files and parse them into documents, one parse per file.
 
-PyYAML's C loader does the parsing (speed); positions are not kept here but recomputed,
-only for documents that have findings, by `positions.py`.
+libyaml (C) does the parsing (speed), PyYAML's safe constructor builds the data; positions
+are not kept here but recomputed, only for documents that have findings, by `positions.py`.
+Hostile documents are refused before construction by `complexity.py`.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
 
+from svclint.complexity import Refusal, compose_documents
 from svclint.discover import STDIN
+from svclint.documents import misplaced_documents
 
 STDIN_NAME = "<stdin>"
 
@@ -41,32 +46,82 @@ class SourceFile:
     problems: list[Problem] = field(default_factory=list)
 
 
-class ManifestLoader(yaml.CSafeLoader):
-    """The C safe loader, plus: timestamps stay strings, duplicate keys are recorded."""
+# No integer of 64 bits is written with more characters ("-0b" and 64 binary digits); the
+# schema check reports integers too large for their field.
+LONGEST_64_BIT_INT = 67
+DECIMAL = re.compile(r"[-+]?[0-9]+")
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+
+class ManifestConstructor(SafeConstructor):
+    """PyYAML's safe constructor (no Python object is ever built from a tag), plus:
+    timestamps stay strings, duplicate keys are recorded, and scalars that cannot be read
+    are YAML errors at their position rather than Python exceptions."""
+
+    def __init__(self) -> None:
+        super().__init__()
         self.duplicate_keys: list[yaml.Node] = []
+        self._own_pairs: dict[yaml.Node, list] = {}  # mappings with merge keys -> their own pairs
+
+    def reset(self) -> None:
+        """Forgets a document whose construction failed, so that the next one starts clean."""
+        self.constructed_objects, self.recursive_objects, self.state_generators = {}, {}, []
+        self._own_pairs = {}
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        pairs, count = node.value, len(node.value)
+        super().flatten_mapping(node)
+        # It deletes the merge keys from `pairs` in place and puts the merged pairs in front
+        # of a new list: remember the mapping's own pairs before any other merge uses it.
+        if (node.value is not pairs or len(pairs) != count) and node not in self._own_pairs:
+            self._own_pairs[node] = pairs
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        own_pairs = list(node.value)  # flatten_mapping rewrites node.value for merge keys
+        count = len(node.value)
         mapping = super().construct_mapping(node, deep=deep)
-        if len(mapping) < len(own_pairs):
-            self._record_duplicates(own_pairs)
+        own_pairs = self._own_pairs.get(node)
+        if own_pairs is not None or len(mapping) < count:
+            self._record_duplicates(node.value if own_pairs is None else own_pairs)
         return mapping
 
     def _record_duplicates(self, pairs: list[tuple[yaml.Node, yaml.Node]]) -> None:
-        seen: set[tuple[str, str]] = set()
+        seen = set()
         for key_node, _ in pairs:
-            if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
-                continue
-            key = (key_node.tag, key_node.value)
+            key = self.construct_object(key_node)  # already constructed: 0x10 and 16 are one key
             if key in seen:
                 self.duplicate_keys.append(key_node)
             seen.add(key)
 
+    def construct_yaml_int(self, node: yaml.Node) -> int | float | str:
+        text = self.construct_scalar(node).replace("_", "")
+        if len(text) <= LONGEST_64_BIT_INT:
+            return _readable(node, "an integer", super().construct_yaml_int)
+        # Longer: int() refuses more than 4,300 digits and 1:2:3:... takes quadratic time.
+        # Read it as Kubernetes' YAML decoder does: a float when decimal, otherwise a string.
+        return float(text) if DECIMAL.fullmatch(text) else node.value
 
-ManifestLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+    def construct_yaml_float(self, node: yaml.Node) -> float:
+        return _readable(node, "a number", super().construct_yaml_float)
+
+    def construct_yaml_bool(self, node: yaml.Node) -> bool:
+        return _readable(node, "a boolean", super().construct_yaml_bool)
+
+
+def _readable(node: yaml.Node, what: str, construct: Callable[[yaml.Node], Any]) -> Any:
+    try:
+        return construct(node)
+    except (ValueError, IndexError, KeyError):  # an explicit tag on text it does not fit: !!int abc
+        raise ConstructorError(None, None, f"cannot read {shorten(node.value)!r} as {what} "
+                                           f"(tag {node.tag})", node.start_mark) from None
+
+
+ManifestConstructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+ManifestConstructor.add_constructor("tag:yaml.org,2002:int", ManifestConstructor.construct_yaml_int)
+ManifestConstructor.add_constructor("tag:yaml.org,2002:float", ManifestConstructor.construct_yaml_float)
+ManifestConstructor.add_constructor("tag:yaml.org,2002:bool", ManifestConstructor.construct_yaml_bool)
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def read_source(path: str) -> SourceFile:
@@ -88,48 +143,79 @@ def read_source(path: str) -> SourceFile:
 
 
 def decode(raw: bytes) -> tuple[str, Problem | None]:
+    """UTF-8 (a byte-order mark allowed) or UTF-16 with a byte-order mark, as kubectl reads them."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "", Problem("invalid-yaml", 1, 1, "file is UTF-32 text; Kubernetes manifests must be UTF-8")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16"), None
         except UnicodeDecodeError:
             return "", Problem("invalid-yaml", 1, 1, "file is not valid UTF-16 text")
-    if b"\x00" in raw[:8192]:
-        return "", Problem("invalid-yaml", 1, 1, "binary file (contains NUL bytes), not YAML or JSON")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line, column = _position(raw, nul)
+        return "", Problem("invalid-yaml", line, column,
+                           "binary file (a NUL byte here), not YAML or JSON text")
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, column = _position(raw, exc.start)
         return "", Problem(
             "invalid-yaml", line, column,
             f"file is not UTF-8 (byte 0x{raw[exc.start]:02x}); Kubernetes manifests must be UTF-8",
         )
 
 
+def _position(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in bytes) of a byte offset."""
+    return raw.count(b"\n", 0, offset) + 1, offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+
+
 def parse_documents(source: SourceFile) -> None:
-    loader = ManifestLoader(source.text)
-    index = 0
+    """Parses every document it can: a document that cannot be constructed, or is refused
+    as too complex, is a finding and the next one is read; invalid YAML ends the file."""
+    constructor = ManifestConstructor()
+    constructed: list[tuple[yaml.Node, Any]] = []
+    roots = compose_documents(source.text)
     try:
-        while loader.check_node():
-            node = loader.get_node()
-            data = loader.construct_document(node)
-            for key_node in loader.duplicate_keys:
-                source.problems.append(Problem(
-                    "duplicate-key", key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                    f"duplicate key {key_node.value!r}: the API server rejects it "
-                    "(strict decoding) and YAML tools silently keep only the last value",
-                ))
-            loader.duplicate_keys.clear()
-            source.documents.append(Document(index, data))
-            index += 1
+        for index, root in enumerate(roots):
+            if isinstance(root, Refusal):
+                source.problems.append(_problem("document-too-complex", root.mark, root.message))
+                continue
+            try:
+                data = constructor.construct_document(root)
+            except yaml.MarkedYAMLError as exc:  # a tag or scalar it cannot construct
+                source.problems.append(_invalid_yaml(exc))
+                constructor.reset()
+            else:
+                source.documents.append(Document(index, data))
+                constructed.append((root, data))
+            source.problems.extend(_problem("duplicate-key", key.start_mark, _duplicate_message(key))
+                                   for key in constructor.duplicate_keys)
+            constructor.duplicate_keys.clear()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        source.problems.append(Problem("invalid-yaml", line, column, _describe(exc)))
+        source.problems.append(_invalid_yaml(exc))
     except yaml.YAMLError as exc:  # reader errors carry no mark
         source.problems.append(Problem("invalid-yaml", 1, 1, f"cannot parse: {exc}"))
     finally:
-        loader.dispose()
+        roots.close()
+    source.problems.extend(_problem("not-an-object", mark, message)
+                           for mark, message in misplaced_documents(constructed))
+
+
+def _problem(rule: str, mark: yaml.Mark, message: str) -> Problem:
+    return Problem(rule, mark.line + 1, mark.column + 1, message)
+
+
+def _duplicate_message(key_node: yaml.Node) -> str:
+    return (f"duplicate key {shorten(key_node.value)!r}: the API server rejects it (strict decoding) and YAML tools "
+            "silently keep only the last value")
+
+
+def _invalid_yaml(exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return Problem("invalid-yaml", line, column, _describe(exc))
 
 
 def _describe(exc: yaml.MarkedYAMLError) -> str:
