@@ -23,9 +23,14 @@ def service_ports(service: Resource) -> Iterator[tuple[int, dict]]:
                 yield number, port
 
 
-def selector_of(service: Resource) -> dict | None:
-    """The selector a Service uses to find pods, or None when it selects none itself."""
+def selector_of(service: Resource) -> dict[str, str] | None:
+    """The selector a Service uses to find pods, or None when it selects none itself, or
+    when it is not a mapping of strings to strings (the schema rule reports that)."""
     if service_type(service) == "ExternalName":
         return None
     selector = service.get("spec", "selector")
-    return selector if isinstance(selector, dict) and selector else None
+    if not isinstance(selector, dict) or not selector:
+        return None
+    if not all(isinstance(key, str) and isinstance(value, str) for key, value in selector.items()):
+        return None
+    return selector

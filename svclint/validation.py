@@ -10,7 +10,7 @@ import functools
 import importlib.resources
 import json
 import re
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
@@ -20,6 +20,7 @@ from svclint.settings import SettingsError
 
 SCHEMAS_PACKAGE = "svclint.schemas"
 _SCHEMA_NAME = re.compile(r"service-v(1\.\d+)\.json")
+_A_TYPE = {"object": "a mapping", "array": "a list", "integer": "an integer"}
 _JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "list",
                dict: "mapping", type(None): "null"}
 
@@ -50,7 +51,24 @@ def resolve_version(requested: str | None) -> str:
 def validator(version: str) -> jsonschema.protocols.Validator:
     text = importlib.resources.files(SCHEMAS_PACKAGE).joinpath(f"service-v{version}.json").read_text("utf-8")
     schema = json.loads(text)
-    return jsonschema.validators.validator_for(schema)(schema)
+    return jsonschema.validators.validator_for(schema)(schema, format_checker=_INTEGER_FORMATS)
+
+
+def _fits_in(bits: int) -> Callable[[Any], bool]:
+    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+
+    def check(value: Any) -> bool:
+        # Other types are the type check's business; 3e+29 is an integer to JSON Schema.
+        return isinstance(value, bool) or not isinstance(value, (int, float)) or low <= value <= high
+
+    return check
+
+
+# The API server decodes integer fields into Go int32/int64: a larger number is a type error
+# there ("cannot unmarshal number ... of type int32"), so it is one here.
+_INTEGER_FORMATS = jsonschema.FormatChecker(formats=())
+_INTEGER_FORMATS.checks("int32")(_fits_in(32))
+_INTEGER_FORMATS.checks("int64")(_fits_in(64))
 
 
 def schema_hits(data: Any, version: str) -> Iterator[Hit]:
@@ -72,6 +90,9 @@ def _hit(error: ValidationError) -> Hit:
                          f"not {_type_name(error.instance)} {_show(error.instance)}")
     if error.validator == "required":
         return Hit(path, f"missing required field {error.message.split(' ')[0]} in {where}")
+    if error.validator == "format" and error.validator_value in ("int32", "int64"):
+        bits = error.validator_value[3:]
+        return Hit(path, f"{where} must be an integer of at most {bits} bits, not {_show(error.instance)}")
     if error.validator == "enum":
         return Hit(path, f"{where} must be one of {', '.join(map(repr, error.validator_value))}, "
                          f"not {_show(error.instance)}")
@@ -80,7 +101,7 @@ def _hit(error: ValidationError) -> Hit:
 
 def _unknown_field_hit(error: ValidationError, path: tuple, where: str) -> Hit:
     known = list(error.schema.get("properties", {}))
-    unknown = sorted(k for k in error.instance if k not in known) if isinstance(error.instance, dict) else []
+    unknown = sorted((k for k in error.instance if k not in known), key=str) if isinstance(error.instance, dict) else []
     field = unknown[0] if unknown else "?"
     message = f"unknown field `{field}` in {where}"
     suggestion = _suggest(str(field), known)
@@ -106,7 +127,7 @@ def _describe_path(path: tuple) -> str:
 
 def _expected(types: Any) -> str:
     names = [t for t in ([types] if isinstance(types, str) else types) if t != "null"]
-    return " or ".join("a " + ("mapping" if t == "object" else t) for t in names)
+    return " or ".join(_A_TYPE.get(t, "a " + t) for t in names)
 
 
 def _type_name(value: Any) -> str:
