@@ -195,7 +195,9 @@ def parse_documents(source: SourceFile) -> None:
             constructor.duplicate_keys.clear()
     except yaml.MarkedYAMLError as exc:
         source.problems.append(_invalid_yaml(exc))
-    except yaml.YAMLError as exc:  # reader errors carry no mark
+    except yaml.reader.ReaderError as exc:
+        source.problems.append(_unreadable_character(source.text, exc))
+    except yaml.YAMLError as exc:
         source.problems.append(Problem("invalid-yaml", 1, 1, f"cannot parse: {exc}"))
     finally:
         roots.close()
@@ -219,5 +221,20 @@ def _invalid_yaml(exc: yaml.MarkedYAMLError) -> Problem:
 
 
 def _describe(exc: yaml.MarkedYAMLError) -> str:
-    parts = [p for p in (exc.context, exc.problem) if p]
+    """libyaml's problem, then its context and where that started: `while parsing a flow
+    mapping (from line 2, column 11)` points at the bracket left open."""
+    parts = [exc.problem] if exc.problem else []
+    if exc.context:
+        started = exc.context_mark
+        where = f" (from line {started.line + 1}, column {started.column + 1})" if started else ""
+        parts.append(exc.context + where)
     return "invalid YAML: " + ", ".join(parts) if parts else "invalid YAML"
+
+
+def _unreadable_character(text: str, exc: yaml.reader.ReaderError) -> Problem:
+    # libyaml counts the offset in bytes of the UTF-8 text it was given.
+    before = text.encode("utf-8")[: exc.position].decode("utf-8", "ignore")
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    return Problem("invalid-yaml", line, column,
+                   f"invalid YAML: {exc.reason} (character #x{exc.character:04x})")
