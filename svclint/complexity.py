@@ -34,6 +34,7 @@ EXPANSION_PER_CHAR = 10
 
 # A line starting with `---` or `...` always ends the document before it (or is an error).
 _DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|\Z)", re.MULTILINE)
+_DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.MULTILINE)
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _COLLECTION_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
@@ -209,22 +210,33 @@ class _DepthLimitedComposer(Composer, yaml.CSafeLoader):
         finally:
             self.depth -= 1
 
-    def skip_rest_of_document(self) -> None:
-        while not self.check_event(yaml.DocumentEndEvent):
-            self.get_event()
-        self.get_event()
-        self.anchors = {}
-
 
 def _compose_depth_limited(text: str) -> Iterator[yaml.Node | Refusal]:
-    composer = _DepthLimitedComposer(text)
-    try:
-        while composer.check_node():
-            try:
-                yield composer.get_node()
-            except _TooDeep as too_deep:
-                composer.skip_rest_of_document()
-                yield Refusal(too_deep.mark, _too_deep())
-    finally:
-        composer.dispose()
+    """After a document too deep, reading resumes at the next `---` line: libyaml's scanner
+    takes time quadratic in the depth to get to the end of the document itself."""
+    remaining: str | None = text
+    while remaining is not None:
+        composer, rest = _DepthLimitedComposer(remaining), None
+        try:
+            while composer.check_node():
+                try:
+                    yield composer.get_node()
+                except _TooDeep as too_deep:
+                    yield Refusal(too_deep.mark, _too_deep())
+                    rest = _from_next_document(text, too_deep.mark.line + 1)
+                    break
+        finally:
+            composer.dispose()
+        remaining = rest
 
+
+def _from_next_document(text: str, line: int) -> str | None:
+    """The text from the first `---` line at or after `line` (0-based), preceded by as many
+    empty lines as came before it, so that positions stay those of the whole text."""
+    offset = 0
+    for _ in range(line):
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return None
+    start = _DOCUMENT_START.search(text, offset)
+    return None if start is None else "\n" * text.count("\n", 0, start.start()) + text[start.start():]

@@ -7,6 +7,7 @@ Hostile documents are refused before construction by `complexity.py`.
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from dataclasses import dataclass, field
@@ -96,8 +97,10 @@ class ManifestConstructor(SafeConstructor):
         if len(text) <= LONGEST_64_BIT_INT:
             return _readable(node, "an integer", super().construct_yaml_int)
         # Longer: int() refuses more than 4,300 digits and 1:2:3:... takes quadratic time.
-        # Read it as Kubernetes' YAML decoder does: a float when decimal, otherwise a string.
-        return float(text) if DECIMAL.fullmatch(text) else node.value
+        # Read it as Kubernetes' YAML decoder does: a float when decimal and within a
+        # float's range, otherwise a string.
+        number = float(text) if DECIMAL.fullmatch(text) else math.inf
+        return number if math.isfinite(number) else node.value
 
     def construct_yaml_float(self, node: yaml.Node) -> float:
         return _readable(node, "a number", super().construct_yaml_float)

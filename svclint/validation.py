@@ -58,8 +58,10 @@ def _fits_in(bits: int) -> Callable[[Any], bool]:
     low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
 
     def check(value: Any) -> bool:
-        # Other types are the type check's business; 3e+29 is an integer to JSON Schema.
-        return isinstance(value, bool) or not isinstance(value, (int, float)) or low <= value <= high
+        # Other types, and fractions, are the type check's business; 3e+29 is an integer to JSON Schema.
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return True
+        return (isinstance(value, float) and not value.is_integer()) or low <= value <= high
 
     return check
 

@@ -26,8 +26,9 @@ def problems(report: Report, rule: str | None = None) -> list[tuple[int, int, st
     return [(f.line, f.column, f.rule) for f in report.findings if rule in (None, f.rule)]
 
 
-def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_COLOR": "1"}
+def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_COLOR": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "svclint", *args],
         cwd=cwd, input=stdin, capture_output=True, text=True, env=env, timeout=120,
