@@ -3,22 +3,29 @@ from __future__ import annotations
 from typing import Iterator
 
 from svclint.context import RuleContext
-from svclint.finding import Hit
+from svclint.finding import Hit, Severity
 from svclint.resources import Resource
 from svclint.services import service_type
 
 METALLB_KINDS = ("metallb.io/IPAddressPool", "metallb.io/L2Advertisement", "metallb.io/BGPAdvertisement")
+# Only local clusters are known to lack a provider; on generic and cloud targets most
+# clusters have one and svclint cannot know.
+MESSAGES = {
+    "kind": (None, "type LoadBalancer on kind without a load-balancer provider: EXTERNAL-IP stays <pending> "
+                   "forever; run cloud-provider-kind on the host (then pass --load-balancer-provider "
+                   "cloud-provider-kind), install MetalLB with an IPAddressPool, or use a NodePort Service "
+                   "with a kind extraPortMappings entry"),
+    "minikube": (Severity.WARNING,
+                 "type LoadBalancer on minikube: EXTERNAL-IP stays <pending> until `minikube tunnel` runs "
+                 "(keep it running in another terminal), or enable the metallb addon; then pass "
+                 "--load-balancer-provider minikube-tunnel"),
+}
 
 
 def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
-    if service_type(service) != "LoadBalancer" or ctx.target != "kind":
+    if service_type(service) != "LoadBalancer" or ctx.target not in MESSAGES:
         return
     if ctx.settings.load_balancer_providers or any(ctx.index.of_kind(kind) for kind in METALLB_KINDS):
         return
-    yield Hit(
-        ("spec", "type"),
-        "type LoadBalancer on kind without a load-balancer provider: EXTERNAL-IP stays <pending> "
-        "forever; run cloud-provider-kind on the host (then pass --load-balancer-provider "
-        "cloud-provider-kind), install MetalLB with an IPAddressPool, or use a NodePort Service "
-        "with a kind extraPortMappings entry",
-    )
+    severity, message = MESSAGES[ctx.target]
+    yield Hit(("spec", "type"), message, severity=severity)

@@ -5,13 +5,14 @@ from typing import Iterator
 from svclint.context import RuleContext
 from svclint.finding import Hit
 from svclint.resources import Resource
-from svclint.services import service_ports, service_type
+from svclint.services import as_int, service_ports, service_type
 
 
 def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
     # Only the allocator of NodePort and LoadBalancer Services checks the range; a nodePort
     # on another type is rejected for a different reason (field-not-allowed-for-type).
-    if service_type(service) not in ("NodePort", "LoadBalancer"):
+    kind = service_type(service)
+    if kind not in ("NodePort", "LoadBalancer"):
         return
     low, high = ctx.settings.node_port_range
     for number, port in service_ports(service):
@@ -22,3 +23,10 @@ def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
                     ("spec", "ports", number, "nodePort"),
                     f"nodePort {node_port} is outside the node port range {low}-{high}",
                 )
+    # A LoadBalancer with externalTrafficPolicy Local also gets a health check node port from
+    # the same allocator; a requested one outside the range fails the create (an internal error).
+    health = as_int(service.get("spec", "healthCheckNodePort"))
+    if kind == "LoadBalancer" and service.get("spec", "externalTrafficPolicy") == "Local" and health:
+        if not low <= health <= high:
+            yield Hit(("spec", "healthCheckNodePort"),
+                      f"healthCheckNodePort {health} is outside the node port range {low}-{high}")

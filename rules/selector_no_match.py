@@ -5,7 +5,7 @@ from typing import Any, Iterator, Mapping
 from svclint.context import RuleContext
 from svclint.finding import Hit, Severity
 from svclint.resources import PodTemplate, Resource
-from svclint.services import selector_of
+from svclint.services import format_labels, selector_of
 
 
 def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
@@ -26,10 +26,6 @@ def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
         severity = Severity.INFO
         message += "; its pods may be created at run time by an operator (CustomResourceDefinitions are loaded)"
     yield Hit(("spec", "selector"), message, severity=severity)
-
-
-def format_labels(labels: Mapping[str, Any]) -> str:
-    return "{" + ", ".join(f"{key}: {value}" for key, value in labels.items()) + "}"
 
 
 def _describe(template: PodTemplate, selector: Mapping[str, Any]) -> str:

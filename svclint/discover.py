@@ -5,11 +5,13 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
+import subprocess
 from dataclasses import dataclass, field
 from typing import Iterable
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
+GIT_CONTEXT = "git"  # as a context entry: every manifest git tracks in the repository
 
 
 class InputError(Exception):
@@ -36,7 +38,7 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> Discovery:
             chart = _chart_of_template(path)
             if chart:
                 skipped_charts.add(chart)
-            elif not _excluded(path, patterns):
+            elif not matches_any(path, patterns):
                 found.files.append(path)
         elif os.path.lexists(path) or os.path.exists(path):
             raise InputError(f"{path}: not a regular file or directory")
@@ -51,6 +53,42 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> Discovery:
     return found
 
 
+def discover_context(entries: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
+    """Files read only for cross-object rules: those under `entries` (files or directories,
+    or `git`), minus excludes and Helm chart templates."""
+    patterns = tuple(exclude)
+    files: list[str] = []
+    for entry in dict.fromkeys(entries):  # `git` from both the config and the hook's args: list once
+        try:
+            files.extend(_git_tracked(patterns) if entry == GIT_CONTEXT else discover([entry], patterns).files)
+        except InputError as exc:
+            raise InputError(f"context: {exc}") from None
+    return list(dict.fromkeys(files))
+
+
+def _git_tracked(patterns: tuple[str, ...]) -> list[str]:
+    # `:/` is the whole work tree even from a subdirectory; paths come relative to the cwd.
+    try:
+        listing = subprocess.run(["git", "ls-files", "-z", "--", ":/"], capture_output=True, check=False)
+    except OSError as exc:
+        raise InputError(f"git: cannot run git: {exc.strerror or exc}") from None
+    if listing.returncode != 0:
+        reason = listing.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise InputError(f"git: cannot list the files git tracks: {reason[0] if reason else 'git failed'}")
+    paths = listing.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return [
+        os.path.normpath(path) for path in paths
+        if path.endswith(MANIFEST_SUFFIXES) and not _in_hidden_directory(path)
+        and not matches_any(path, patterns) and os.path.isfile(path) and not _chart_of_template(path)
+    ]
+
+
+def _in_hidden_directory(path: str) -> bool:
+    """Like the directory walk, which skips .git, .github and other hidden directories."""
+    directories = os.path.normpath(path).split(os.sep)[:-1]
+    return any(part.startswith(".") and part not in (".", "..") for part in directories)
+
+
 def _walk(root: str, patterns: tuple[str, ...], skipped_charts: set[str], broken_links: list[str]) -> list[str]:
     """Manifest files under `root`. Symbolic links to directories are not followed (no loops);
     FIFOs, sockets and devices are skipped (reading a FIFO would block)."""
@@ -58,14 +96,14 @@ def _walk(root: str, patterns: tuple[str, ...], skipped_charts: set[str], broken
     for directory, subdirs, names in os.walk(root, onerror=_unreadable_directory):
         subdirs[:] = sorted(
             d for d in subdirs
-            if not d.startswith(".") and not _excluded(os.path.join(directory, d), patterns)
+            if not d.startswith(".") and not matches_any(os.path.join(directory, d), patterns)
         )
         if "Chart.yaml" in names and "templates" in subdirs:
             subdirs.remove("templates")
             skipped_charts.add(directory)
         for name in sorted(names):
             path = os.path.normpath(os.path.join(directory, name))
-            if not name.endswith(MANIFEST_SUFFIXES) or _excluded(path, patterns):
+            if not name.endswith(MANIFEST_SUFFIXES) or matches_any(path, patterns):
                 continue
             if os.path.isfile(path):
                 files.append(path)
@@ -85,11 +123,14 @@ def _is_pipe(path: str) -> bool:
         return False
 
 
-def _excluded(path: str, patterns: tuple[str, ...]) -> bool:
+def matches_any(path: str, patterns: Iterable[str]) -> bool:
+    """Whether `path`, its file name or (for patterns a config file anchored at its own
+    directory) its absolute path matches one of the glob `patterns`."""
     normalized = os.path.normpath(path)
     name = os.path.basename(normalized)
     return any(
         fnmatch.fnmatch(normalized, p) or fnmatch.fnmatch(name, p) or fnmatch.fnmatch(path, p)
+        or (os.path.isabs(p) and fnmatch.fnmatch(os.path.abspath(path), p))
         for p in patterns
     )
 

@@ -1,19 +1,32 @@
-"""The pipeline: files → documents → resource index → rules → findings."""
+"""The pipeline: files → documents → resource index → rules → findings.
+
+Each file is checked on its own (per-object rules, see checkfile.py); then the facts of all
+files, and of the context files (read, never reported on), form one index for the
+cross-object rules, whose findings are located by parsing again only the files they
+concern. Suppressions and the configuration's ignores and severities apply last.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import os.path
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from svclint.cache import FactsCache, cached_result, facts_to_cache
+from svclint.checkfile import FileResult, check_file, context_facts
 from svclint.context import RuleContext
-from svclint.discover import InputError, discover
+from svclint.discover import InputError, discover, discover_context
 from svclint.finding import Finding, Hit, ObjectRef, Severity
+from svclint.policy import apply_policy
 from svclint.positions import PositionResolver
-from svclint.registry import Rule, load_rules
-from svclint.resources import Resource, ResourceIndex
+from svclint.registry import ANY_KIND, Rule, load_rules
+from svclint.resources import CLUSTER_SCOPED_KINDS, Resource, ResourceIndex
+from svclint.selection import enabled
 from svclint.settings import Settings
-from svclint.source import SourceFile, read_source
+from svclint.source import read_text
+from svclint.suppressions import suppress, unused_findings
 
 
 @dataclass
@@ -22,80 +35,120 @@ class Report:
     files: int
     objects: int
     notes: list[str] = field(default_factory=list)
+    file_paths: list[str] = field(default_factory=list)  # every linted file, clean ones too (JUnit lists them)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
 
-@dataclass(frozen=True)
-class _Pending:
-    resource: Resource
-    rule: Rule
-    hit: Hit
-
-
 def lint_paths(paths: Sequence[str], settings: Settings) -> Report:
-    """Lints files and directories; raises InputError for paths that cannot be read."""
+    """Lints files and directories against the context; raises InputError for paths that cannot be read."""
     discovery = discover(paths, settings.exclude)
-    sources = [_read(path) for path in discovery.files]
-    report = lint_sources(sources, settings)
+    rules = selected_rules(settings)
+    results = [_check(path, settings, rules) for path in discovery.files]
+    reported = {os.path.normpath(path) for path in discovery.files}
+    context_files = [p for p in discover_context(settings.context, settings.exclude)
+                     if os.path.normpath(p) not in reported]
+    report = combine(results, settings, rules, read_context(context_files, settings))
     report.notes = discovery.notes
     return report
 
 
-def lint_sources(sources: Sequence[SourceFile], settings: Settings) -> Report:
-    rules = selected_rules(settings)
-    index = ResourceIndex.build(sources, settings.namespace)
-    pending = [
-        _Pending(resource, rule, hit)
-        for rule in rules.values() if rule.check
-        for resource in _in_scope(index, rule)
-        for hit in rule.check(resource, RuleContext(index, settings, rule.options))
-    ]
-    findings = _loader_findings(sources, rules) + _locate(pending, sources)
-    findings.sort(key=Finding.sort_key)
-    return Report(findings, files=len(sources), objects=len(index.objects))
-
-
 def selected_rules(settings: Settings) -> dict[str, Rule]:
-    rules = load_rules()
-    chosen = set(settings.select) if settings.select else set(rules)
-    return {slug: rule for slug, rule in rules.items() if slug in chosen and slug not in settings.ignore}
+    return {rule.slug: rule for rule in enabled(load_rules().values(), settings.select, settings.ignore)}
 
 
-def _read(path: str) -> SourceFile:
+def read_context(paths: Sequence[str], settings: Settings) -> list[FileResult]:
+    """Facts of the context files, from the cache when their content has not changed."""
+    cache = FactsCache(settings.cache_dir, settings) if settings.cache_dir and paths else None
+    results = []
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        except OSError as exc:
+            raise InputError(f"context: {path}: cannot read: {exc.strerror or exc}") from None
+        facts = cache.get(raw) if cache else None
+        if facts is not None:
+            results.append(cached_result(path, facts))
+            continue
+        result = context_facts(path, raw, settings)
+        if cache:
+            cache.put(raw, facts_to_cache(result))
+        results.append(result)
+    if cache:
+        cache.save()
+    return results
+
+
+def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, Rule],
+            context: Sequence[FileResult] = ()) -> Report:
+    """Resolves namespaces across files, runs the cross-object rules on the objects of the
+    reported files (`results`) against all objects (`context` too), and collects findings."""
+    everything = [*results, *context]
+    kustomized = {file: ns for result in everything for file, ns in result.kustomized.items()}
+    objects_by_file = {
+        result.path: [_with_namespace(r, kustomized, settings.namespace) for r in result.objects]
+        for result in everything
+    }
+    index = ResourceIndex.build((r for objects in objects_by_file.values() for r in objects),
+                                settings.workload_kinds)
+    findings = [
+        Finding(result.path, f.line, f.column, f.rule, f.severity, f.message,
+                objects_by_file[result.path][f.object_number].ref if f.object_number is not None else ObjectRef())
+        for result in results for f in result.findings
+    ]
+    texts = {result.path: result.text for result in results if result.text is not None}
+    reported = {result.path for result in results}
+    findings += _cross_object_findings(index, settings, rules, texts, reported)
+    refs = {path: [r.ref for r in objects_by_file[path]] for path in reported}
+    if settings.allow_suppressions:
+        findings, unused = suppress(findings, {r.path: r.suppressions for r in results}, refs)
+        findings += unused_findings(unused, rules, refs)
+    findings = apply_policy(findings, settings)
+    findings.sort(key=Finding.sort_key)
+    return Report(findings, files=len(results), objects=sum(1 for r in index.objects if r.file in reported),
+                  file_paths=[result.path for result in results])
+
+
+def _check(path: str, settings: Settings, rules: dict[str, Rule]) -> FileResult:
     try:
-        return read_source(path)
+        return check_file(path, settings, rules)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
+def _with_namespace(resource: Resource, kustomized: dict[str, str], default: str) -> Resource:
+    if resource.qualified_kind in CLUSTER_SCOPED_KINDS:
+        return dataclasses.replace(resource, namespace="") if resource.namespace else resource
+    if resource.namespace:
+        return resource
+    namespace = kustomized.get(os.path.normpath(resource.file)) or default
+    return dataclasses.replace(resource, namespace=namespace)
+
+
+def _cross_object_findings(index: ResourceIndex, settings: Settings, rules: dict[str, Rule],
+                           texts: dict[str, str], reported: set[str]) -> list[Finding]:
+    hits: dict[str, list[tuple[Resource, Rule, Hit]]] = defaultdict(list)
+    for rule in rules.values():
+        if rule.check and rule.scope == "index":
+            ctx = RuleContext(index, settings, rule.options, frozenset(rules))
+            for resource in (r for r in _in_scope(index, rule) if r.file in reported):
+                for hit in rule.check(resource, ctx):
+                    hits[resource.file].append((resource, rule, hit))
+    findings = []
+    for path, items in hits.items():
+        resolver = PositionResolver(texts[path] if path in texts else read_text(path))
+        for resource, rule, hit in items:
+            line, column = resolver.locate(resource.doc_index, resource.base_path + tuple(hit.path), hit.anchor)
+            findings.append(Finding(path, line, column, rule.slug, hit.severity or rule.severity,
+                                    hit.message, resource.ref))
+    return findings
+
+
 def _in_scope(index: ResourceIndex, rule: Rule) -> Iterable[Resource]:
+    if ANY_KIND in rule.kinds:
+        yield from index.objects
+        return
     for kind in rule.kinds:
         yield from index.of_kind(kind)
-
-
-def _loader_findings(sources: Iterable[SourceFile], rules: dict[str, Rule]) -> list[Finding]:
-    return [
-        Finding(source.path, p.line, p.column, p.rule, rules[p.rule].severity, p.message)
-        for source in sources
-        for p in source.problems
-        if p.rule in rules
-    ]
-
-
-def _locate(pending: list[_Pending], sources: Sequence[SourceFile]) -> list[Finding]:
-    by_file: dict[str, list[_Pending]] = defaultdict(list)
-    for item in pending:
-        by_file[item.resource.file].append(item)
-    texts = {source.path: source.text for source in sources}
-    findings = []
-    for path, items in by_file.items():
-        resolver = PositionResolver(texts[path])
-        for item in items:
-            path_in_document = item.resource.base_path + tuple(item.hit.path)
-            line, column = resolver.locate(item.resource.doc_index, path_in_document, item.hit.anchor)
-            severity = item.hit.severity or item.rule.severity
-            findings.append(Finding(path, line, column, item.rule.slug, severity, item.hit.message,
-                                    item.resource.ref))
-    return findings

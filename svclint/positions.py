@@ -34,6 +34,19 @@ class PositionResolver:
         mark = key_node.start_mark if anchor == "key" and key_node is not None else node.start_mark
         return mark.line + 1, mark.column + 1
 
+    def written(self, doc_index: int, path: Path) -> str | None:
+        """The scalar at `path` as the file spells it (`yes`, `1.10`), or None.
+
+        Loading turns `yes` into True and `1.10` into 1.1; a message that shows the quoted
+        form needs what the user typed.
+        """
+        roots = self._documents()
+        node = roots[doc_index] if doc_index < len(roots) else None
+        for part in path:
+            child = _child(node, part) if node is not None else None
+            node = child[1] if child else None
+        return node.value if isinstance(node, yaml.ScalarNode) else None
+
     def _documents(self) -> list[yaml.Node | None]:
         if self._roots is None:
             self._roots = []

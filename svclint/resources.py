@@ -6,17 +6,29 @@ import difflib
 import os.path
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
 from svclint.documents import is_object
 from svclint.finding import ObjectRef, Path
-from svclint.source import SourceFile
-from svclint.workloads import POD_TEMPLATE_PATHS
+from svclint.workloads import BUILT_IN, OWN_NAME, WorkloadKind, workload_kind
 
 KIND_CLUSTER_API_GROUP = "kind.x-k8s.io"
 KUSTOMIZE_API_GROUP = "kustomize.config.k8s.io"
-METALLB_API_GROUP = "metallb.io"
-METALLB_PROVIDER_KINDS = {"IPAddressPool", "L2Advertisement", "BGPAdvertisement"}
+# Well-known kinds without a namespace: their objects keep namespace "".
+CLUSTER_SCOPED_KINDS = frozenset({
+    "Namespace", "Node", "PersistentVolume", "ComponentStatus",
+    "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding",
+    "apiextensions.k8s.io/CustomResourceDefinition", "apiregistration.k8s.io/APIService",
+    "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
+    "admissionregistration.k8s.io/MutatingWebhookConfiguration",
+    "admissionregistration.k8s.io/ValidatingAdmissionPolicy",
+    "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding",
+    "storage.k8s.io/StorageClass", "storage.k8s.io/CSIDriver", "storage.k8s.io/CSINode",
+    "storage.k8s.io/VolumeAttachment", "networking.k8s.io/IngressClass", "node.k8s.io/RuntimeClass",
+    "scheduling.k8s.io/PriorityClass", "certificates.k8s.io/CertificateSigningRequest",
+    "flowcontrol.apiserver.k8s.io/FlowSchema", "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration",
+    "gateway.networking.k8s.io/GatewayClass",
+})
 
 
 @dataclass
@@ -24,7 +36,9 @@ class Resource:
     data: dict
     file: str
     doc_index: int
-    namespace: str  # metadata.namespace, else the kustomization's, else --namespace
+    # metadata.namespace, else the kustomization's, else --namespace; "" for cluster-scoped
+    # kinds (and until resolved)
+    namespace: str
     base_path: Path = ()  # ("items", 3) for an item of a List
 
     @property
@@ -61,7 +75,7 @@ class Resource:
 class PodTemplate:
     owner: Resource
     path: Path  # path of the pod template inside the owner (() for a bare Pod)
-    labels: Mapping[str, Any]
+    labels: Mapping[str, Any]  # as written in the template (see ResourceIndex.select for added ones)
 
     @property
     def spec(self) -> Any:
@@ -73,37 +87,45 @@ class KindCluster:
     resource: Resource
 
     @property
-    def mapped_node_ports(self) -> set[int]:
+    def mapped_node_ports(self) -> set[tuple[int, str]]:
+        """(containerPort, protocol) of every extraPortMappings entry: ports of the node
+        container that the host can reach."""
         ports = set()
         for node in self.resource.get("nodes") or []:
             for mapping in dig(node, ("extraPortMappings",)) or []:
                 port = dig(mapping, ("containerPort",))
                 if isinstance(port, int):
-                    ports.add(port)
+                    ports.add((port, dig(mapping, ("protocol",)) or "TCP"))
         return ports
+
+
+T = TypeVar("T")
+_NONE: set[int] = set()
+Identity = tuple[str, str, str]  # (group/Kind, namespace, name): what the API server keys objects by
 
 
 @dataclass
 class ResourceIndex:
+    workload_kinds: Mapping[str, WorkloadKind] = field(default_factory=lambda: BUILT_IN)
     objects: list[Resource] = field(default_factory=list)
     kind_clusters: list[KindCluster] = field(default_factory=list)
     templates: list[PodTemplate] = field(default_factory=list)
-    # (namespace, label key, label value) -> numbers of templates carrying that label
+    # (namespace, label key, label value) -> numbers of templates whose pods carry that label
     _by_label: dict[tuple[str, str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
     _by_label_key: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
+    # (namespace, label key) -> templates whose controller adds that label with a value of its own
+    _any_value: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
+    _namespaces_by_key: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     _by_kind: dict[str, list[Resource]] = field(default_factory=lambda: defaultdict(list))
+    _by_identity: dict[Identity, list[Resource]] = field(default_factory=lambda: defaultdict(list))
+    _derived: dict[Callable, Any] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, sources: Iterable[SourceFile], default_namespace: str) -> "ResourceIndex":
-        index = cls()
-        sources = list(sources)
-        namespaces = _kustomization_namespaces(sources)
-        for source in sources:
-            for document in source.documents:
-                for data, base in _objects_in(document.data):
-                    namespace = _text(dig(data, ("metadata", "namespace")))
-                    namespace = namespace or namespaces.get(os.path.normpath(source.path)) or default_namespace
-                    index.add(Resource(data, source.path, document.index, namespace, base))
+    def build(cls, resources: Iterable[Resource],
+              workload_kinds: Mapping[str, WorkloadKind] = BUILT_IN) -> "ResourceIndex":
+        index = cls(workload_kinds)
+        for resource in resources:
+            index.add(resource)
         return index
 
     def add(self, resource: Resource) -> None:
@@ -114,33 +136,57 @@ class ResourceIndex:
             return
         self.objects.append(resource)
         self._by_kind[resource.qualified_kind].append(resource)
-        template_path = POD_TEMPLATE_PATHS.get(resource.kind)
-        if template_path is not None:
-            self._add_template(resource, template_path)
+        self._by_identity[identity(resource)].append(resource)
+        workload = workload_kind(self.workload_kinds, resource.qualified_kind)
+        if workload is not None:
+            self._add_template(resource, workload)
 
-    def _add_template(self, owner: Resource, path: Path) -> None:
-        labels = owner.get(*path, "metadata", "labels")
+    def _add_template(self, owner: Resource, workload: WorkloadKind) -> None:
+        labels = owner.get(*workload.template, "metadata", "labels")
         if not isinstance(labels, dict):
             labels = {}
         number = len(self.templates)
-        self.templates.append(PodTemplate(owner, path, labels))
+        self.templates.append(PodTemplate(owner, workload.template, labels))
+        namespace = owner.namespace
         for key, value in labels.items():
-            self._by_label[(owner.namespace, str(key), str(value))].add(number)
-            self._by_label_key[(owner.namespace, str(key))].add(number)
+            self._by_label[(namespace, str(key), str(value))].add(number)
+            self._by_label_key[(namespace, str(key))].add(number)
+            self._namespaces_by_key[str(key)].add(namespace)
+        for key, value_source in workload.added_labels:
+            if value_source == OWN_NAME:
+                self._by_label[(namespace, key, owner.name)].add(number)
+            else:
+                self._any_value[(namespace, key)].add(number)
+            self._namespaces_by_key[key].add(namespace)
 
     def of_kind(self, qualified_kind: str) -> list[Resource]:
         return self._by_kind.get(qualified_kind, [])
 
+    def with_identity(self, qualified_kind: str, namespace: str, name: str) -> list[Resource]:
+        """The loaded definitions of one object (more than one is a duplicate)."""
+        return self._by_identity.get((qualified_kind, namespace, name), [])
+
+    def derived(self, build: Callable[["ResourceIndex"], T]) -> T:
+        """The table `build(index)`, built on first use and kept for the run: rules use it
+        for lookups across all objects (node port owners, ...) so that each check is a
+        dict look-up, not a scan."""
+        if build not in self._derived:
+            self._derived[build] = build(self)
+        return self._derived[build]
+
     def select(self, namespace: str, selector: Mapping[str, Any]) -> list[PodTemplate]:
-        """Pod templates in `namespace` whose labels include every pair of `selector`."""
+        """Pod templates in `namespace` whose pods carry every pair of `selector`
+        (their own labels, or labels their controller adds)."""
         if not selector:
             return []
-        candidates = sorted(
-            (self._by_label.get((namespace, str(k), str(v)), set()) for k, v in selector.items()),
-            key=len,
-        )
+        candidates = sorted((self._carrying(namespace, str(k), str(v)) for k, v in selector.items()), key=len)
         numbers = set.intersection(*candidates) if candidates[0] else set()
         return [self.templates[n] for n in sorted(numbers)]
+
+    def _carrying(self, namespace: str, key: str, value: str) -> set[int]:
+        written = self._by_label.get((namespace, key, value), _NONE)
+        added = self._any_value.get((namespace, key))
+        return written | added if added else written
 
     def nearest(self, namespace: str, selector: Mapping[str, Any]) -> PodTemplate | None:
         """The template of `namespace` closest to `selector`: most pairs shared, then most keys,
@@ -158,9 +204,16 @@ class ResourceIndex:
         return self.templates[max(scores, key=lambda n: (scores[n], -n))]
 
     def namespaces_selecting(self, selector: Mapping[str, Any]) -> list[str]:
-        """Other namespaces where `selector` would match a template."""
-        namespaces = sorted({t.owner.namespace for t in self.templates})
-        return [ns for ns in namespaces if self.select(ns, selector)]
+        """The namespaces where `selector` matches a template."""
+        keys = [str(k) for k in selector]
+        if not keys:
+            return []
+        namespaces = set.intersection(*(self._namespaces_by_key.get(k, set()) for k in keys))
+        return sorted(ns for ns in namespaces if self.select(ns, selector))
+
+
+def identity(resource: Resource) -> Identity:
+    return (resource.qualified_kind, resource.namespace, resource.name)
 
 
 def dig(value: Any, path: Iterable[Any]) -> Any:
@@ -178,30 +231,21 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _objects_in(data: Any, base: Path = ()) -> Iterator[tuple[dict, Path]]:
+def objects_in(data: Any, base: Path = ()) -> Iterator[tuple[dict, Path]]:
     """Kubernetes objects in a document: the document itself, or the items of a List."""
     if not is_object(data):  # kubectl cannot decode the others (the not-an-object rule says so)
         return
     if data["kind"].endswith("List") and isinstance(data.get("items"), list):
         for number, item in enumerate(data["items"]):
-            yield from _objects_in(item, base + ("items", number))
+            yield from objects_in(item, base + ("items", number))
         return
     yield data, base
 
 
-def _kustomization_namespaces(sources: list[SourceFile]) -> dict[str, str]:
-    """Files (normalised paths) that a kustomization with `namespace:` lists, to that namespace."""
-    result: dict[str, str] = {}
-    for source in sources:
-        for document in source.documents:
-            data = document.data
-            if not (isinstance(data, dict) and str(data.get("apiVersion", "")).startswith(KUSTOMIZE_API_GROUP)):
-                continue
-            namespace = data.get("namespace")
-            if not isinstance(namespace, str) or not isinstance(data.get("resources"), list):
-                continue
-            folder = os.path.dirname(source.path)
-            for entry in data["resources"]:
-                if isinstance(entry, str):
-                    result[os.path.normpath(os.path.join(folder, entry))] = namespace
-    return result
+def kustomization_namespaces(resource: Resource) -> dict[str, str]:
+    """The files a kustomization with `namespace:` lists (normalised paths), to that namespace."""
+    namespace, entries = resource.get("namespace"), resource.get("resources")
+    if resource.group != KUSTOMIZE_API_GROUP or not isinstance(namespace, str) or not isinstance(entries, list):
+        return {}
+    folder = os.path.dirname(resource.file)
+    return {os.path.normpath(os.path.join(folder, e)): namespace for e in entries if isinstance(e, str)}

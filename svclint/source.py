@@ -7,6 +7,7 @@ Hostile documents are refused before construction by `complexity.py`.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import sys
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import yaml
+from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from svclint.complexity import Refusal, compose_documents
@@ -127,15 +129,35 @@ def shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def load_single_document(text: str) -> tuple[yaml.Node | None, Any, list[yaml.Node]]:
+    """The only document of a small file (a configuration): its root node, its data and its
+    duplicate keys, or (None, None, []) when empty. Raises yaml.YAMLError, refusals included."""
+    roots = compose_documents(text)
+    try:
+        found = list(itertools.islice(roots, 2))
+    finally:
+        roots.close()
+    if not found:
+        return None, None, []
+    if len(found) > 1:
+        second = found[1].mark if isinstance(found[1], Refusal) else found[1].start_mark
+        raise ComposerError("expected a single document", None, "but found another document", second)
+    if isinstance(found[0], Refusal):
+        raise yaml.MarkedYAMLError(problem=found[0].message, problem_mark=found[0].mark)
+    constructor = ManifestConstructor()
+    return found[0], constructor.construct_document(found[0]), constructor.duplicate_keys
+
+
 def read_source(path: str) -> SourceFile:
     """Reads and parses one file; raises OSError when it cannot be read."""
     if path == STDIN:
-        raw = sys.stdin.buffer.read()
-        display = STDIN_NAME
-    else:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-        display = path
+        return parse_source(STDIN_NAME, sys.stdin.buffer.read())
+    with open(path, "rb") as handle:
+        return parse_source(path, handle.read())
+
+
+def parse_source(display: str, raw: bytes) -> SourceFile:
+    """Decodes and parses the bytes of a file shown to the user as `display`."""
     text, problem = decode(raw)
     source = SourceFile(display, text)
     if problem:
@@ -143,6 +165,12 @@ def read_source(path: str) -> SourceFile:
     else:
         parse_documents(source)
     return source
+
+
+def read_text(path: str) -> str:
+    """The decoded text of a file read before (to locate findings in it again)."""
+    with open(path, "rb") as handle:
+        return decode(handle.read())[0]
 
 
 def decode(raw: bytes) -> tuple[str, Problem | None]:

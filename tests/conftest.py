@@ -28,7 +28,9 @@ def problems(report: Report, rule: str | None = None) -> list[tuple[int, int, st
 
 def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None,
             env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    # GITHUB_ACTIONS is dropped so that the text report is plain even when the tests run in Actions.
+    inherited = {key: value for key, value in os.environ.items() if key != "GITHUB_ACTIONS"}
+    env = {**inherited, "NO_COLOR": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "svclint", *args],
         cwd=cwd, input=stdin, capture_output=True, text=True, env=env, timeout=120,

@@ -52,7 +52,7 @@ def test_a_duplicate_port_in_a_service_is_an_error_and_the_object_is_still_linte
         "    - port: 82\n"
         "      nodePort: 40000\n"
         "      port: 83\n"
-    ), fail_on="never")
+    ), fail_on="never", select=["duplicate-key", "nodeport-out-of-range"])
     assert problems(report) == [(7, 35, "duplicate-key"), (9, 17, "nodeport-out-of-range"), (10, 7, "duplicate-key")]
     assert {f.severity.label for f in report.findings if f.rule == "duplicate-key"} == {"error"}
 

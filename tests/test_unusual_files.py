@@ -31,9 +31,9 @@ def test_a_fifo_inside_a_walked_directory_is_not_read(tmp_path) -> None:
     (tmp_path / "k8s").mkdir()
     (tmp_path / "k8s" / "web.yaml").write_text(BAD_NODEPORT)
     os.mkfifo(tmp_path / "k8s" / "pipe.yaml")  # opening it would block: no writer ever comes
-    result = run_cli("k8s", cwd=tmp_path)
+    result = run_cli("--select", "nodeport-out-of-range", "k8s", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout.splitlines()[-1] == "1 problem (1 error) in 1 file, 1 object"
+    assert "1 problem (1 error) in 1 file, 1 object" in result.stdout.splitlines()
 
 
 def test_symbolic_link_loops_and_broken_links_do_not_stop_the_walk(tmp_path) -> None:
@@ -44,9 +44,10 @@ def test_symbolic_link_loops_and_broken_links_do_not_stop_the_walk(tmp_path) -> 
     (root / "self.yaml").symlink_to("self.yaml")  # a link to itself
     (root / "gone.yaml").symlink_to("missing.yaml")
     (root / "sub" / "alias.yaml").symlink_to("../web.yaml")
-    result = run_cli("k8s", cwd=tmp_path)
+    result = run_cli("--select", "nodeport-out-of-range", "k8s", cwd=tmp_path)
     assert result.returncode == 1
-    assert [line.split(":")[0] for line in result.stdout.splitlines()[:-1]] == ["k8s/sub/alias.yaml", "k8s/web.yaml"]
+    assert [line.split(":")[0] for line in result.stdout.splitlines() if "error[" in line] == [
+        "k8s/sub/alias.yaml", "k8s/web.yaml"]
     assert result.stderr.splitlines() == ["svclint: info: k8s/gone.yaml: skipped a broken symbolic link",
                                           "svclint: info: k8s/self.yaml: skipped a broken symbolic link"]
 
@@ -56,7 +57,7 @@ def test_a_named_pipe_given_on_the_command_line_is_read(tmp_path) -> None:
     os.mkfifo(pipe)
     writer = threading.Thread(target=pipe.write_text, args=(BAD_NODEPORT,))
     writer.start()
-    result = run_cli("rendered.yaml", cwd=tmp_path)
+    result = run_cli("--select", "nodeport-out-of-range", "rendered.yaml", cwd=tmp_path)
     writer.join(timeout=10)
     assert result.returncode == 1
     assert result.stdout.startswith("rendered.yaml:9:17: error[nodeport-out-of-range]")

@@ -3,8 +3,9 @@
 A Service, each kind of workload and a kind cluster config are written with one value
 replaced by a list, a mapping, a string, a boolean, a float or a 30-digit integer, one at
 a time. No rule may raise; and where the value is wrong for the Service schema, the schema
-rule reports it on that very line; where it breaks the path to the pod labels, the Service
-no longer matches (selector-no-match), and nowhere else.
+rule (or the rule owning that map of strings) reports it on that very line; where it breaks
+the path to the pod labels, the Service no longer matches (selector-no-match), and nowhere
+else; where it changes a backend reference, backend-service-missing says so.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import pytest
 import yaml
 
 from svclint.registry import load_rules
+from svclint.rules.schema import STRING_MAP_OWNERS
 from svclint.validation import supported_versions
-from svclint.workloads import POD_TEMPLATE_PATHS
+from svclint.workloads import BUILT_IN
 from tests.conftest import REPO, lint_text
 
 
@@ -65,37 +67,56 @@ SERVICE = {
         "publishNotReadyAddresses": False,
         "sessionAffinity": "ClientIP",
         "sessionAffinityConfig": {"clientIP": {"timeoutSeconds": 600}},
-        "trafficDistribution": "PreferClose",
+        "trafficDistribution": "PreferSameZone",
     },
 }
 POD_SPEC = {"containers": [{"name": "web", "image": "nginx", "ports": [{"name": "http", "containerPort": 8080}]}]}
-POD_TEMPLATE = {"metadata": {"labels": {"app": "web", "tier": "frontend"}}, "spec": POD_SPEC}
-CONTROLLER_SPEC = {"replicas": 2, "selector": {"matchLabels": {"app": "web"}}, "template": POD_TEMPLATE}
-WORKLOADS = {
-    "Deployment": ("apps/v1", CONTROLLER_SPEC),
-    "StatefulSet": ("apps/v1", {**CONTROLLER_SPEC, "serviceName": "web"}),
-    "DaemonSet": ("apps/v1", CONTROLLER_SPEC),
-    "ReplicaSet": ("apps/v1", CONTROLLER_SPEC),
-    "ReplicationController": ("v1", {"replicas": 2, "selector": {"app": "web"}, "template": POD_TEMPLATE}),
-    "Job": ("batch/v1", {"template": POD_TEMPLATE}),
-    "CronJob": ("batch/v1", {"schedule": "*/5 * * * *", "jobTemplate": {"spec": {"template": POD_TEMPLATE}}}),
-}
-# A ClusterIP Service that the workload's pods satisfy: its only possible finding is
-# selector-no-match, when a mutation breaks the path to the pod labels.
+# Every workload kind svclint knows, from its own table; the API versions are the usual ones.
+API_VERSIONS = {"Pod": "v1", "ReplicationController": "v1", "Job": "batch/v1", "CronJob": "batch/v1",
+                "DeploymentConfig": "apps.openshift.io/v1", "argoproj.io/Rollout": "argoproj.io/v1alpha1"}
+EXTRA_FIELDS = {"StatefulSet": {"serviceName": "web"}, "CronJob": {"schedule": "*/5 * * * *"}}
+# A headless Service (a StatefulSet governs with it) that the workload's pods satisfy: the finding
+# in question is selector-no-match, when a mutation breaks the path to the pod labels.
 SELECTING_SERVICE = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "shop"},
-                     "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}}
+                     "spec": {"clusterIP": "None", "selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": "http"}]}}
+# Objects that name the Service `web` and its port 80: (the object, where the name is, where the port is).
+INGRESS_PATH = ("spec", "rules", 0, "http", "paths", 0, "backend", "service")
+REFERENCES = {
+    "networking.k8s.io/Ingress": (
+        {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "web", "namespace": "shop"},
+         "spec": {"rules": [{"host": "example.com", "http": {"paths": [
+             {"path": "/", "pathType": "Prefix", "backend": {"service": {"name": "web", "port": {"number": 80}}}}]}}]}},
+        INGRESS_PATH + ("name",), INGRESS_PATH + ("port", "number")),
+    **{f"gateway.networking.k8s.io/{kind}": (
+        {"apiVersion": f"gateway.networking.k8s.io/{version}", "kind": kind, "metadata": {"name": "web", "namespace": "shop"},
+         "spec": {"parentRefs": [{"name": "gateway"}], "rules": [{"backendRefs": [{"name": "web", "port": 80}]}]}},
+        ("spec", "rules", 0, "backendRefs", 0, "name"), ("spec", "rules", 0, "backendRefs", 0, "port"))
+       for kind, version in [("HTTPRoute", "v1"), ("GRPCRoute", "v1"), ("TCPRoute", "v1alpha2"),
+                             ("TLSRoute", "v1alpha2"), ("UDPRoute", "v1alpha2")]},
+}
 KIND_CLUSTER = {"kind": "Cluster", "apiVersion": "kind.x-k8s.io/v1alpha4",
                 "nodes": [{"role": "control-plane",
                            "extraPortMappings": [{"containerPort": 30080, "hostPort": 80}]}]}
 
 
-def workload(kind: str) -> dict:
-    if kind == "Pod":
-        return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "namespace": "shop",
-                                                                "labels": {"app": "web"}}, "spec": POD_SPEC}
-    api_version, spec = WORKLOADS[kind]
-    return {"apiVersion": api_version, "kind": kind, "metadata": {"name": "web", "namespace": "shop"},
-            "spec": json.loads(json.dumps(spec))}
+def workload(key: str) -> dict:
+    """A valid object of workload kind `key` (a BUILT_IN key) whose pods carry app: web."""
+    entry, kind = BUILT_IN[key], key.rpartition("/")[2]
+    data = {"apiVersion": API_VERSIONS.get(key, "apps/v1"), "kind": kind,
+            "metadata": {"name": "web", "namespace": "shop"}, "spec": dict(EXTRA_FIELDS.get(kind, {}))}
+    if entry.selector:
+        set_path(data, entry.selector, {"app": "web"} if entry.selector_is_map else {"matchLabels": {"app": "web"}})
+    if entry.template:
+        set_path(data, entry.template, {"metadata": {"labels": {"app": "web", "tier": "frontend"}}, "spec": POD_SPEC})
+    else:
+        data["metadata"]["labels"], data["spec"] = {"app": "web"}, POD_SPEC
+    return json.loads(json.dumps(data))
+
+
+def set_path(data: dict, path: tuple, value: Any) -> None:
+    for part in path[:-1]:
+        data = data.setdefault(part, {})
+    data[path[-1]] = value
 
 
 def paths(value: Any, prefix: tuple = ()) -> Iterator[tuple]:
@@ -170,21 +191,24 @@ def findings(tmp_path: Path, text: str, **settings) -> list[tuple[str, int]]:
 
 
 def test_every_kind_a_rule_checks_has_a_base_object_here() -> None:
-    known = {"Service"} | {f"{workload(k)['apiVersion'].rpartition('/')[0]}/{k}".lstrip("/")
-                           for k in [*WORKLOADS, "Pod"]}
+    known = {"*", "Service", *REFERENCES} | {
+        f"{workload(k)['apiVersion'].rpartition('/')[0]}/{workload(k)['kind']}".lstrip("/") for k in BUILT_IN}
     for rule in load_rules().values():
         assert set(rule.kinds) <= known, f"add a base object for {rule.kinds} of {rule.slug} to this test"
 
 
 def test_the_base_objects_are_clean(tmp_path) -> None:
+    # externalIPs is a warning of its own (external-ips); the base has every field a Service can have.
     assert findings(tmp_path, render(SERVICE, workload("Deployment")), target="kind",
-                    load_balancer_provider=["x"]) == []
-    for kind in [*WORKLOADS, "Pod"]:
+                    load_balancer_provider=["x"]) == [("external-ips", 24)]
+    for kind in BUILT_IN:
         assert findings(tmp_path, render(SELECTING_SERVICE, workload(kind))) == [], kind
+    for kind, (data, _, _) in REFERENCES.items():
+        assert findings(tmp_path, render(SELECTING_SERVICE, workload("Deployment"), data)) == [], kind
 
 
 @pytest.mark.parametrize("path", list(paths(SERVICE)), ids=lambda p: ".".join(map(str, p)))
-def test_a_wrong_type_in_a_service_is_a_schema_finding_on_its_line(tmp_path, path: tuple) -> None:
+def test_a_wrong_type_in_a_service_is_reported_on_its_line(tmp_path, path: tuple) -> None:
     for value in WRONG_VALUES:
         line = line_of_value([SERVICE], 0, path)
         found = findings(tmp_path, render(replaced(SERVICE, path, value), workload("Deployment")), target="kind")
@@ -193,11 +217,13 @@ def test_a_wrong_type_in_a_service_is_a_schema_finding_on_its_line(tmp_path, pat
         elif path == ("kind",):
             assert found == [], (value, found)  # kind: text is not a Service
         elif not schema_accepts(path, value) or path == ("apiVersion",):
-            assert ("schema", line) in found, (value, found)
+            # A value in a map of strings is reported by the rule that owns the map.
+            rule = STRING_MAP_OWNERS.get(path[:2], "schema") if len(path) == 3 else "schema"
+            assert (rule, line) in found, (value, found)
 
 
 def workload_cases() -> Iterator[tuple[str, tuple]]:
-    for kind in [*WORKLOADS, "Pod"]:
+    for kind in BUILT_IN:
         for path in paths(workload(kind)):
             yield kind, path
 
@@ -205,7 +231,7 @@ def workload_cases() -> Iterator[tuple[str, tuple]]:
 @pytest.mark.parametrize(("kind", "path"), list(workload_cases()),
                          ids=lambda c: c if isinstance(c, str) else ".".join(map(str, c)))
 def test_a_wrong_type_in_a_workload_only_breaks_what_it_breaks(tmp_path, kind: str, path: tuple) -> None:
-    labels_path = POD_TEMPLATE_PATHS[kind] + ("metadata", "labels", "app")
+    labels_path = BUILT_IN[kind].template + ("metadata", "labels", "app")
     for value in WRONG_VALUES:
         found = findings(tmp_path, render(SELECTING_SERVICE, replaced(workload(kind), path, value)))
         if path in (("apiVersion",), ("kind",)) and not isinstance(value, str):
@@ -213,9 +239,31 @@ def test_a_wrong_type_in_a_workload_only_breaks_what_it_breaks(tmp_path, kind: s
             assert any(rule == "not-an-object" for rule, _ in found), (value, found)
         elif path == ("kind",):
             breaks = True  # kind: text has no pod template
+        elif path == ("apiVersion",):
+            breaks = "/" in kind  # argoproj.io/Rollout is a workload in its own group only
         else:  # the pod labels, or the namespace `shop` (without it the workload is in `default`)
             breaks = path in (labels_path[: len(path)], ("metadata", "namespace")[: len(path)])
         assert ("selector-no-match" in [rule for rule, _ in found]) == breaks, (value, found)
+
+
+def reference_cases() -> Iterator[tuple[str, tuple]]:
+    for kind, (data, _, _) in REFERENCES.items():
+        for path in paths(data):
+            yield kind, path
+
+
+@pytest.mark.parametrize(("kind", "path"), list(reference_cases()),
+                         ids=lambda c: c if isinstance(c, str) else ".".join(map(str, c)))
+def test_a_wrong_type_in_an_ingress_or_route_only_breaks_its_reference(tmp_path, kind: str, path: tuple) -> None:
+    data, name_path, port_path = REFERENCES[kind]
+    for value in WRONG_VALUES:
+        mutated = replaced(data, path, value)
+        found = [rule for rule, _ in findings(tmp_path, render(SELECTING_SERVICE, workload("Deployment"), mutated))]
+        # Only another Service name, or another port number or name, is a reference to what is
+        # missing; a value of another type is no reference at all (and not checked).
+        names_another = path == name_path and isinstance(value, str)
+        numbers_another = path == port_path and isinstance(value, (int, str)) and not isinstance(value, bool)
+        assert ("backend-service-missing" in found) == (names_another or numbers_another), (value, found)
 
 
 @pytest.mark.parametrize("path", list(paths(KIND_CLUSTER)), ids=lambda p: ".".join(map(str, p)))

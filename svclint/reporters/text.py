@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import Callable, TextIO
 
 from svclint.engine import Report
 from svclint.finding import Finding, Severity
@@ -14,20 +14,33 @@ _ESCAPES = {code: repr(chr(code))[1:-1] for code in (*range(0x20), 0x7F, *range(
 
 
 def report(result: Report, stream: TextIO, color: bool = False) -> None:
+    write_report(result, stream, lambda finding: format_finding(finding, color))
+
+
+def write_report(result: Report, stream: TextIO, render: Callable[[Finding], str]) -> None:
+    """Each finding as `render` makes it a line, the summary, and a pointer to `svclint explain`."""
     for finding in result.findings:
-        stream.write(format_finding(finding, color) + "\n")
+        stream.write(render(finding) + "\n")
     stream.write(summary(result) + "\n")
+    if result.findings:
+        stream.write(explain_hint(result.findings[0].rule) + "\n")
 
 
-def format_finding(finding: Finding, color: bool = False) -> str:
+def format_finding(finding: Finding, color: bool = False, escaped: bool = True) -> str:
+    """The finding's line; `escaped` shows control characters as escapes (see printable),
+    which the GitHub reporter does not want: it escapes line breaks its own way."""
+    show = printable if escaped else str
     severity = finding.severity.label
-    location = printable(f"{finding.file}:{finding.line}:{finding.column}:")
+    location = show(f"{finding.file}:{finding.line}:{finding.column}:")
     if color:
         severity = f"{_COLORS[finding.severity]}{severity}{_RESET}"
         location = f"{_BOLD}{location}{_RESET}"
+    return f"{location} {severity}[{finding.rule}] {show(message_with_object(finding))}"
+
+
+def message_with_object(finding: Finding) -> str:
     described = finding.obj.describe()
-    suffix = f" ({described})" if described else ""
-    return f"{location} {severity}[{finding.rule}] {printable(finding.message + suffix)}"
+    return f"{finding.message} ({described})" if described else finding.message
 
 
 def printable(text: str) -> str:
@@ -49,6 +62,10 @@ def summary(result: Report) -> str:
         if result.count(severity)
     ]
     return f"{_plural(len(result.findings), 'problem')} ({', '.join(counts)}) {scope}"
+
+
+def explain_hint(example_rule: str) -> str:
+    return f"Run `svclint explain RULE` (e.g. `svclint explain {example_rule}`) for a rule's rationale and fix."
 
 
 def _plural(count: int, noun: str) -> str:

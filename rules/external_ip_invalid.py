@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from svclint.apierrors import invalid, with_hint
+from svclint.context import RuleContext
+from svclint.finding import Hit
+from svclint.ipaddr import INVALID_IP, parse_ip, special_range
+from svclint.resources import Resource
+from svclint.services import string_items
+
+
+def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+    for index, value in string_items(service, "spec", "externalIPs"):
+        where = f"spec.externalIPs[{index}]"
+        address = parse_ip(value)
+        if address is None:
+            hint = ("externalIPs lists single addresses, not ranges" if "/" in value
+                    else "externalIPs lists IP addresses of the nodes' network, not host names")
+            yield Hit(("spec", "externalIPs", index), with_hint(invalid(where, value, [INVALID_IP]), hint))
+        elif special_range(value, address):
+            yield Hit(("spec", "externalIPs", index), with_hint(
+                invalid(where, value, [special_range(value, address)]),
+                "Traffic for this address never reaches the Service from outside the node: use an "
+                "address routed to the nodes"))

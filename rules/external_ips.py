@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from svclint.context import RuleContext
+from svclint.finding import Hit
+from svclint.resources import Resource
+
+
+def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+    addresses = service.get("spec", "externalIPs")
+    if not isinstance(addresses, list) or not addresses:
+        return
+    shown = ", ".join(str(a) for a in addresses[:3]) + (", ..." if len(addresses) > 3 else "")
+    yield Hit(("spec", "externalIPs"), f"externalIPs ({shown}) make every node route traffic for those addresses "
+                                       "to this Service; anyone allowed to create Services can use the field to "
+                                       "intercept traffic to any IP (CVE-2020-8554), so clusters often block it "
+                                       "(DenyServiceExternalIPs); use a LoadBalancer Service instead",
+              anchor="key")

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from svclint.apierrors import forbidden, invalid, with_hint
+from svclint.context import RuleContext
+from svclint.finding import Hit
+from svclint.resources import Resource
+from svclint.services import cluster_ips, is_headless, is_set, known_type, node_port, service_ports
+
+SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
+ONLY_LOAD_BALANCER = "may only be used when `type` is 'LoadBalancer'"
+LOAD_BALANCER_FIELDS = ("allocateLoadBalancerNodePorts", "loadBalancerClass")
+
+
+def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+    kind = known_type(service)
+    if kind is None:
+        return  # value-not-supported reports the type; what is allowed depends on the type meant
+    if kind in ("NodePort", "LoadBalancer") and is_headless(service):
+        path = cluster_ips(service)[0][0]
+        yield Hit(path, with_hint(
+            invalid("spec.clusterIPs[0]", "None", [f"may not be set to 'None' for {kind} services"]),
+            f"Only a ClusterIP Service can be headless: remove clusterIP: None, or drop type: {kind}"))
+    if kind == "ExternalName":
+        yield from _external_name(service)
+    if kind == "ClusterIP":
+        yield from _node_ports(service)
+    if kind != "LoadBalancer":
+        yield from _load_balancer_fields(service, kind)
+
+
+def _external_name(service: Resource) -> Iterator[Hit]:
+    ips = cluster_ips(service)
+    if ips:
+        yield Hit(ips[0][0][:2], with_hint(
+            forbidden("spec.clusterIPs", "may not be set for ExternalName services"),
+            "An ExternalName Service is a DNS alias (CNAME) and gets no cluster IP: remove it"), anchor="key")
+    families = service.get("spec", "ipFamilies")
+    for field, given in (("ipFamilies", isinstance(families, list) and bool(families)),
+                         ("ipFamilyPolicy", is_set(service, "spec", "ipFamilyPolicy"))):
+        if given:
+            yield Hit(("spec", field), with_hint(
+                forbidden(f"spec.{field}", "may not be set for ExternalName services"),
+                "An ExternalName Service is a DNS alias (CNAME) and has no IP family: remove it"), anchor="key")
+
+
+def _node_ports(service: Resource) -> Iterator[Hit]:
+    if service.get("spec", "type") in (None, ""):
+        why = "The Service has no type, so it is ClusterIP"
+    else:
+        why = "A ClusterIP Service opens no port on the nodes"
+    for index, port in service_ports(service):
+        if node_port(port):
+            yield Hit(("spec", "ports", index, "nodePort"), with_hint(
+                forbidden(f"spec.ports[{index}].nodePort", "may not be used when `type` is 'ClusterIP'"),
+                f"{why}: set type: NodePort (or LoadBalancer) to expose this port on every node, "
+                "or remove nodePort"))
+
+
+def _load_balancer_fields(service: Resource, kind: str) -> Iterator[Hit]:
+    remedy = f"It applies to LoadBalancer Services only, and this one is {kind}: remove it, or set type: LoadBalancer"
+    ranges = service.get("spec", "loadBalancerSourceRanges")
+    annotations = service.get("metadata", "annotations")
+    if isinstance(ranges, list) and ranges:
+        yield Hit(("spec", "loadBalancerSourceRanges"), with_hint(
+            forbidden("spec.LoadBalancerSourceRanges", ONLY_LOAD_BALANCER), remedy), anchor="key")
+    elif isinstance(annotations, dict) and SOURCE_RANGES_ANNOTATION in annotations:
+        yield Hit(("metadata", "annotations", SOURCE_RANGES_ANNOTATION), with_hint(
+            forbidden(f"metadata.annotations[{SOURCE_RANGES_ANNOTATION}]", ONLY_LOAD_BALANCER), remedy),
+            anchor="key")
+    for field in LOAD_BALANCER_FIELDS:
+        if is_set(service, "spec", field):
+            yield Hit(("spec", field), with_hint(forbidden(f"spec.{field}", ONLY_LOAD_BALANCER),
+                                                 remedy), anchor="key")

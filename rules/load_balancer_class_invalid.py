@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from svclint.apierrors import invalid, with_hint
+from svclint.apimachinery import is_qualified_name
+from svclint.context import RuleContext
+from svclint.finding import Hit
+from svclint.resources import Resource
+from svclint.services import known_type
+
+
+def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+    if known_type(service) not in (None, "LoadBalancer"):
+        return  # the field itself is forbidden on other types (field-not-allowed-for-type)
+    value = service.get("spec", "loadBalancerClass")
+    if isinstance(value, str) and is_qualified_name(value):
+        yield Hit(("spec", "loadBalancerClass"), with_hint(
+            invalid("spec.loadBalancerClass", value, is_qualified_name(value)),
+            "A load balancer class names the controller that implements it, as a prefixed name such as "
+            "example.com/internal-vip; leave it out for the cloud provider's default"))

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from svclint.context import RuleContext
+from svclint.finding import Hit, Severity
+from svclint.resources import Resource, ResourceIndex
+from svclint.services import port_number, protocol_of, service_ports, service_type
+
+
+def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+    if ctx.target != "kind" or service_type(service) != "NodePort":
+        return
+    index = ctx.index
+    if not index.kind_clusters and service is index.derived(first_node_port_service):
+        yield Hit(("spec", "type"), "the target is kind, but no kind cluster config is loaded: svclint cannot "
+                                    "check that the nodePorts of NodePort Services are mapped to the host; "
+                                    "lint the config (kind create cluster --config FILE) with the manifests",
+                  severity=Severity.INFO)
+    mapped = index.derived(mapped_node_ports)
+    low, high = ctx.settings.node_port_range
+    for number, port in service_ports(service):
+        node_port, protocol = port_number(port.get("nodePort")), protocol_of(port)
+        path = ("spec", "ports", number, "nodePort")
+        if node_port is None:
+            yield Hit(path, "no nodePort: on kind the cluster picks a random one, which no extraPortMappings "
+                            "entry can map, so the host cannot reach it; pin it (nodePort: 30000-32767) and map "
+                            "it in the kind config")
+        elif index.kind_clusters and low <= node_port <= high and (node_port, protocol) not in mapped:
+            yield Hit(path, f"nodePort {node_port}/{protocol} is not the containerPort of any extraPortMappings "
+                            f"entry of the kind config: unreachable from the host; add {{containerPort: "
+                            f"{node_port}, hostPort: ..., protocol: {protocol}}} to a node (kind needs the "
+                            "cluster re-created for that)")
+
+
+def first_node_port_service(index: ResourceIndex) -> Resource | None:
+    return next((s for s in index.of_kind("Service") if service_type(s) == "NodePort"), None)
+
+
+def mapped_node_ports(index: ResourceIndex) -> set[tuple[int, str]]:
+    return {port for cluster in index.kind_clusters for port in cluster.mapped_node_ports}

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from svclint.context import RuleContext
+from svclint.finding import Hit
+from svclint.resources import PodTemplate, Resource
+from svclint.services import format_labels, selector_of
+
+# The labels that name the application a pod belongs to, the recommended one first.
+APP_LABELS = ("app.kubernetes.io/name", "app")
+
+
+def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+    selector = selector_of(service)
+    if selector is None:
+        return
+    apps: dict[str, PodTemplate] = {}
+    for template in ctx.index.select(service.namespace, selector):
+        app = app_of(template)
+        if app is not None:
+            apps.setdefault(app, template)
+    if len(apps) < 2:
+        return
+    listing = ", ".join(f"{app} ({template.owner.ref.describe()})" for app, template in sorted(apps.items())[:4])
+    if len(apps) > 4:
+        listing += f" and {len(apps) - 4} more"
+    message = (f"selector {format_labels(selector)} selects the pods of {len(apps)} different applications: "
+               f"{listing}; connections are spread over all of them. Add the application's own label "
+               f"(`{APP_LABELS[0]}` or `app`) to the selector")
+    yield Hit(("spec", "selector"), message, anchor="key")
+
+
+def app_of(template: PodTemplate) -> str | None:
+    for key in APP_LABELS:
+        value = template.labels.get(key)
+        if value not in (None, ""):
+            return str(value)
+    return None

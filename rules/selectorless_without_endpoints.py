@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from svclint.context import RuleContext
+from svclint.finding import Hit
+from svclint.resources import Resource, ResourceIndex
+from svclint.services import has_selector, service_type
+
+SERVICE_NAME_LABEL = "kubernetes.io/service-name"
+
+
+def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+    if service_type(service) == "ExternalName" or has_selector(service):
+        return
+    if (service.namespace, service.name) in ctx.index.derived(services_with_endpoints):
+        return
+    yield Hit(("spec",), f"the Service has no selector, and no Endpoints `{service.name}` or EndpointSlice "
+                         f"labelled `{SERVICE_NAME_LABEL}: {service.name}` is loaded: it has no endpoints "
+                         "until something outside these manifests creates them", anchor="key")
+
+
+def services_with_endpoints(index: ResourceIndex) -> set[tuple[str, str]]:
+    """(namespace, Service name) of every loaded Endpoints or EndpointSlice."""
+    owners = {(e.namespace, e.name) for e in index.of_kind("Endpoints")}
+    for endpoint_slice in index.of_kind("discovery.k8s.io/EndpointSlice"):
+        service_name = endpoint_slice.get("metadata", "labels", SERVICE_NAME_LABEL)
+        if isinstance(service_name, str):
+            owners.add((endpoint_slice.namespace, service_name))
+    return owners

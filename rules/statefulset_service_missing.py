@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from svclint.context import RuleContext
+from svclint.finding import Hit, Severity
+from svclint.resources import Resource, ResourceIndex
+from svclint.services import is_headless, selector_of, services_by_namespace
+
+PATH = ("spec", "serviceName")
+
+
+def check(statefulset: Resource, ctx: RuleContext) -> Iterator[Hit]:
+    name = statefulset.get(*PATH)
+    if not isinstance(name, str) or not name:
+        return
+    namespace = statefulset.namespace
+    services = ctx.index.with_identity("Service", namespace, name)
+    dns = f"{statefulset.name}-0.{name}.{namespace}.svc"
+    if not services:
+        yield from _missing(statefulset, name, dns, ctx.index)
+        return
+    service = services[-1]  # of several definitions, the last one applied wins
+    if not is_headless(service):
+        yield Hit(PATH, f"Service {namespace}/{name} named by serviceName is not headless (`clusterIP: None`): "
+                        f"the pods get no stable DNS names such as {dns}; make it headless, or add a headless "
+                        "Service for the StatefulSet")
+    elif not any(s is service for s in ctx.index.derived(governing_services).get(id(statefulset), [])):
+        yield Hit(PATH, f"headless Service {namespace}/{name} named by serviceName does not select this "
+                        f"StatefulSet's pods, so they get no DNS names such as {dns}; make its selector match "
+                        "the pod template's labels")
+
+
+def _missing(statefulset: Resource, name: str, dns: str, index: ResourceIndex) -> Iterator[Hit]:
+    namespace = statefulset.namespace
+    if namespace not in index.derived(services_by_namespace):
+        return  # none of the namespace's Services is loaded: a partial set of manifests
+    message = f"serviceName `{name}` names no Service in namespace {namespace}: the pods get no DNS names such as {dns}"
+    governing = index.derived(governing_services).get(id(statefulset))
+    if governing:
+        yield Hit(PATH, f"{message}; did you mean `{governing[0].name}`, the headless Service that selects them?")
+    else:
+        # Pods that nobody addresses by name work without it (argo-cd's application controller).
+        yield Hit(PATH, f"{message}; create a headless Service `{name}` that selects them, or drop serviceName "
+                        "if nothing addresses the pods by name", severity=Severity.INFO)
+
+
+def governing_services(index: ResourceIndex) -> dict[int, list[Resource]]:
+    """The headless Services that select each workload's pods, by id() of the workload."""
+    table: dict[int, list[Resource]] = {}
+    for service in index.of_kind("Service"):
+        selector = selector_of(service)
+        if is_headless(service) and selector:
+            for template in index.select(service.namespace, selector):
+                table.setdefault(id(template.owner), []).append(service)
+    return table

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from svclint.context import RuleContext
+from svclint.finding import Hit, Severity
+from svclint.pods import container_ports, describe_owners
+from svclint.resources import Resource
+from svclint.services import protocol_of, selector_of, service_ports, target_number
+
+
+def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+    selector = selector_of(service)
+    templates = ctx.index.select(service.namespace, selector) if selector else []
+    if not templates:
+        return
+    declared = [port for template in templates for port in container_ports(template) if port.serving]
+    owners = describe_owners(templates)
+    for number, port in service_ports(service):
+        target, protocol = target_number(port), protocol_of(port)
+        if target is None or any(p.number == target and p.protocol == protocol for p in declared):
+            continue
+        path = ("spec", "ports", number, "targetPort" if "targetPort" in port else "port")
+        other_protocols = sorted({p.protocol for p in declared if p.number == target})
+        if other_protocols:
+            declared_as = " and ".join(other_protocols)
+            yield Hit(path, f"the selected pods ({owners}) declare containerPort {target} for {declared_as} "
+                            f"only, but this Service port sends {protocol}: set `protocol: {other_protocols[0]}` "
+                            f"here, or declare {target}/{protocol} if the container really listens on it",
+                      severity=Severity.WARNING)
+            continue
+        numbers = sorted({f"{p.number}/{p.protocol}" for p in declared if p.number is not None})
+        listing = f"they declare {', '.join(numbers)}" if numbers else "they declare no ports"
+        yield Hit(path, f"no container of the selected pods ({owners}) declares containerPort {target}/{protocol} "
+                        f"({listing}); declaring ports is optional, but check that the pods listen on {target}")

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import difflib
+from typing import Iterator
+
+from svclint.context import RuleContext
+from svclint.finding import Hit
+from svclint.pods import ContainerPort, container_ports, describe_owners
+from svclint.resources import PodTemplate, Resource
+from svclint.services import protocol_of, selector_of, service_ports, target_name
+
+NO_ENDPOINTS = "the Service gets no endpoints for this port"
+
+
+def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+    selector = selector_of(service)
+    templates = ctx.index.select(service.namespace, selector) if selector else []
+    if not templates:  # nothing selected: selector-no-match says why
+        return
+    declared = [port for template in templates for port in container_ports(template)]
+    for number, port in service_ports(service):
+        name, protocol = target_name(port), protocol_of(port)
+        if name is None or any(p.serving and p.name == name and p.protocol == protocol for p in declared):
+            continue
+        yield Hit(("spec", "ports", number, "targetPort"), _message(name, protocol, declared, templates))
+
+
+def _message(name: str, protocol: str, declared: list[ContainerPort], templates: list[PodTemplate]) -> str:
+    same_name = [p for p in declared if p.name == name]
+    serving = [p for p in same_name if p.serving]
+    if serving:
+        found = serving[0]
+        return (f"targetPort `{name}` names container port {found.number}/{found.protocol} of container "
+                f"`{found.container}`, but this Service port is {protocol}: the EndpointSlice controller "
+                f"matches name and protocol, so {NO_ENDPOINTS}; set `protocol: {found.protocol}` here or "
+                "declare the port for both protocols")
+    if same_name:
+        return (f"targetPort `{name}` names a port of init container `{same_name[0].container}`, which "
+                f"does not keep running (it is not a sidecar with `restartPolicy: Always`): {NO_ENDPOINTS}")
+    names = sorted({f"{p.name}/{p.protocol}" for p in declared if p.serving and p.name})
+    message = (f"targetPort `{name}` is not the name of any container port of the selected pods "
+               f"({describe_owners(templates)}")
+    message += f", whose named ports are {', '.join(names)}): " if names else ", which name no ports): "
+    message += NO_ENDPOINTS
+    close = difflib.get_close_matches(name, [p.name for p in declared if p.serving and p.name], n=1)
+    return message + (f"; did you mean `{close[0]}`?" if close else "")

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Any, Iterator, Mapping
+
+from svclint.context import RuleContext
+from svclint.finding import Hit, Path
+from svclint.resources import Resource
+from svclint.services import format_labels
+from svclint.workloads import WorkloadKind, workload_kind
+
+REJECTED = "the API server rejects the {kind}, so it creates no pods for a Service to reach"
+
+
+def check(workload: Resource, ctx: RuleContext) -> Iterator[Hit]:
+    kind = workload_kind(ctx.settings.workload_kinds, workload.qualified_kind)
+    if kind is None or kind.selector is None or not isinstance(workload.get(*kind.template), dict):
+        return  # no selector of its own, or no template (an Argo Rollout with a workloadRef)
+    labels = workload.get(*kind.template, "metadata", "labels")
+    labels = labels if isinstance(labels, dict) else {}
+    selector = workload.get(*kind.selector)
+    rejected = REJECTED.format(kind=workload.kind)
+    if selector is None or selector == {}:
+        if kind.selector_required:
+            yield Hit(kind.selector, f"{workload.kind} has no (or an empty) selector: {rejected}; "
+                                     f"select the template's labels {format_labels(labels)}")
+        return
+    hit = _mismatch(selector, labels, kind) if isinstance(selector, dict) else None
+    if hit is not None:
+        path, text = hit
+        yield Hit(kind.selector + path, f"{text}, but the pod template's labels are {format_labels(labels)}: "
+                                        f"{rejected} (`selector` does not match template `labels`)")
+
+
+def _mismatch(selector: dict, labels: Mapping[str, Any], kind: WorkloadKind) -> tuple[Path, str] | None:
+    """The first part of the selector that the template's labels do not satisfy."""
+    if kind.selector_is_map:
+        return _label_mismatch(selector, labels, ())
+    match_labels = selector.get("matchLabels")
+    if isinstance(match_labels, dict):
+        found = _label_mismatch(match_labels, labels, ("matchLabels",))
+        if found:
+            return found
+    expressions = selector.get("matchExpressions")
+    for number, expression in enumerate(expressions if isinstance(expressions, list) else []):
+        if isinstance(expression, dict) and not _satisfies(expression, labels):
+            return ("matchExpressions", number), f"selector expression {_describe(expression)} is not satisfied"
+    return None
+
+
+def _label_mismatch(wanted: dict, labels: Mapping[str, Any], base: Path) -> tuple[Path, str] | None:
+    for key, value in wanted.items():
+        if key not in labels or str(labels[key]) != str(value):
+            return base + (key,), f"selector requires {key}: {value}"
+    return None
+
+
+def _satisfies(expression: dict, labels: Mapping[str, Any]) -> bool:
+    key, operator = expression.get("key"), expression.get("operator")
+    values = [str(v) for v in expression.get("values") or []]
+    present = key in labels
+    if operator == "In":
+        return present and str(labels[key]) in values
+    if operator == "NotIn":
+        return not present or str(labels[key]) not in values
+    if operator == "Exists":
+        return present
+    if operator == "DoesNotExist":
+        return not present
+    return True  # an unknown operator is the API server's to reject, not a mismatch
+
+
+def _describe(expression: dict) -> str:
+    values = expression.get("values")
+    listed = f" [{', '.join(map(str, values))}]" if isinstance(values, list) and values else ""
+    return f"`{expression.get('key')} {expression.get('operator')}{listed}`"

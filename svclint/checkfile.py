@@ -1,0 +1,113 @@
+"""Check one file on its own: parse it, run the per-object rules, keep the facts.
+
+This is the unit of parallel work (--jobs): its arguments and result are plain data, and
+the result holds no document text (except for stdin, which cannot be read twice).
+Context files (read only to resolve cross-object rules) keep their facts and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from svclint.context import RuleContext
+from svclint.facts import facts_of
+from svclint.finding import Severity
+from svclint.positions import PositionResolver
+from svclint.registry import Rule
+from svclint.resources import Resource, kustomization_namespaces, objects_in
+from svclint.settings import Settings
+from svclint.source import STDIN_NAME, Problem, SourceFile, parse_source, read_source
+from svclint.suppressions import ANNOTATION, Suppression, annotation_suppressions, comment_suppressions
+from svclint.workloads import WorkloadKind
+
+
+@dataclass(frozen=True)
+class LocalFinding:
+    """A positioned finding whose object is known by its number in the file's objects."""
+
+    line: int
+    column: int
+    rule: str
+    severity: Severity
+    message: str
+    object_number: int | None = None
+
+
+@dataclass
+class FileResult:
+    path: str
+    objects: list[Resource] = field(default_factory=list)  # facts only, namespace unresolved
+    findings: list[LocalFinding] = field(default_factory=list)
+    kustomized: dict[str, str] = field(default_factory=dict)  # file -> namespace
+    suppressions: list[Suppression] = field(default_factory=list)
+    text: str | None = None  # kept for stdin only, to locate cross-object findings
+
+
+def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileResult:
+    source = read_source(path)
+    result = FileResult(source.path, text=source.text if source.path == STDIN_NAME else None)
+    problems = list(source.problems)
+    if settings.allow_suppressions:
+        result.suppressions, invalid = comment_suppressions(source.text)
+        problems += invalid
+    result.findings.extend(_local(p, rules) for p in problems if p.rule in rules)
+    object_rules = [rule for rule in rules.values() if rule.check and rule.scope == "object"]
+    resolver = PositionResolver(source.text)
+    workload_kinds = settings.workload_kinds
+    enabled = frozenset(rules)
+    for number, resource in enumerate(_resources(source)):
+        for rule in object_rules:
+            if rule.applies_to(resource.qualified_kind):
+                ctx = RuleContext(None, settings, rule.options, enabled, resolver)
+                for hit in rule.check(resource, ctx):
+                    line, column = resolver.locate(resource.doc_index, resource.base_path + tuple(hit.path),
+                                                   hit.anchor)
+                    result.findings.append(LocalFinding(
+                        line, column, rule.slug, hit.severity or rule.severity, hit.message, number))
+        if settings.allow_suppressions:
+            _collect_annotation(resource, number, resolver, rules, result)
+        _keep_facts(resource, workload_kinds, result)
+    return result
+
+
+def context_facts(path: str, raw: bytes, settings: Settings) -> FileResult:
+    """The facts of a context file: its objects, for the index, and nothing to report."""
+    result = FileResult(path)
+    for resource in _resources(parse_source(path, raw)):
+        _keep_facts(resource, settings.workload_kinds, result)
+    return result
+
+
+def _resources(source: SourceFile) -> Iterator[Resource]:
+    for document in source.documents:
+        for data, base in objects_in(document.data):
+            yield Resource(data, source.path, document.index, _explicit_namespace(data), base)
+
+
+def _keep_facts(resource: Resource, workload_kinds: dict[str, WorkloadKind], result: FileResult) -> None:
+    result.kustomized.update(kustomization_namespaces(resource))
+    result.objects.append(facts_of(resource, workload_kinds))
+
+
+def _collect_annotation(resource: Resource, number: int, resolver: PositionResolver,
+                        rules: dict[str, Rule], result: FileResult) -> None:
+    annotations = resource.get("metadata", "annotations")
+    if not isinstance(annotations, dict) or ANNOTATION not in annotations:
+        return
+    path = resource.base_path + ("metadata", "annotations", ANNOTATION)
+    line, column = resolver.locate(resource.doc_index, path)
+    suppressions, problems = annotation_suppressions(annotations[ANNOTATION], line, column, number)
+    result.suppressions += suppressions
+    result.findings.extend(_local(p, rules, number) for p in problems if p.rule in rules)
+
+
+def _local(problem: Problem, rules: dict[str, Rule], number: int | None = None) -> LocalFinding:
+    return LocalFinding(problem.line, problem.column, problem.rule, rules[problem.rule].severity,
+                        problem.message, number)
+
+
+def _explicit_namespace(data: dict) -> str:
+    metadata = data.get("metadata")
+    namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
+    return namespace if isinstance(namespace, str) else ""

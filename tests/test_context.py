@@ -1,0 +1,155 @@
+"""Context files: read to resolve cross-object rules, never reported on; their facts cached."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import subprocess
+from pathlib import Path
+
+from tests.test_cli import BAD_NODEPORT, write
+
+SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    app: web
+  ports:
+    - port: 80
+"""
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]
+"""
+LONELY = SERVICE.replace("name: web", "name: lonely").replace("app: web", "app: nothing")
+
+
+def findings(result) -> list[tuple[str, str]]:
+    return [(f["file"], f["rule"]) for f in json.loads(result.stdout)["findings"]]
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+                   cwd=root, check=True, capture_output=True)
+
+
+def test_context_resolves_selectors_and_is_never_reported(cli, tmp_path) -> None:
+    write(tmp_path, "svc.yaml", SERVICE)
+    write(tmp_path, "k8s/deploy.yaml", DEPLOYMENT)
+    write(tmp_path, "k8s/broken.yaml", BAD_NODEPORT + "---\n" + LONELY + "---\nkey: [unclosed\n")
+    alone = cli("--format", "json", "svc.yaml", cwd=tmp_path)
+    assert findings(alone) == [("svc.yaml", "selector-no-match")]
+    with_context = cli("--context", "k8s", "svc.yaml", cwd=tmp_path)
+    assert with_context.returncode == 0
+    assert with_context.stdout.strip() == "No problems in 1 file, 1 object"
+
+
+def test_a_file_both_given_and_in_the_context_is_reported(cli, tmp_path) -> None:
+    write(tmp_path, "k8s/web.yaml", BAD_NODEPORT)
+    write(tmp_path, "k8s/svc.yaml", SERVICE)
+    result = cli("--format", "json", "--select", "SVC1", "--context", "k8s", "k8s/web.yaml", cwd=tmp_path)
+    assert findings(result) == [("k8s/web.yaml", "nodeport-out-of-range")]
+
+
+def test_context_kustomization_gives_the_namespace(cli, tmp_path) -> None:
+    write(tmp_path, "app/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\n"
+                                              "kind: Kustomization\nnamespace: shop\nresources: [svc.yaml]\n")
+    write(tmp_path, "app/svc.yaml", SERVICE.replace("  namespace: shop\n", ""))
+    write(tmp_path, "app/deploy.yaml", DEPLOYMENT)
+    assert cli("app/svc.yaml", cwd=tmp_path).returncode == 1
+    assert cli("--context", "app", "app/svc.yaml", cwd=tmp_path).returncode == 0
+
+
+def test_stdin_against_a_context(cli, tmp_path) -> None:
+    write(tmp_path, "k8s/deploy.yaml", DEPLOYMENT)
+    assert cli("-", cwd=tmp_path, stdin=SERVICE).returncode == 1
+    assert cli("--context", "k8s", "-", cwd=tmp_path, stdin=SERVICE).returncode == 0
+
+
+def test_git_context_is_every_tracked_manifest_minus_excludes(cli, tmp_path) -> None:
+    write(tmp_path, "services/svc.yaml", SERVICE)
+    write(tmp_path, "apps/deploy.yaml", DEPLOYMENT)
+    write(tmp_path, "untracked/deploy.yaml", DEPLOYMENT.replace("app: web", "app: other"))
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "services", "apps")
+    # From a subdirectory too: the context is the whole repository.
+    assert cli("--context", "git", "svc.yaml", cwd=tmp_path / "services").returncode == 0
+    write(tmp_path, ".svclint.yaml", "exclude: [apps/*]\n")
+    excluded = cli("--format", "json", "--context", "git", "svc.yaml", cwd=tmp_path / "services")
+    assert findings(excluded) == [("svc.yaml", "selector-no-match")]
+    (tmp_path / ".svclint.yaml").unlink()
+    git(tmp_path, "rm", "-q", "--cached", "apps/deploy.yaml")  # untracked files are not context
+    assert cli("--context", "git", "services/svc.yaml", cwd=tmp_path).returncode == 1
+
+
+def test_git_context_outside_a_repository_is_a_usage_error(cli, tmp_path) -> None:
+    write(tmp_path, "svc.yaml", SERVICE)
+    result = cli("--context", "git", "svc.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("svclint: error: context: git: cannot list the files git tracks")
+
+
+def test_missing_context_directory_is_a_usage_error(cli, tmp_path) -> None:
+    write(tmp_path, "svc.yaml", SERVICE)
+    result = cli("--context", "nope", "svc.yaml", cwd=tmp_path)
+    assert (result.returncode, result.stderr.strip()) == (
+        2, "svclint: error: context: nope: no such file or directory")
+
+
+def test_cached_facts_follow_the_content_of_context_files(cli, tmp_path) -> None:
+    write(tmp_path, "svc.yaml", SERVICE)
+    write(tmp_path, "k8s/deploy.yaml", DEPLOYMENT)
+    assert cli("--context", "k8s", "svc.yaml", cwd=tmp_path).returncode == 0
+    [cache_file] = (tmp_path / ".svclint_cache").glob("facts-*.pickle")
+    assert (tmp_path / ".svclint_cache" / ".gitignore").read_text().endswith("*\n")
+    assert cli("--context", "k8s", "svc.yaml", cwd=tmp_path).returncode == 0
+    write(tmp_path, "k8s/deploy.yaml", DEPLOYMENT.replace("app: web", "app: web-v2"))
+    changed = cli("--format", "json", "--context", "k8s", "svc.yaml", cwd=tmp_path)
+    assert findings(changed) == [("svc.yaml", "selector-no-match")]
+    assert "web-v2" in json.loads(changed.stdout)["findings"][0]["message"]
+
+
+def test_corrupt_or_planted_cache_files_are_ignored(cli, tmp_path) -> None:
+    write(tmp_path, "svc.yaml", SERVICE)
+    write(tmp_path, "k8s/deploy.yaml", DEPLOYMENT)
+    cli("--context", "k8s", "svc.yaml", cwd=tmp_path)
+    [cache_file] = (tmp_path / ".svclint_cache").glob("facts-*.pickle")
+    cache_file.write_bytes(b"\x80\x05garbage")
+    assert cli("--context", "k8s", "svc.yaml", cwd=tmp_path).returncode == 0
+    # A pickle that would run code when loaded by a plain unpickler.
+    marker = tmp_path / "pwned"
+    planted = pickle.dumps(_Exploit(f"open({str(marker)!r}, 'w').close()"))
+    cache_file.write_bytes(planted)
+    assert cli("--context", "k8s", "svc.yaml", cwd=tmp_path).returncode == 0
+    assert not marker.exists()
+    assert pickle.loads(cache_file.read_bytes())  # rebuilt with plain data
+
+
+def test_no_cache_writes_no_cache(cli, tmp_path) -> None:
+    write(tmp_path, "svc.yaml", SERVICE)
+    write(tmp_path, "k8s/deploy.yaml", DEPLOYMENT)
+    assert cli("--no-cache", "--context", "k8s", "svc.yaml", cwd=tmp_path).returncode == 0
+    assert not (tmp_path / ".svclint_cache").exists()
+
+
+class _Exploit:
+    def __init__(self, code: str) -> None:
+        self.code = code
+
+    def __reduce__(self):
+        return exec, (self.code,)

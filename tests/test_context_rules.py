@@ -1,0 +1,256 @@
+"""Services in context: snippets in real files -> exact (file, line, column, rule, severity)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from svclint.engine import lint_paths
+from svclint.settings import Settings, SettingsError
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx
+          ports:
+            - name: http
+              containerPort: 8080
+"""
+
+
+def service(name: str, selector: str = "app: web", extra: str = "", ports: str = "- port: 80\n      targetPort: http") -> str:
+    return (f"apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n{extra}"
+            f"  selector:\n    {selector}\n  ports:\n    {ports}\n")
+
+
+def lint(tmp_path: Path, files: dict[str, str], **settings) -> list[tuple[str, int, int, str, str]]:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    values = {key.replace("_", "-"): value for key, value in settings.items()}
+    report = lint_paths([str(tmp_path)], Settings().updated(values))
+    return [(Path(f.file).name, f.line, f.column, f.rule, f.severity.label) for f in report.findings]
+
+
+def rules_of(findings: list[tuple]) -> list[str]:
+    return [f[3] for f in findings]
+
+
+# --- selectors and controller-added labels --------------------------------------------
+
+def test_pod_template_hash_is_present_on_deployment_pods_only(tmp_path) -> None:
+    statefulset = DEPLOYMENT.replace("Deployment", "StatefulSet").replace("name: web\n", "name: db\n", 1) \
+        .replace("app: web", "app: db")
+    found = lint(tmp_path, {
+        "web.yaml": DEPLOYMENT + "---\n" + service("web", "pod-template-hash: 5d8f9c7b6"),
+        "db.yaml": statefulset + "---\n" + service("db", "pod-template-hash: 5d8f9c7b6\n    app: db",
+                                                   extra="  clusterIP: None\n", ports="- port: 5432"),
+    }, select=["selector-no-match"])
+    assert found == [("db.yaml", 28, 5, "selector-no-match", "warning")]
+
+
+def test_a_service_per_statefulset_pod(tmp_path) -> None:
+    statefulset = DEPLOYMENT.replace("Deployment", "StatefulSet")
+    found = lint(tmp_path, {"db.yaml": statefulset + "---\n" + service(
+        "web-0", "statefulset.kubernetes.io/pod-name: web-0\n    app: web")}, select=["selector-no-match"])
+    assert found == []
+
+
+def test_deploymentconfig_label_carries_its_own_name(tmp_path) -> None:
+    config = DEPLOYMENT.replace("apps/v1", "apps.openshift.io/v1").replace("Deployment", "DeploymentConfig") \
+        .replace("    matchLabels:\n      app: web\n", "    app: web\n")
+    found = lint(tmp_path, {"web.yaml": config + "---\n" + service("web", "deploymentconfig: web") + "---\n"
+                            + service("api", "deploymentconfig: api")}, select=["selector-no-match"])
+    assert found == [("web.yaml", 37, 5, "selector-no-match", "warning")]
+
+
+def test_other_namespace_is_named(tmp_path) -> None:
+    deployment = DEPLOYMENT.replace("  name: web\n", "  name: web\n  namespace: shop\n", 1)
+    (tmp_path / "x.yaml").write_text(deployment + "---\n" + service("web"), encoding="utf-8")
+    report = lint_paths([str(tmp_path / "x.yaml")], Settings().updated({"select": ["selector-no-match"]}))
+    [finding] = report.findings
+    assert "but matches pods in namespace shop" in finding.message
+
+
+def test_custom_workload_kinds_come_from_the_workloads_setting(tmp_path) -> None:
+    widget = ("apiVersion: acme.io/v1\nkind: Widget\nmetadata:\n  name: web\nspec:\n  podTemplate:\n"
+              "    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n"
+              "        - name: web\n          ports:\n            - name: http\n              containerPort: 80\n")
+    files = {"web.yaml": widget + "---\n" + service("web")}
+    assert rules_of(lint(tmp_path, files, select=["selector-no-match", "target-port-unresolved"])) == \
+        ["selector-no-match"]
+    assert lint(tmp_path, files, select=["selector-no-match", "target-port-unresolved"],
+                workloads={"acme.io/Widget": "spec.podTemplate"}) == []
+
+
+@pytest.mark.parametrize(("value", "named"), [
+    ("spec.template", "workloads"),
+    ({"acme.io/Widget": 3}, "workloads.acme.io/Widget"),
+    ({"acme.io/Widget": "spec..template"}, "workloads.acme.io/Widget"),
+    ({"not a kind": "spec.template"}, "workloads"),
+])
+def test_bad_workloads_settings_name_the_key(value, named) -> None:
+    with pytest.raises(SettingsError) as error:
+        Settings().updated({"workloads": value})
+    assert str(error.value).startswith(f"{named}:")
+
+
+def test_workloads_setting_adds_to_the_built_in_table() -> None:
+    kinds = Settings().updated({"workloads": {"Widget": "spec.pod.template"}}).workload_kinds
+    assert kinds["Widget"].template == ("spec", "pod", "template")
+    assert kinds["argoproj.io/Rollout"].template == ("spec", "template")
+
+
+def test_rollout_pods_are_selected(tmp_path) -> None:
+    rollout = DEPLOYMENT.replace("apps/v1", "argoproj.io/v1alpha1").replace("Deployment", "Rollout")
+    found = lint(tmp_path, {"web.yaml": rollout + "---\n" + service("web", "rollouts-pod-template-hash: abc\n"
+                                                                    "    app: web")})
+    assert found == []
+
+
+# --- target ports ------------------------------------------------------------------------
+
+def test_numeric_protocol_mismatch_is_a_warning_and_an_undeclared_port_info(tmp_path) -> None:
+    deployment = DEPLOYMENT.replace("containerPort: 8080", "containerPort: 8080\n              protocol: UDP")
+    found = lint(tmp_path, {"web.yaml": deployment + "---\n" + service(
+        "web", ports="- name: a\n      port: 80\n      targetPort: 8080\n    - name: b\n      port: 9090")})
+    assert found == [("web.yaml", 32, 19, "target-port-not-exposed", "warning"),
+                     ("web.yaml", 34, 13, "target-port-not-exposed", "info")]
+
+
+def test_a_named_port_of_a_plain_init_container_does_not_count(tmp_path) -> None:
+    deployment = DEPLOYMENT.replace("      containers:", "      initContainers:")
+    found = lint(tmp_path, {"web.yaml": deployment + "---\n" + service("web")}, select=["target-port-unresolved"])
+    assert found == [("web.yaml", 30, 19, "target-port-unresolved", "error")]
+
+
+# --- conflicts ---------------------------------------------------------------------------
+
+NODE_PORT = "- port: 80\n      targetPort: http\n      nodePort: 30080"
+
+
+def test_nodeport_conflict_across_files_is_reported_on_both(tmp_path) -> None:
+    found = lint(tmp_path, {
+        "a.yaml": DEPLOYMENT + "---\n" + service("web", extra="  type: NodePort\n", ports=NODE_PORT),
+        "b.yaml": service("web-admin", extra="  type: LoadBalancer\n", ports=NODE_PORT),
+    }, select=["nodeport-conflict"])
+    assert found == [("a.yaml", 32, 17, "nodeport-conflict", "error"), ("b.yaml", 12, 17, "nodeport-conflict", "error")]
+
+
+def test_two_definitions_of_one_service_do_not_conflict(tmp_path) -> None:
+    web = service("web", extra="  type: NodePort\n", ports=NODE_PORT)
+    found = lint(tmp_path, {"dev.yaml": web, "prod.yaml": web}, select=["nodeport-conflict", "duplicate-object"])
+    assert found == [("prod.yaml", 4, 9, "duplicate-object", "info")]
+
+
+def test_duplicates_across_files_are_one_info_per_pair_of_files(tmp_path) -> None:
+    both = DEPLOYMENT + "---\n" + service("web")
+    found = lint(tmp_path, {"a.yaml": both, "b.yaml": both + "---\n" + service("web")},
+                 select=["duplicate-object"])
+    assert found == [("b.yaml", 4, 9, "duplicate-object", "info"), ("b.yaml", 35, 9, "duplicate-object", "error")]
+
+
+def test_cluster_scoped_objects_have_no_namespace(tmp_path) -> None:
+    namespace = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n"
+    (tmp_path / "ns.yaml").write_text(namespace + "---\n" + namespace, encoding="utf-8")
+    [finding] = lint_paths([str(tmp_path)], Settings().updated({"namespace": "other"})).findings
+    assert finding.obj.describe() == "Namespace shop"
+    assert finding.message.startswith("Namespace shop (v1) is already defined")
+
+
+# --- StatefulSets, backends, selectorless Services --------------------------------------
+
+STATEFULSET = DEPLOYMENT.replace("Deployment", "StatefulSet").replace("spec:\n  selector", "spec:\n  serviceName: web\n  selector")
+
+
+def test_statefulset_without_any_governing_service_is_info(tmp_path) -> None:
+    found = lint(tmp_path, {"db.yaml": STATEFULSET + "---\n" + service("web-metrics", extra="  type: ClusterIP\n")},
+                 select=["statefulset-service-missing"])
+    assert found == [("db.yaml", 6, 16, "statefulset-service-missing", "info")]
+
+
+def test_statefulset_in_a_namespace_without_loaded_services_is_quiet(tmp_path) -> None:
+    assert lint(tmp_path, {"db.yaml": STATEFULSET}, select=["statefulset-service-missing"]) == []
+
+
+def test_selectorless_service_with_endpoints_of_its_name(tmp_path) -> None:
+    selectorless = "apiVersion: v1\nkind: Service\nmetadata:\n  name: db\nspec:\n  ports:\n    - port: 5432\n"
+    endpoints = "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: db\nsubsets: []\n"
+    assert rules_of(lint(tmp_path, {"db.yaml": selectorless})) == ["selectorless-without-endpoints"]
+    assert lint(tmp_path, {"db.yaml": selectorless + "---\n" + endpoints}) == []
+
+
+def test_route_backends_default_to_the_route_namespace_and_skip_other_kinds(tmp_path) -> None:
+    route = ("apiVersion: gateway.networking.k8s.io/v1\nkind: GRPCRoute\nmetadata:\n  name: r\n  namespace: shop\n"
+             "spec:\n  rules:\n    - backendRefs:\n        - name: web\n          port: 80\n"
+             "        - name: bucket\n          group: storage.acme.io\n          kind: Bucket\n")
+    web = service("web").replace("  name: web\n", "  name: web\n  namespace: shop\n")
+    assert lint(tmp_path, {"r.yaml": route + "---\n" + web}, select=["backend-service-missing"]) == []
+    found = lint(tmp_path, {"r.yaml": route + "---\n" + web.replace("namespace: shop", "namespace: www")
+                            + "---\n" + web.replace("name: web", "name: api")},
+                 select=["backend-service-missing"])
+    assert found == [("r.yaml", 9, 17, "backend-service-missing", "warning")]
+
+
+# --- cluster profiles --------------------------------------------------------------------
+
+NODEPORT_SERVICE = service("web", extra="  type: NodePort\n", ports=NODE_PORT)
+KIND_CONFIG = ("kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n  - role: control-plane\n"
+               "    extraPortMappings:\n      - containerPort: 30080\n        hostPort: 8080\n        protocol: UDP\n")
+
+
+@pytest.mark.parametrize(("target", "expected"), [
+    (None, [("web.yaml", 6, 9, "exposed-nodeport", "info")]),
+    ("generic", [("web.yaml", 6, 9, "exposed-nodeport", "info")]),
+    ("cloud", [("web.yaml", 6, 9, "exposed-nodeport", "warning")]),
+    ("minikube", []),
+    ("kind", []),
+])
+def test_exposed_nodeport_by_target(tmp_path, target, expected) -> None:
+    settings = {"target": target} if target else {}
+    assert lint(tmp_path, {"web.yaml": NODEPORT_SERVICE}, select=["exposed-nodeport"], **settings) == expected
+
+
+@pytest.mark.parametrize(("target", "expected"), [
+    ("generic", []), ("cloud", []),
+    ("minikube", [("web.yaml", 6, 9, "lb-without-provider", "warning")]),
+    ("kind", [("web.yaml", 6, 9, "lb-without-provider", "error")]),
+])
+def test_lb_without_provider_by_target(tmp_path, target, expected) -> None:
+    lb = service("web", extra="  type: LoadBalancer\n")
+    assert lint(tmp_path, {"web.yaml": lb}, select=["lb-without-provider"], target=target) == expected
+
+
+def test_kind_mapping_checks_the_protocol(tmp_path) -> None:
+    found = lint(tmp_path, {"kind.yaml": KIND_CONFIG, "web.yaml": NODEPORT_SERVICE},
+                 select=["nodeport-not-mapped-on-kind"])
+    assert found == [("web.yaml", 12, 17, "nodeport-not-mapped-on-kind", "warning")]
+    udp = NODEPORT_SERVICE.replace("nodePort: 30080", "nodePort: 30080\n      protocol: UDP")
+    assert lint(tmp_path, {"kind.yaml": KIND_CONFIG, "web.yaml": udp}, select=["nodeport-not-mapped-on-kind"]) == []
+
+
+def test_unchecked_kind_mapping_is_said_once(tmp_path) -> None:
+    files = {f"{name}.yaml": NODEPORT_SERVICE.replace("name: web", f"name: {name}").replace("30080", port)
+             for name, port in (("a", "30080"), ("b", "30081"), ("c", "30082"))}
+    found = lint(tmp_path, files, select=["nodeport-not-mapped-on-kind"], target="kind")
+    assert found == [("a.yaml", 6, 9, "nodeport-not-mapped-on-kind", "info")]
+
+
+def test_unset_nodeport_on_kind_is_reported_even_without_a_config(tmp_path) -> None:
+    found = lint(tmp_path, {"web.yaml": service("web", extra="  type: NodePort\n")},
+                 select=["nodeport-not-mapped-on-kind"], target="kind")
+    assert found == [("web.yaml", 6, 9, "nodeport-not-mapped-on-kind", "info"),
+                     ("web.yaml", 10, 7, "nodeport-not-mapped-on-kind", "warning")]
