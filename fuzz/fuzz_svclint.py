@@ -2,7 +2,9 @@
 """Coverage-guided fuzzing of svclint with atheris (https://github.com/google/atheris).
 
 Each input is fed, as bytes on standard input, to the command line's own entry point,
-`svclint --format json --target kind -`, exactly as `kubectl kustomize . | svclint -` does.
+`svclint --format json --target kind --no-cache --config EMPTY -`, exactly as
+`kubectl kustomize . | svclint -` does, with an empty configuration file (so that no
+configuration found around the working directory applies).
 Anything but exit status 0 or 1 with a well-formed JSON report is a failure: an exception
 is reported by libFuzzer as a crash, a slow input as a timeout (-timeout=SECONDS).
 
@@ -19,13 +21,15 @@ from __future__ import annotations
 import io
 import json
 import sys
+import tempfile
 
 import atheris
 
 with atheris.instrument_imports(include=["svclint", "yaml", "jsonschema"]):
     from svclint.cli import main
 
-ARGS = ["--format", "json", "--target", "kind", "-"]
+EMPTY_CONFIG = tempfile.NamedTemporaryFile(prefix="svclint-fuzz-", suffix=".yaml")
+ARGS = ["--format", "json", "--target", "kind", "--no-cache", "--config", EMPTY_CONFIG.name, "-"]
 REPORT_KEYS = {"findings", "summary"}
 
 
