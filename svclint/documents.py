@@ -9,11 +9,12 @@ stays silent, unless a document names both apiVersion and kind with values of th
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator
 
 import yaml
 
-Complaint = tuple[yaml.Mark, str]
+# (only when the file holds objects, where, message)
+Complaint = tuple[bool, yaml.Mark, str]
 
 
 def is_object(data: Any) -> bool:
@@ -21,52 +22,48 @@ def is_object(data: Any) -> bool:
             and _non_empty_text(data.get("kind")))
 
 
-def misplaced_documents(documents: Sequence[tuple[yaml.Node, Any]]) -> list[Complaint]:
-    """Complaints about the constructed documents of one file: (root node, data) each."""
-    holds_objects = any(is_object(data) for _, data in documents)
-    return [complaint for root, data in documents for complaint in _complaints(root, data, holds_objects)]
-
-
-def _complaints(root: yaml.Node, data: Any, holds_objects: bool) -> Iterator[Complaint]:
+def complaints(root: yaml.Node, data: Any) -> list[Complaint]:
+    """What is wrong with one document as a Kubernetes object. Judged document by document,
+    so that no document's nodes are kept once it is read: the caller keeps the complaints
+    marked `only when the file holds objects` if, in the end, it does."""
     if data is None:  # an empty document: kubectl skips it
-        return
+        return []
     if isinstance(data, dict):
-        yield from _mapping_complaints(root, data, holds_objects)
-    elif isinstance(data, list) and (holds_objects or any(is_object(item) for item in data)):
-        yield root.start_mark, (
+        return list(_mapping_complaints(root, data))
+    if isinstance(data, list):
+        return [(not any(is_object(item) for item in data), root.start_mark, (
             "this document is a list, not a Kubernetes object, so kubectl rejects the file; "
-            "put the objects in separate documents (---), or in `items:` of a `kind: List`")
-    elif not isinstance(data, list) and holds_objects:
-        yield root.start_mark, (f"this document is {describe_value(data)}, not a Kubernetes object, "
-                                "so kubectl rejects the file")
+            "put the objects in separate documents (---), or in `items:` of a `kind: List`"))]
+    return [(True, root.start_mark, f"this document is {describe_value(data)}, not a Kubernetes object, "
+                                    "so kubectl rejects the file")]
 
 
-def _mapping_complaints(root: yaml.Node, data: dict, holds_objects: bool) -> Iterator[Complaint]:
+def _mapping_complaints(root: yaml.Node, data: dict) -> Iterator[Complaint]:
     fields = [field for field in ("apiVersion", "kind") if field in data]
     if len(fields) == 2:
         wrong = [field for field in fields if not _non_empty_text(data[field])]
         for field in wrong:
-            yield _value_node(root, field).start_mark, (
+            yield False, _value_node(root, field).start_mark, (
                 f"`{field}` must be a non-empty string, not {describe_value(data[field])}: "
                 "kubectl cannot decode this object")
         if not wrong and data["kind"].endswith("List") and "items" in data:
             yield from _item_complaints(_value_node(root, "items"), data["items"], data["kind"])
-    elif holds_objects:
+    else:
         missing = " and ".join(f"`{f}`" for f in ("apiVersion", "kind") if f not in fields)
-        yield root.start_mark, (f"this document has no {missing}, so kubectl rejects the file "
-                                "(\"Object 'Kind' is missing\" or \"apiVersion not set\")")
+        yield True, root.start_mark, (f"this document has no {missing}, so kubectl rejects the file "
+                                      "(\"Object 'Kind' is missing\" or \"apiVersion not set\")")
 
 
 def _item_complaints(node: yaml.Node, items: Any, kind: str) -> Iterator[Complaint]:
     if not isinstance(items, list):
-        yield node.start_mark, f"`items` of a {kind} must be a list of objects, not {describe_value(items)}"
+        yield False, node.start_mark, f"`items` of a {kind} must be a list of objects, not {describe_value(items)}"
         return
     item_nodes = node.value if isinstance(node, yaml.SequenceNode) else []
     for number, item in enumerate(items):
         if not is_object(item):
             mark = item_nodes[number].start_mark if number < len(item_nodes) else node.start_mark
-            yield mark, (f"item {number} of this {kind} is {describe_value(item)}, not a Kubernetes "
-                         "object with apiVersion and kind, so kubectl rejects the list")
+            yield False, mark, (f"item {number} of this {kind} is {describe_value(item)}, not a Kubernetes "
+                                "object with apiVersion and kind, so kubectl rejects the list")
 
 
 def _value_node(root: yaml.Node, key: str) -> yaml.Node:

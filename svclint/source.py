@@ -20,7 +20,8 @@ from yaml.constructor import ConstructorError, SafeConstructor
 
 from svclint.complexity import Refusal, compose_documents
 from svclint.discover import STDIN
-from svclint.documents import misplaced_documents
+from svclint.documents import complaints as object_complaints
+from svclint.documents import is_object
 
 STDIN_NAME = "<stdin>"
 
@@ -65,10 +66,14 @@ class ManifestConstructor(SafeConstructor):
         self.duplicate_keys: list[yaml.Node] = []
         self._own_pairs: dict[yaml.Node, list] = {}  # mappings with merge keys -> their own pairs
 
-    def reset(self) -> None:
-        """Forgets a document whose construction failed, so that the next one starts clean."""
-        self.constructed_objects, self.recursive_objects, self.state_generators = {}, {}, []
-        self._own_pairs = {}
+    def construct_document(self, node: yaml.Node) -> Any:
+        try:
+            return super().construct_document(node)
+        except yaml.YAMLError:  # forget the failed document: the next one starts clean
+            self.constructed_objects, self.recursive_objects, self.state_generators = {}, {}, []
+            raise
+        finally:
+            self._own_pairs = {}
 
     def flatten_mapping(self, node: yaml.MappingNode) -> None:
         pairs, count = node.value, len(node.value)
@@ -198,15 +203,16 @@ def decode(raw: bytes) -> tuple[str, Problem | None]:
 
 
 def _position(raw: bytes, offset: int) -> tuple[int, int]:
-    """1-based line and column (in bytes) of a byte offset."""
-    return raw.count(b"\n", 0, offset) + 1, offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    """1-based line and column (in characters, as editors count) of a byte offset."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    return raw.count(b"\n", 0, offset) + 1, len(raw[line_start:offset].decode("utf-8", "replace")) + 1
 
 
 def parse_documents(source: SourceFile) -> None:
     """Parses every document it can: a document that cannot be constructed, or is refused
     as too complex, is a finding and the next one is read; invalid YAML ends the file."""
     constructor = ManifestConstructor()
-    constructed: list[tuple[yaml.Node, Any]] = []
+    holds_objects, complaints = False, []
     roots = compose_documents(source.text)
     try:
         for index, root in enumerate(roots):
@@ -217,10 +223,10 @@ def parse_documents(source: SourceFile) -> None:
                 data = constructor.construct_document(root)
             except yaml.MarkedYAMLError as exc:  # a tag or scalar it cannot construct
                 source.problems.append(_invalid_yaml(exc))
-                constructor.reset()
             else:
                 source.documents.append(Document(index, data))
-                constructed.append((root, data))
+                holds_objects = holds_objects or is_object(data)
+                complaints += object_complaints(root, data)
             source.problems.extend(_problem("duplicate-key", key.start_mark, _duplicate_message(key))
                                    for key in constructor.duplicate_keys)
             constructor.duplicate_keys.clear()
@@ -233,7 +239,8 @@ def parse_documents(source: SourceFile) -> None:
     finally:
         roots.close()
     source.problems.extend(_problem("not-an-object", mark, message)
-                           for mark, message in misplaced_documents(constructed))
+                           for only_among_objects, mark, message in complaints
+                           if holds_objects or not only_among_objects)
 
 
 def _problem(rule: str, mark: yaml.Mark, message: str) -> Problem:

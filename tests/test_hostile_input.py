@@ -17,18 +17,7 @@ from svclint.engine import Report, lint_paths
 from svclint.registry import load_rules
 from svclint.settings import Settings
 from tests.conftest import lint_text, problems, run_cli
-
-BAD_NODEPORT = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: after
-spec:
-  type: NodePort
-  ports:
-    - port: 80
-      nodePort: 40080
-"""
+from tests.test_cli import BAD_NODEPORT
 
 
 def after(offset: int) -> tuple[int, int, str]:
@@ -185,11 +174,12 @@ def test_utf8_with_bom_and_utf16_with_bom_are_read(tmp_path) -> None:
 @pytest.mark.parametrize(("raw", "position", "words"), [
     ("apiVersion: v1\nkind: Service\nmetadata:\n  name: caf\xe9\n".encode("latin-1"), (4, 12), "not UTF-8 (byte 0xe9)"),
     (b"apiVersion: v1\nkind: Ser\x00vice\n", (2, 10), "NUL"),
+    ("kind: \u00e9t\u00e9\x00".encode("utf-8"), (1, 10), "NUL"),  # columns count characters
     (bytes(range(256)) * 40, (1, 1), "NUL"),
     ("kind: Service\n".encode("utf-16-le"), (1, 2), "NUL"),
     ("kind: Service\n".encode("utf-32"), (1, 1), "UTF-32"),
     (b"\xff\xfe\x00\xd8kind: x", (1, 1), "not valid UTF-16"),
-], ids=["latin-1", "nul", "binary", "utf-16-without-bom", "utf-32", "broken-utf-16"])
+], ids=["latin-1", "nul", "nul-after-accents", "binary", "utf-16-without-bom", "utf-32", "broken-utf-16"])
 def test_text_that_is_not_utf8_or_utf16_is_a_finding(tmp_path, raw: bytes, position: tuple, words: str) -> None:
     path = tmp_path / "file.yaml"
     path.write_bytes(raw)
@@ -199,7 +189,7 @@ def test_text_that_is_not_utf8_or_utf16_is_a_finding(tmp_path, raw: bytes, posit
 
 
 def test_a_two_megabyte_line_is_read(tmp_path) -> None:
-    text = BAD_NODEPORT.replace("  name: after\n", "  name: after\n  annotations:\n    blob: " + "x" * 2_000_000 + "\n")
+    text = BAD_NODEPORT.replace("  name: web\n", "  name: web\n  annotations:\n    blob: " + "x" * 2_000_000 + "\n")
     assert problems(lint(tmp_path, text)) == [(11, 17, "nodeport-out-of-range")]
 
 

@@ -13,18 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
-
-BAD_NODEPORT = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  type: NodePort
-  ports:
-    - port: 80
-      nodePort: 40080
-"""
+from tests.test_cli import BAD_NODEPORT
 
 
 def test_a_fifo_inside_a_walked_directory_is_not_read(tmp_path) -> None:
