@@ -156,6 +156,14 @@ def test_wrong_types_in_a_service_are_schema_findings(tmp_path, spec: str, posit
     assert words in report.findings[0].message
 
 
+def test_a_number_too_large_to_decode_is_only_a_schema_finding(tmp_path) -> None:
+    # kubectl fails at decoding (`cannot unmarshal number ... of type int32`): range rules never run.
+    text = service("  type: NodePort\n  ports:\n    - port: 99999999999\n"
+                   "      nodePort: 123456789012345678901234567890\n")
+    report = lint_text(tmp_path, text, select=["schema", "port-invalid", "nodeport-out-of-range"])
+    assert problems(report) == [(8, 13, "schema"), (9, 17, "schema")]
+
+
 def test_a_name_of_the_wrong_type_is_a_schema_finding(tmp_path) -> None:
     report = lint(tmp_path, "apiVersion: v1\nkind: Service\nmetadata:\n  name: {first: web}\n  labels: [a, b]\n")
     assert problems(report) == [(4, 9, "schema"), (5, 11, "schema")]
