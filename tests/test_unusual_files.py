@@ -93,7 +93,8 @@ def unprivileged_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
             pytest.skip("running as root without setpriv: permissions do not apply")
         command = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *command]
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120)
-    if "ModuleNotFoundError" in result.stderr or "Permission denied: '" + sys.executable in result.stderr:
+    not_importable = ("ModuleNotFoundError", "No module named", "Permission denied: '" + sys.executable)
+    if any(sign in result.stderr for sign in not_importable):
         pytest.skip("svclint is not importable by an unprivileged user here")
     return result
 
