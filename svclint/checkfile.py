@@ -3,6 +3,8 @@
 This is the unit of parallel work (--jobs): its arguments and result are plain data, and
 the result holds no document text (except for stdin, which cannot be read twice).
 Context files (read only to resolve cross-object rules) keep their facts and nothing else.
+Documents are checked as they are parsed and dropped after: however big the file, one
+document at a time is constructed.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from svclint.positions import PositionResolver
 from svclint.registry import Rule
 from svclint.resources import Resource, kustomization_namespaces, objects_in
 from svclint.settings import Settings
-from svclint.source import STDIN_NAME, Problem, SourceFile, parse_source, read_source
+from svclint.source import STDIN_NAME, Problem, SourceFile, SpanList, decode_source, iter_documents, read_raw
 from svclint.suppressions import ANNOTATION, Suppression, annotation_suppressions, comment_suppressions
 from svclint.workloads import WorkloadKind
 
@@ -41,25 +43,26 @@ class FileResult:
     findings: list[LocalFinding] = field(default_factory=list)
     kustomized: dict[str, str] = field(default_factory=dict)  # file -> namespace
     suppressions: list[Suppression] = field(default_factory=list)
+    spans: SpanList = field(default_factory=SpanList)  # of each document, to locate cross-object findings
+    ascii: bool = False  # the file's bytes are ASCII: it can be read again in slices
     text: str | None = None  # kept for stdin only, to locate cross-object findings
 
 
 def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileResult:
-    source = read_source(path)
-    result = FileResult(source.path, text=source.text if source.path == STDIN_NAME else None)
-    problems = list(source.problems)
+    source, ascii_bytes = _read(path)
+    result = FileResult(source.path, text=source.text if source.path == STDIN_NAME else None, ascii=ascii_bytes)
     if settings.allow_suppressions:
         result.suppressions, invalid = comment_suppressions(source.text)
-        problems += invalid
-    result.findings.extend(_local(p, rules) for p in problems if p.rule in rules)
-    object_rules = [rule for rule in rules.values() if rule.check and rule.scope == "object"]
-    resolver = PositionResolver(source.text)
-    workload_kinds = settings.workload_kinds
+        result.findings.extend(_local(p, rules) for p in invalid if p.rule in rules)
+    resolver = PositionResolver(source.text, result.spans)
     enabled = frozenset(rules)
-    for number, resource in enumerate(_resources(source)):
-        for rule in object_rules:
-            if rule.applies_to(resource.qualified_kind):
-                ctx = RuleContext(None, settings, rule.options, enabled, resolver)
+    object_rules = [(rule, RuleContext(None, settings, rule.options, enabled, resolver))
+                    for rule in rules.values() if rule.check and rule.scope == "object"]
+    workload_kinds = settings.workload_kinds
+    for number, resource in enumerate(_resources(source, result.spans)):
+        kind = resource.qualified_kind
+        for rule, ctx in object_rules:
+            if rule.applies_to(kind):
                 for hit in rule.check(resource, ctx):
                     line, column = resolver.locate(resource.doc_index, resource.base_path + tuple(hit.path),
                                                    hit.anchor)
@@ -68,19 +71,29 @@ def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileRes
         if settings.allow_suppressions:
             _collect_annotation(resource, number, resolver, rules, result)
         _keep_facts(resource, workload_kinds, result)
+    # Last: the loader adds its problems (bad YAML, duplicate keys) as it parses.
+    result.findings.extend(_local(p, rules) for p in source.problems if p.rule in rules)
     return result
+
+
+def _read(path: str) -> tuple[SourceFile, bool]:
+    """The decoded file, and whether its bytes are ASCII (the bytes are not kept)."""
+    display, raw = read_raw(path)
+    return decode_source(display, raw), raw.isascii()
 
 
 def context_facts(path: str, raw: bytes, settings: Settings) -> FileResult:
     """The facts of a context file: its objects, for the index, and nothing to report."""
     result = FileResult(path)
-    for resource in _resources(parse_source(path, raw)):
+    for resource in _resources(decode_source(path, raw), result.spans):
         _keep_facts(resource, settings.workload_kinds, result)
     return result
 
 
-def _resources(source: SourceFile) -> Iterator[Resource]:
-    for document in source.documents:
+def _resources(source: SourceFile, spans: SpanList) -> Iterator[Resource]:
+    """The objects of the file as it is parsed, recording each document's span in `spans`."""
+    for document in iter_documents(source):
+        spans.append(document.span)
         for data, base in objects_in(document.data):
             yield Resource(data, source.path, document.index, _explicit_namespace(data), base)
 

@@ -34,6 +34,7 @@ EXPANSION_PER_CHAR = 10
 
 # A line starting with `---` or `...` always ends the document before it (or is an error).
 _DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|\Z)", re.MULTILINE)
+_NOT_NEWLINE = re.compile(r"[^\n]")
 _DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.MULTILINE)
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _COLLECTION_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
@@ -231,12 +232,13 @@ def _compose_depth_limited(text: str) -> Iterator[yaml.Node | Refusal]:
 
 
 def _from_next_document(text: str, line: int) -> str | None:
-    """The text from the first `---` line at or after `line` (0-based), preceded by as many
-    empty lines as came before it, so that positions stay those of the whole text."""
+    """The text from the first `---` line at or after `line` (0-based), preceded by blank
+    lines as long as the text before it, so that positions (line, column and character
+    index, which locates documents again) stay those of the whole text."""
     offset = 0
     for _ in range(line):
         offset = text.find("\n", offset) + 1
         if offset == 0:
             return None
     start = _DOCUMENT_START.search(text, offset)
-    return None if start is None else "\n" * text.count("\n", 0, start.start()) + text[start.start():]
+    return None if start is None else _NOT_NEWLINE.sub(" ", text[:start.start()]) + text[start.start():]

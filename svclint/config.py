@@ -21,11 +21,6 @@ from svclint.discover import GIT_CONTEXT
 from svclint.settings import Settings, SettingsError
 from svclint.source import decode, load_single_document
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
 CONFIG_FILE = ".svclint.yaml"
 PYPROJECT = "pyproject.toml"
 CACHE_DIRECTORY = ".svclint_cache"
@@ -130,6 +125,10 @@ def _read_toml(path: str, raw: bytes) -> tuple[dict[str, Any], dict[str, int]]:
 
 
 def _parse_toml(path: str, raw: bytes) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):  # imported here: only runs that read a TOML file need it
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
-import subprocess
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -67,6 +66,8 @@ def discover_context(entries: Iterable[str], exclude: Iterable[str] = ()) -> lis
 
 
 def _git_tracked(patterns: tuple[str, ...]) -> list[str]:
+    import subprocess  # here, not at the top: most runs never start git
+
     # `:/` is the whole work tree even from a subdirectory; paths come relative to the cwd.
     try:
         listing = subprocess.run(["git", "ls-files", "-z", "--", ":/"], capture_output=True, check=False)

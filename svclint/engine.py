@@ -14,18 +14,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from svclint.cache import FactsCache, cached_result, facts_to_cache
-from svclint.checkfile import FileResult, check_file, context_facts
+from svclint.checkfile import FileResult, context_facts
 from svclint.context import RuleContext
 from svclint.discover import InputError, discover, discover_context
 from svclint.finding import Finding, Hit, ObjectRef, Severity
+from svclint.parallel import check_files
 from svclint.policy import apply_policy
 from svclint.positions import PositionResolver
 from svclint.registry import ANY_KIND, Rule, load_rules
 from svclint.resources import CLUSTER_SCOPED_KINDS, Resource, ResourceIndex
 from svclint.selection import enabled
 from svclint.settings import Settings
-from svclint.source import read_text
+from svclint.source import AsciiFileText, read_text
 from svclint.suppressions import suppress, unused_findings
 
 
@@ -41,11 +41,12 @@ class Report:
         return sum(1 for f in self.findings if f.severity == severity)
 
 
-def lint_paths(paths: Sequence[str], settings: Settings) -> Report:
-    """Lints files and directories against the context; raises InputError for paths that cannot be read."""
+def lint_paths(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -> Report:
+    """Lints files and directories against the context, in `jobs` processes (None: as many
+    as pays); raises InputError for paths that cannot be read."""
     discovery = discover(paths, settings.exclude)
     rules = selected_rules(settings)
-    results = [_check(path, settings, rules) for path in discovery.files]
+    results = check_files(discovery.files, settings, rules, jobs)
     reported = {os.path.normpath(path) for path in discovery.files}
     context_files = [p for p in discover_context(settings.context, settings.exclude)
                      if os.path.normpath(p) not in reported]
@@ -60,6 +61,10 @@ def selected_rules(settings: Settings) -> dict[str, Rule]:
 
 def read_context(paths: Sequence[str], settings: Settings) -> list[FileResult]:
     """Facts of the context files, from the cache when their content has not changed."""
+    if not paths:
+        return []
+    from svclint.cache import FactsCache, cached_result, facts_to_cache  # hashlib and pickle: ~7 ms to import
+
     cache = FactsCache(settings.cache_dir, settings) if settings.cache_dir and paths else None
     results = []
     for path in paths:
@@ -98,9 +103,8 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
                 objects_by_file[result.path][f.object_number].ref if f.object_number is not None else ObjectRef())
         for result in results for f in result.findings
     ]
-    texts = {result.path: result.text for result in results if result.text is not None}
-    reported = {result.path for result in results}
-    findings += _cross_object_findings(index, settings, rules, texts, reported)
+    reported = {result.path: result for result in results}
+    findings += _cross_object_findings(index, settings, rules, reported)
     refs = {path: [r.ref for r in objects_by_file[path]] for path in reported}
     if settings.allow_suppressions:
         findings, unused = suppress(findings, {r.path: r.suppressions for r in results}, refs)
@@ -109,13 +113,6 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
     findings.sort(key=Finding.sort_key)
     return Report(findings, files=len(results), objects=sum(1 for r in index.objects if r.file in reported),
                   file_paths=[result.path for result in results])
-
-
-def _check(path: str, settings: Settings, rules: dict[str, Rule]) -> FileResult:
-    try:
-        return check_file(path, settings, rules)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 def _with_namespace(resource: Resource, kustomized: dict[str, str], default: str) -> Resource:
@@ -128,7 +125,7 @@ def _with_namespace(resource: Resource, kustomized: dict[str, str], default: str
 
 
 def _cross_object_findings(index: ResourceIndex, settings: Settings, rules: dict[str, Rule],
-                           texts: dict[str, str], reported: set[str]) -> list[Finding]:
+                           reported: dict[str, FileResult]) -> list[Finding]:
     hits: dict[str, list[tuple[Resource, Rule, Hit]]] = defaultdict(list)
     for rule in rules.values():
         if rule.check and rule.scope == "index":
@@ -138,12 +135,21 @@ def _cross_object_findings(index: ResourceIndex, settings: Settings, rules: dict
                     hits[resource.file].append((resource, rule, hit))
     findings = []
     for path, items in hits.items():
-        resolver = PositionResolver(texts[path] if path in texts else read_text(path))
-        for resource, rule, hit in items:
+        result = reported[path]
+        resolver = PositionResolver(_text_of(result), result.spans)
+        for resource, rule, hit in sorted(items, key=lambda item: item[0].doc_index):  # each document composed once
             line, column = resolver.locate(resource.doc_index, resource.base_path + tuple(hit.path), hit.anchor)
             findings.append(Finding(path, line, column, rule.slug, hit.severity or rule.severity,
                                     hit.message, resource.ref))
     return findings
+
+
+def _text_of(result: FileResult) -> str | AsciiFileText:
+    """The text of a reported file, to locate cross-object findings: kept for stdin, else read
+    again (in slices when ASCII: a big file is then not held twice beside the facts)."""
+    if result.text is not None:
+        return result.text
+    return AsciiFileText(result.path) if result.ascii else read_text(result.path)
 
 
 def _in_scope(index: ResourceIndex, rule: Rule) -> Iterable[Resource]:

@@ -12,7 +12,7 @@ from typing import Any, Mapping
 from svclint.resources import Resource, dig
 from svclint.workloads import WorkloadKind, workload_kind
 
-# Kinds kept whole: small, and read field by field by cross-object rules.
+# Kinds kept whole but for their metadata: small, and read field by field by cross-object rules.
 WHOLE_KINDS = frozenset({
     "Service", "networking.k8s.io/Ingress", "extensions/Ingress", "Endpoints",
     "discovery.k8s.io/EndpointSlice", "kind.x-k8s.io/Cluster",
@@ -28,7 +28,12 @@ ANNOTATION_PREFIX = "svclint.io/"
 
 def facts_of(resource: Resource, workload_kinds: Mapping[str, WorkloadKind]) -> Resource:
     if resource.qualified_kind in WHOLE_KINDS:
-        return resource
+        if not isinstance(resource.data.get("metadata"), dict):
+            return resource
+        # Annotations (last-applied-configuration, cloud load-balancer settings) can outweigh
+        # the rest of the object, and cross-object rules read none but svclint's own.
+        data = {**resource.data, "metadata": _metadata(resource.data["metadata"])}
+        return Resource(data, resource.file, resource.doc_index, resource.namespace, resource.base_path)
     data: dict[str, Any] = {
         "apiVersion": resource.data.get("apiVersion"),
         "kind": resource.data.get("kind"),
@@ -47,7 +52,9 @@ def _metadata(metadata: Any) -> dict:
     annotations = metadata.get("annotations")
     if isinstance(annotations, dict):
         # Only svclint's own annotations matter later (suppressions); others can be huge.
-        kept["annotations"] = {k: v for k, v in annotations.items() if str(k).startswith(ANNOTATION_PREFIX)}
+        own = {k: v for k, v in annotations.items() if str(k).startswith(ANNOTATION_PREFIX)}
+        if own:
+            kept["annotations"] = own
     return kept
 
 

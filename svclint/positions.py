@@ -1,29 +1,34 @@
 """Turn a JSON path inside a document into a 1-based line and column.
 
-Only documents that have findings get here, so the file is composed again (nodes only, no
-construction) rather than keeping every node of every file in memory.
+Only documents that have findings get here, and each is composed again alone (nodes only,
+no construction) from the slice of the text its root node spans: the cost is that of the
+document, not of the file, and only the last document asked about keeps its nodes.
 """
 
 from __future__ import annotations
 
+import itertools
 from typing import Sequence
 
 import yaml
 
 from svclint.complexity import Refusal, compose_documents
 from svclint.finding import Path
+from svclint.source import AsciiFileText, Span
 
 
 class PositionResolver:
-    def __init__(self, text: str) -> None:
-        self._roots: list[yaml.Node | None] | None = None
+    def __init__(self, text: str | AsciiFileText, spans: Sequence[Span]) -> None:
         self._text = text
+        self._spans = spans  # by document index (while a file is parsed: of the documents so far)
+        self._doc_index = -1
+        self._root: yaml.Node | None = None
+        self._line_offset = 0
 
     def locate(self, doc_index: int, path: Path, anchor: str = "value") -> tuple[int, int]:
-        roots = self._documents()
-        if doc_index >= len(roots) or roots[doc_index] is None:
+        node, key_node = self._document(doc_index), None
+        if node is None:
             return 1, 1
-        node, key_node = roots[doc_index], None
         for part in path:
             child = _child(node, part)
             if child is None:
@@ -32,7 +37,7 @@ class PositionResolver:
                 break
             key_node, node = child
         mark = key_node.start_mark if anchor == "key" and key_node is not None else node.start_mark
-        return mark.line + 1, mark.column + 1
+        return self._line_offset + mark.line + 1, mark.column + 1
 
     def written(self, doc_index: int, path: Path) -> str | None:
         """The scalar at `path` as the file spells it (`yes`, `1.10`), or None.
@@ -40,25 +45,38 @@ class PositionResolver:
         Loading turns `yes` into True and `1.10` into 1.1; a message that shows the quoted
         form needs what the user typed.
         """
-        roots = self._documents()
-        node = roots[doc_index] if doc_index < len(roots) else None
+        node = self._document(doc_index)
         for part in path:
             child = _child(node, part) if node is not None else None
             node = child[1] if child else None
         return node.value if isinstance(node, yaml.ScalarNode) else None
 
-    def _documents(self) -> list[yaml.Node | None]:
-        if self._roots is None:
-            self._roots = []
-            roots = compose_documents(self._text)
-            try:
-                for root in roots:
-                    self._roots.append(None if isinstance(root, Refusal) else root)
-            except yaml.YAMLError:
-                pass  # documents before the error keep their positions
-            finally:
-                roots.close()
-        return self._roots
+    def _document(self, doc_index: int) -> yaml.Node | None:
+        if doc_index != self._doc_index:
+            self._doc_index, self._root, self._line_offset = doc_index, None, 0
+            if doc_index < len(self._spans):
+                span = self._spans[doc_index]
+                # The slice starts at the beginning of a line, so columns need no shift.
+                self._root = _compose(self._text[span.start:span.end], 0)
+                self._line_offset = span.line
+            if self._root is None:  # the slice cannot stand alone (a %TAG directive): the whole text
+                self._root, self._line_offset = _compose(self._text[0:], doc_index), 0  # [0:] reads a file
+        return self._root
+
+
+def _compose(text: str | bytes, doc_index: int) -> yaml.Node | None:
+    """The nodes of document `doc_index` of `text`, or None if there is none, it is broken or
+    it was refused (complexity.py: a document nested deep enough would crash libyaml)."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")
+    roots = compose_documents(text)
+    try:
+        root = next(itertools.islice(roots, doc_index, None), None)
+    except yaml.YAMLError:
+        return None
+    finally:
+        roots.close()
+    return None if isinstance(root, Refusal) else root
 
 
 def _child(node: yaml.Node, part: object) -> tuple[yaml.Node | None, yaml.Node] | None:

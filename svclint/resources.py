@@ -190,18 +190,33 @@ class ResourceIndex:
 
     def nearest(self, namespace: str, selector: Mapping[str, Any]) -> PodTemplate | None:
         """The template of `namespace` closest to `selector`: most pairs shared, then most keys,
-        then the most similar values (a typo or a renamed `-v2`)."""
-        scores: dict[int, list[float]] = defaultdict(lambda: [0, 0, 0.0])
+        then the most similar values (a typo or a renamed `-v2`), then the first loaded."""
+        counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # pairs shared, keys present
         for key, value in selector.items():
             for number in self._by_label_key.get((namespace, str(key)), ()):
-                score = scores[number]
-                found = str(self.templates[number].labels.get(key))
-                score[0] += found == str(value)
-                score[1] += 1
-                score[2] += difflib.SequenceMatcher(None, found, str(value)).ratio()
-        if not scores:
+                counts[number][0] += str(self.templates[number].labels.get(key)) == str(value)
+                counts[number][1] += 1
+        if not counts:
             return None
-        return self.templates[max(scores, key=lambda n: (scores[n], -n))]
+        top = max(counts.values())
+        # Similarity is the costly part (all templates of a namespace share the `app` key), so
+        # it is computed only where it could still win, after difflib's cheap upper bounds.
+        matchers = {key: difflib.SequenceMatcher(None, "", str(value)) for key, value in selector.items()}
+        best, best_similarity = 0, -1.0
+        for number in sorted(n for n, count in counts.items() if count == top):
+            compared = []
+            for key, matcher in matchers.items():
+                if number in self._by_label_key.get((namespace, str(key)), ()):
+                    matcher.set_seq1(str(self.templates[number].labels.get(key)))
+                    compared.append(matcher)
+            if sum(m.real_quick_ratio() for m in compared) <= best_similarity:
+                continue
+            if sum(m.quick_ratio() for m in compared) <= best_similarity:
+                continue
+            similarity = sum(m.ratio() for m in compared)
+            if similarity > best_similarity:  # on a tie the first loaded stays
+                best, best_similarity = number, similarity
+        return self.templates[best]
 
     def namespaces_selecting(self, selector: Mapping[str, Any]) -> list[str]:
         """The namespaces where `selector` matches a template."""

@@ -1,8 +1,9 @@
-"""Read manifest files and parse them into documents, one parse per file.
+"""Read manifest files and parse them into documents, one document at a time.
 
-libyaml (C) does the parsing (speed), PyYAML's safe constructor builds the data; positions
-are not kept here but recomputed, only for documents that have findings, by `positions.py`.
-Hostile documents are refused before construction by `complexity.py`.
+libyaml (C) does the parsing (speed); plain documents are built by construct.py, others by
+PyYAML's safe constructor; positions are not kept here but recomputed, only for documents
+that have findings, by `positions.py`. Hostile documents are refused before construction
+by `complexity.py`.
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ import itertools
 import math
 import re
 import sys
+from array import array
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import yaml
 from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from svclint.complexity import Refusal, compose_documents
+from svclint.construct import construct_plain
 from svclint.discover import STDIN
 from svclint.documents import complaints as object_complaints
 from svclint.documents import is_object
@@ -36,10 +39,38 @@ class Problem:
     message: str
 
 
+@dataclass(frozen=True)
+class Span:
+    """Where a document's root node lies in the text, to compose that document alone again."""
+
+    start: int  # character offset of the start of the line where the root node begins
+    end: int  # character offset just past the root node
+    line: int  # 0-based number of that line
+
+
+class SpanList:
+    """The spans of a file's documents in 24 bytes each, where Span objects take ten times
+    that: a file's result keeps one per document, and 20 MB of manifests are 15,000."""
+
+    def __init__(self) -> None:
+        self._values = array("q")
+
+    def append(self, span: Span) -> None:
+        self._values.extend((span.start, span.end, span.line))
+
+    def __getitem__(self, index: int) -> Span:
+        start, end, line = self._values[3 * index:3 * index + 3]
+        return Span(start, end, line)
+
+    def __len__(self) -> int:
+        return len(self._values) // 3
+
+
 @dataclass
 class Document:
     index: int  # 0-based position of the document in its file
-    data: Any
+    data: Any  # None for a document that was refused or could not be constructed
+    span: Span
 
 
 @dataclass
@@ -74,6 +105,19 @@ class ManifestConstructor(SafeConstructor):
             raise
         finally:
             self._own_pairs = {}
+
+    def construct_fast(self, node: yaml.Node) -> Any:
+        """The document's data, built by construct.py when it is plain (nearly always)."""
+        try:
+            return construct_plain(node, self._construct_scalar, self._record_duplicates)
+        except Exception:  # NotPlain, or an error the generic constructor reports its own way
+            self.duplicate_keys.clear()
+            return self.construct_document(node)
+        finally:
+            self.constructed_objects = {}  # keys built for duplicate checks: keep no node alive
+
+    def _construct_scalar(self, node: yaml.ScalarNode) -> Any:
+        return self.yaml_constructors[node.tag](self, node)
 
     def flatten_mapping(self, node: yaml.MappingNode) -> None:
         pairs, count = node.value, len(node.value)
@@ -155,27 +199,49 @@ def load_single_document(text: str) -> tuple[yaml.Node | None, Any, list[yaml.No
 
 def read_source(path: str) -> SourceFile:
     """Reads and parses one file; raises OSError when it cannot be read."""
-    if path == STDIN:
-        return parse_source(STDIN_NAME, sys.stdin.buffer.read())
-    with open(path, "rb") as handle:
-        return parse_source(path, handle.read())
+    return parse_source(*read_raw(path))
 
 
 def parse_source(display: str, raw: bytes) -> SourceFile:
     """Decodes and parses the bytes of a file shown to the user as `display`."""
-    text, problem = decode(raw)
-    source = SourceFile(display, text)
-    if problem:
-        source.problems.append(problem)
-    else:
-        parse_documents(source)
+    source = decode_source(display, raw)
+    source.documents.extend(iter_documents(source))
     return source
+
+
+def read_raw(path: str) -> tuple[str, bytes]:
+    """The name to show and the bytes of a file (or of stdin); raises OSError."""
+    if path == STDIN:
+        return STDIN_NAME, sys.stdin.buffer.read()
+    with open(path, "rb") as handle:
+        return path, handle.read()
+
+
+def decode_source(display: str, raw: bytes) -> SourceFile:
+    """The text of a file, not parsed yet (see iter_documents)."""
+    text, problem = decode(raw)
+    return SourceFile(display, text, problems=[problem] if problem else [])
 
 
 def read_text(path: str) -> str:
     """The decoded text of a file read before (to locate findings in it again)."""
     with open(path, "rb") as handle:
         return decode(handle.read())[0]
+
+
+class AsciiFileText:
+    """The text of an ASCII file read before, read again a slice at a time (its character
+    offsets are byte offsets), so that locating a finding in a big file does not hold the
+    whole file in memory again."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+
+    def __getitem__(self, part: slice) -> bytes:
+        start = part.start or 0
+        with open(self._path, "rb") as handle:
+            handle.seek(start)
+            return handle.read(-1 if part.stop is None else part.stop - start)
 
 
 def decode(raw: bytes) -> tuple[str, Problem | None]:
@@ -208,28 +274,34 @@ def _position(raw: bytes, offset: int) -> tuple[int, int]:
     return raw.count(b"\n", 0, offset) + 1, len(raw[line_start:offset].decode("utf-8", "replace")) + 1
 
 
-def parse_documents(source: SourceFile) -> None:
-    """Parses every document it can: a document that cannot be constructed, or is refused
-    as too complex, is a finding and the next one is read; invalid YAML ends the file."""
+def iter_documents(source: SourceFile) -> Iterator[Document]:
+    """Parses the text one document at a time, so that the caller can drop each after use.
+
+    A document that cannot be constructed, or is refused as too complex, is a problem (added
+    to `source.problems`, as the loader's other problems) and comes with no data; invalid YAML
+    ends the file.
+    """
     constructor = ManifestConstructor()
     holds_objects, complaints = False, []
     roots = compose_documents(source.text)
     try:
         for index, root in enumerate(roots):
+            data = None
             if isinstance(root, Refusal):
                 source.problems.append(_problem("document-too-complex", root.mark, root.message))
+                yield Document(index, None, Span(0, 0, 0))
                 continue
             try:
-                data = constructor.construct_document(root)
+                data = constructor.construct_fast(root)
             except yaml.MarkedYAMLError as exc:  # a tag or scalar it cannot construct
                 source.problems.append(_invalid_yaml(exc))
             else:
-                source.documents.append(Document(index, data))
                 holds_objects = holds_objects or is_object(data)
                 complaints += object_complaints(root, data)
             source.problems.extend(_problem("duplicate-key", key.start_mark, _duplicate_message(key))
                                    for key in constructor.duplicate_keys)
             constructor.duplicate_keys.clear()
+            yield Document(index, data, _span(root))
     except yaml.MarkedYAMLError as exc:
         source.problems.append(_invalid_yaml(exc))
     except yaml.reader.ReaderError as exc:
@@ -241,6 +313,11 @@ def parse_documents(source: SourceFile) -> None:
     source.problems.extend(_problem("not-an-object", mark, message)
                            for only_among_objects, mark, message in complaints
                            if holds_objects or not only_among_objects)
+
+
+def _span(node: yaml.Node) -> Span:
+    start, end = node.start_mark, node.end_mark  # libyaml counts characters, not bytes
+    return Span(start.index - start.column, end.index, start.line)
 
 
 def _problem(rule: str, mark: yaml.Mark, message: str) -> Problem:

@@ -1,12 +1,24 @@
-"""Reporters only format findings: name -> callable(report, stream, color)."""
+"""Reporters only format findings: name -> callable(report, stream, color).
 
-from svclint.reporters import github, gitlab, json_report, junit, sarif, text
+Each reporter's module is imported when it is chosen: junit's XML library, gitlab's
+hashing and sarif's package metadata would otherwise slow down every run.
+"""
 
-REPORTERS = {
-    "text": text.report,
-    "json": json_report.report,
-    "sarif": sarif.report,
-    "junit": junit.report,
-    "github": github.report,
-    "gitlab": gitlab.report,
+from __future__ import annotations
+
+import importlib
+from typing import Callable
+
+# format name -> module under svclint.reporters whose `report` writes it
+MODULES = {
+    "text": "text",
+    "json": "json_report",
+    "sarif": "sarif",
+    "junit": "junit",
+    "github": "github",
+    "gitlab": "gitlab",
 }
+
+
+def reporter(name: str) -> Callable:
+    return importlib.import_module(f"svclint.reporters.{MODULES[name]}").report

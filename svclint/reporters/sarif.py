@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-from importlib import metadata
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -99,6 +98,8 @@ def _artifact(file: str) -> dict[str, str]:
 
 def _homepage() -> str | None:
     """The project's home page from the installed package metadata ([project.urls] Homepage)."""
+    from importlib import metadata  # here: importing it costs every run ~15 ms
+
     try:
         urls = metadata.metadata("svclint").get_all("Project-URL") or []
     except metadata.PackageNotFoundError:

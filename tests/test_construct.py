@@ -1,0 +1,100 @@
+"""The fast construction of plain documents gives exactly what PyYAML's constructor gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from svclint.registry import load_rules
+from svclint.source import ManifestConstructor
+from tests.conftest import CORPUS, REPO
+
+FEATURES = {
+    "integers": "a: [0x1F, 0o17, 017, 1_000, '7', 1:30, +5, -0, 0b101, 123456789012345678901234567890]\n",
+    "floats": "a: [1e3, 1.5, .inf, -.Inf, .NaN, 1_0.5, 6.8523015e+5, 190:20:30.15]\n",
+    "booleans and nulls": "a: [yes, No, on, OFF, true, False, ~, null, '']\nb:\nc: Null\n",
+    "timestamps stay strings": "a: 2001-12-14t21:59:43.10-05:00\nb: 2002-12-14\nc: [2001-12-14 21:59:43.10 -5]\n",
+    "strings of every style": "a: 'q'\nb: \"d\\tq\"\nc: |\n  block\nd: >-\n  folded\n  text\ne: plain text\n",
+    "explicit tags": "a: !!str 5\nb: !!int '7'\nc: !!float 1\nd: !!bool 'yes'\ne: !!null ''\n",
+    "binary, set, omap, pairs": "a: !!binary aGVsbG8=\nb: !!set {x, y}\nc: !!omap [{k: 1}]\nd: !!pairs [{k: 1}, {k: 2}]\n",
+    "merge keys": "base: &b {x: 1, y: 2}\none:\n  <<: *b\n  y: 3\ntwo:\n  <<: [*b, {z: 4}]\n  x: 0\n",
+    "shared aliases": "a: &x [1, {b: 2}]\nc: *x\nd: &s text\ne: *s\n",
+    "recursive alias": "a: &r\n  self: *r\n",
+    "duplicate keys": "a: 1\nb: 2\na: 3\nc: {d: 1, d: 2}\ne: [{f: 1, f: 1}]\n",
+    "duplicates under a merge key": "base: &b {x: 1}\nm:\n  <<: *b\n  x: 2\n  y: 1\n  y: 2\n",
+    "keys of other types": "1: int\n1.5: float\ntrue: bool\n~: null key\n2001-12-14: date\n",
+    "keys that look alike": "yes: a\ntrue: b\n'1': c\n1: d\n",
+    "a complex key": "? [a, b]\n: c\n",
+    "a mapping key": "? {a: 1}\n: c\n",
+    "value key": "=: equals\n",
+    "an unknown tag": "a: !thing {b: 1}\n",
+    "an unknown tag on a key": "!thing k: v\n",
+    "deep nesting": "a: " + "[" * 300 + "]" * 300 + "\n" + "b:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 120)),
+    "scalar documents": "--- 5\n--- text\n--- ~\n---\n--- [1, 2]\n",
+    "a list of documents with anchors in each": "--- &a {x: 1}\n--- &a {y: 2}\n---\nz: *a\n",
+}
+
+
+def outcome(fast: bool, text: str) -> list[tuple]:
+    """Per document: repr of its data and where duplicate keys are, or the error raised; built
+    by the fast path (construct.py, falling back to PyYAML) or by PyYAML's constructor alone."""
+    loader, constructor = yaml.CSafeLoader(text), ManifestConstructor()
+    results = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            data = constructor.construct_fast(node) if fast else constructor.construct_document(node)
+            duplicates = sorted((k.start_mark.line, k.start_mark.column) for k in constructor.duplicate_keys)
+            constructor.duplicate_keys.clear()
+            results.append((repr(data), duplicates, _types(data)))
+    except yaml.YAMLError as exc:
+        results.append(("error", type(exc).__name__, str(exc)))
+    finally:
+        loader.dispose()
+    return results
+
+
+def load(text: str):
+    return ManifestConstructor().construct_fast(yaml.compose(text, Loader=yaml.CSafeLoader))
+
+
+def _types(data, depth: int = 0) -> str:
+    """The types at every level (repr does not tell a str key 'True' from the bool)."""
+    if depth > 150:  # also ends recursive structures
+        return "..."
+    if isinstance(data, dict):
+        return "{" + ",".join(f"{_types(k, depth + 1)}:{_types(v, depth + 1)}" for k, v in data.items()) + "}"
+    if isinstance(data, list):
+        return "[" + ",".join(_types(v, depth + 1) for v in data) + "]"
+    return type(data).__name__
+
+
+@pytest.mark.parametrize("name", FEATURES)
+def test_yaml_features(name: str) -> None:
+    assert outcome(True, FEATURES[name]) == outcome(False, FEATURES[name])
+
+
+def test_aliases_stay_shared_objects() -> None:
+    # One object, not copies: an alias bomb stays small, and a recursive alias ends.
+    data = load("a: &x [1]\nb: *x\n")
+    assert data["a"] is data["b"]
+    data = load("r: &r {self: *r}\n")
+    assert data["r"]["self"] is data["r"]
+
+
+def manifests() -> list[Path]:
+    roots = [CORPUS, REPO / "examples"]
+    return sorted(p for root in roots if root.is_dir() for p in root.rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
+
+
+@pytest.mark.parametrize("path", manifests(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_real_manifests(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert outcome(True, text) == outcome(False, text)
+
+
+def test_rule_examples() -> None:
+    texts = [example.text for rule in load_rules().values() for example in rule.examples]
+    assert [outcome(True, t) for t in texts] == [outcome(False, t) for t in texts]

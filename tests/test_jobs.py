@@ -1,0 +1,104 @@
+"""--jobs: files checked in worker processes give exactly the report of one process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from svclint import parallel
+from svclint.checkfile import FileResult
+from svclint.engine import selected_rules
+from svclint.settings import Settings
+from tests.conftest import REPO
+
+BAD_NODEPORT = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: NodePort
+  ports:
+    - port: 80
+      nodePort: 40080
+"""
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A generated project of many files, plus the examples (which have findings of every rule)."""
+    root = tmp_path_factory.mktemp("project")
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), "--documents", "300", str(root / "gen")],
+                   check=True, capture_output=True)
+    shutil.copytree(REPO / "examples", root / "examples")
+    return root
+
+
+def test_same_report_with_one_and_two_jobs(cli, project) -> None:
+    one = cli("--format", "json", "--jobs", "1", ".", cwd=project)
+    two = cli("--format", "json", "--jobs", "2", ".", cwd=project)
+    assert one.returncode == two.returncode == 1
+    assert two.stdout == one.stdout
+    assert one.stdout.count('"rule"') >= 4
+    text_one = cli("--jobs", "1", ".", cwd=project)
+    assert cli("--jobs", "2", ".", cwd=project).stdout == text_one.stdout
+    assert cli(".", cwd=project).stdout == text_one.stdout  # the default number of jobs
+
+
+def test_stdin_is_read_by_the_parent_with_two_jobs(cli, project) -> None:
+    one = cli("--format", "json", "--jobs", "1", "-", "examples", cwd=project, stdin=BAD_NODEPORT)
+    two = cli("--format", "json", "--jobs", "2", "-", "examples", cwd=project, stdin=BAD_NODEPORT)
+    assert two.returncode == 1
+    assert two.stdout == one.stdout
+    assert '"file": "<stdin>"' in two.stdout
+
+
+def test_an_unreadable_file_in_a_worker_is_one_error_line(cli, project, tmp_path) -> None:
+    shutil.copytree(project / "gen", tmp_path / "gen")
+    # Listed as a regular file, but its first page cannot be read, even by root (Linux /proc).
+    (tmp_path / "gen" / "zz-mem.yaml").symlink_to("/proc/self/mem")
+    result = cli("--jobs", "2", "gen", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "svclint: error: gen/zz-mem.yaml: cannot read: Input/output error"
+    ]
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two", ""])
+def test_jobs_must_be_a_positive_number(cli, tmp_path, value) -> None:
+    (tmp_path / "svc.yaml").write_text(BAD_NODEPORT)
+    result = cli("--jobs", value, "svc.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--jobs" in result.stderr and "positive" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the patched function reaches only forked workers")
+def test_files_are_checked_in_worker_processes(project, monkeypatch) -> None:
+    original = parallel.check_file
+
+    def tagged(path: str, settings: Settings, rules) -> FileResult:
+        result = original(path, settings, rules)
+        result.path = f"{os.getpid()}:{result.path}"
+        return result
+
+    monkeypatch.setattr(parallel, "check_file", tagged)  # inherited by the forked workers
+    files = sorted(str(p) for p in (project / "gen").rglob("*.yaml"))
+    settings = Settings()
+    results = parallel.check_files(files, settings, selected_rules(settings), jobs=2)
+    pids = {int(r.path.split(":", 1)[0]) for r in results}
+    assert os.getpid() not in pids
+    assert [r.path.split(":", 1)[1] for r in results] == files  # in the order given
+
+
+def test_without_jobs_small_inputs_stay_in_one_process() -> None:
+    assert parallel.worker_count({"a.yaml": 1000, "b.yaml": 2000}, None) <= 1
+    assert parallel.worker_count({"a.yaml": 10**6, "b.yaml": 10**6, "c.yaml": 10**6}, 2) == 2
+    assert parallel.worker_count({"a.yaml": 10**7}, 4) == 1  # one file cannot be split
+    assert parallel.worker_count({"-": 0, "a.yaml": 10**7}, 4) == 1  # stdin is read by the parent
