@@ -65,7 +65,8 @@ def _ingress_refs(ingress: Resource) -> Iterator[BackendRef]:
 
 def _ref(path: Path, port_path: Path, namespace: Any, name: Any, port: Any) -> Iterator[BackendRef]:
     if isinstance(name, str) and name and isinstance(namespace, str):
-        yield BackendRef(path, port_path, namespace, name, port if isinstance(port, (int, str)) else None)
+        number_or_name = isinstance(port, (int, str)) and not isinstance(port, bool)  # port: true is no port 1
+        yield BackendRef(path, port_path, namespace, name, port if number_or_name else None)
 
 
 def _has_port(service: Resource, wanted: Any) -> bool:

@@ -44,7 +44,7 @@ def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
     families = service.get("spec", "ipFamilies")
     if not is_headless(service) and isinstance(families, list):
         for index, ((path, value), family) in enumerate(zip(ips, families)):
-            if family in FAMILIES and is_ipv6(addresses[index]) != FAMILIES[family]:
+            if isinstance(family, str) and family in FAMILIES and is_ipv6(addresses[index]) != FAMILIES[family]:
                 yield Hit(path, with_hint(invalid(f"spec.clusterIPs[{index}]", value, [
                     f"expected an {family} value as indicated by `ipFamilies[{index}]`"]),
                     "List ipFamilies in the same order as clusterIPs"))

@@ -16,8 +16,8 @@ def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
         return
     low, high = ctx.settings.node_port_range
     for number, port in service_ports(service):
-        node_port = port.get("nodePort")
-        if isinstance(node_port, int) and not isinstance(node_port, bool) and node_port != 0:
+        node_port = as_int(port.get("nodePort"))
+        if node_port:  # 0 or none: the allocator picks one
             if not low <= node_port <= high:
                 yield Hit(
                     ("spec", "ports", number, "nodePort"),

@@ -11,7 +11,8 @@ from svclint.services import service_ports
 
 
 def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
-    several = len(service.get("spec", "ports") or ()) > 1
+    ports = service.get("spec", "ports")
+    several = isinstance(ports, list) and len(ports) > 1  # `ports: true` is the schema rule's
     for index, port in service_ports(service):
         name = port.get("name")
         where = f"spec.ports[{index}].name"

@@ -10,6 +10,8 @@ from typing import Any, Callable, Iterable, Mapping
 
 from svclint.finding import Path
 
+LONGEST_QUOTED_VALUE = 300
+
 
 def field_path(path: Path) -> str:
     """("spec", "ports", 0, "name") -> "spec.ports[0].name"."""
@@ -23,6 +25,8 @@ def go_value(value: Any) -> str:
     """A value as the API server prints it in `Invalid value: ...`."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and len(value) > LONGEST_QUOTED_VALUE:  # a 2 MB value makes no readable message
+        return json.dumps(value[:LONGEST_QUOTED_VALUE], ensure_ascii=False) + f"... ({len(value):,} characters)"
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list):

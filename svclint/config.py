@@ -19,7 +19,7 @@ import yaml
 
 from svclint.discover import GIT_CONTEXT
 from svclint.settings import Settings, SettingsError
-from svclint.source import ManifestLoader, decode
+from svclint.source import decode, load_single_document
 
 CONFIG_FILE = ".svclint.yaml"
 PYPROJECT = "pyproject.toml"
@@ -96,19 +96,15 @@ def _read_yaml(path: str, raw: bytes) -> tuple[dict[str, Any], dict[str, int]]:
     text, problem = decode(raw)
     if problem:
         raise ConfigError(f"{path}:{problem.line}:{problem.column}: {problem.message}")
-    loader = ManifestLoader(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        node, data, duplicate_keys = load_single_document(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else path
         raise ConfigError(f"{where}: invalid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: invalid YAML: {exc}") from None
-    finally:
-        loader.dispose()
-    for key_node in loader.duplicate_keys:
+    for key_node in duplicate_keys:
         raise ConfigError(f"{path}:{key_node.start_mark.line + 1}: duplicate key {key_node.value!r}")
     if data is None:
         return {}, {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -26,12 +27,13 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> Discovery:
     found = Discovery()
     patterns = tuple(exclude)
     skipped_charts: set[str] = set()
+    broken_links: list[str] = []
     for path in paths:
         if path == STDIN:
             found.files.append(STDIN)
         elif os.path.isdir(path):
-            found.files.extend(_walk(path, patterns, skipped_charts))
-        elif os.path.isfile(path):
+            found.files.extend(_walk(path, patterns, skipped_charts, broken_links))
+        elif os.path.isfile(path) or _is_pipe(path):  # a pipe: svclint <(kustomize build .)
             chart = _chart_of_template(path)
             if chart:
                 skipped_charts.add(chart)
@@ -45,7 +47,7 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> Discovery:
         f"{chart}: skipped Helm chart templates; lint the rendered output instead: "
         f"helm template {chart} | svclint -"
         for chart in sorted(skipped_charts)
-    ]
+    ] + [f"{link}: skipped a broken symbolic link" for link in broken_links]
     found.files = list(dict.fromkeys(found.files))
     return found
 
@@ -88,9 +90,11 @@ def _in_hidden_directory(path: str) -> bool:
     return any(part.startswith(".") and part not in (".", "..") for part in directories)
 
 
-def _walk(root: str, patterns: tuple[str, ...], skipped_charts: set[str]) -> list[str]:
+def _walk(root: str, patterns: tuple[str, ...], skipped_charts: set[str], broken_links: list[str]) -> list[str]:
+    """Manifest files under `root`. Symbolic links to directories are not followed (no loops);
+    FIFOs, sockets and devices are skipped (reading a FIFO would block)."""
     files: list[str] = []
-    for directory, subdirs, names in os.walk(root):
+    for directory, subdirs, names in os.walk(root, onerror=_unreadable_directory):
         subdirs[:] = sorted(
             d for d in subdirs
             if not d.startswith(".") and not matches_any(os.path.join(directory, d), patterns)
@@ -100,9 +104,24 @@ def _walk(root: str, patterns: tuple[str, ...], skipped_charts: set[str]) -> lis
             skipped_charts.add(directory)
         for name in sorted(names):
             path = os.path.normpath(os.path.join(directory, name))
-            if name.endswith(MANIFEST_SUFFIXES) and not matches_any(path, patterns):
+            if not name.endswith(MANIFEST_SUFFIXES) or matches_any(path, patterns):
+                continue
+            if os.path.isfile(path):
                 files.append(path)
+            elif not os.path.exists(path):  # a dangling link, or a loop of links
+                broken_links.append(path)
     return files
+
+
+def _unreadable_directory(error: OSError) -> None:
+    raise InputError(f"{error.filename}: cannot read directory: {error.strerror}")
+
+
+def _is_pipe(path: str) -> bool:
+    try:
+        return stat.S_ISFIFO(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def matches_any(path: str, patterns: Iterable[str]) -> bool:

@@ -7,10 +7,12 @@ document, not of the file, and only the last document asked about keeps its node
 
 from __future__ import annotations
 
+import itertools
 from typing import Sequence
 
 import yaml
 
+from svclint.complexity import Refusal, compose_documents
 from svclint.finding import Path
 from svclint.source import AsciiFileText, Span
 
@@ -63,18 +65,18 @@ class PositionResolver:
 
 
 def _compose(text: str | bytes, doc_index: int) -> yaml.Node | None:
-    """The nodes of document `doc_index` of `text`, or None if there is none or it is broken."""
-    loader = yaml.CSafeLoader(text)
+    """The nodes of document `doc_index` of `text`, or None if there is none, it is broken or
+    it was refused (complexity.py: a document nested deep enough would crash libyaml)."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")
+    roots = compose_documents(text)
     try:
-        for _ in range(doc_index):
-            if not loader.check_node():
-                return None
-            loader.get_node()
-        return loader.get_node() if loader.check_node() else None
+        root = next(itertools.islice(roots, doc_index, None), None)
     except yaml.YAMLError:
         return None
     finally:
-        loader.dispose()
+        roots.close()
+    return None if isinstance(root, Refusal) else root
 
 
 def _child(node: yaml.Node, part: object) -> tuple[yaml.Node | None, yaml.Node] | None:

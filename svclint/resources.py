@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
+from svclint.documents import is_object
 from svclint.finding import ObjectRef, Path
 from svclint.workloads import BUILT_IN, OWN_NAME, WorkloadKind, workload_kind
 
@@ -249,10 +250,9 @@ def _text(value: Any) -> str:
 
 def objects_in(data: Any, base: Path = ()) -> Iterator[tuple[dict, Path]]:
     """Kubernetes objects in a document: the document itself, or the items of a List."""
-    if not isinstance(data, dict) or not data.get("apiVersion") or not data.get("kind"):
+    if not is_object(data):  # kubectl cannot decode the others (the not-an-object rule says so)
         return
-    kind = data.get("kind")
-    if isinstance(kind, str) and kind.endswith("List") and isinstance(data.get("items"), list):
+    if data["kind"].endswith("List") and isinstance(data.get("items"), list):
         for number, item in enumerate(data["items"]):
             yield from objects_in(item, base + ("items", number))
         return

@@ -69,15 +69,15 @@ def protocol_of(port: dict) -> str:
 def as_int(value: Any) -> int | None:
     """An integer field's value, or None when it is not a number the API server decodes as one.
 
-    `80.0` counts: kubectl sends it as the JSON number 80.
+    `80.0` counts: kubectl sends it as the JSON number 80. A number beyond 32 bits does not:
+    the integer fields of a Service are int32, so decoding fails before any validation
+    (the schema rule reports it).
     """
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
+    if isinstance(value, float) and not value.is_integer():
+        return None
+    return int(value) if -(2**31) <= value < 2**31 else None
 
 
 def port_number(value: Any) -> int | None:

@@ -1,20 +1,30 @@
-"""Read manifest files and parse them into documents, one parse per file.
+"""Read manifest files and parse them into documents, one document at a time.
 
-PyYAML's C loader does the parsing (speed); positions are not kept here but recomputed,
-only for documents that have findings, by `positions.py`.
+libyaml (C) does the parsing (speed); plain documents are built by construct.py, others by
+PyYAML's safe constructor; positions are not kept here but recomputed, only for documents
+that have findings, by `positions.py`. Hostile documents are refused before construction
+by `complexity.py`.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
+import re
 import sys
 from array import array
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import yaml
+from yaml.composer import ComposerError
+from yaml.constructor import ConstructorError, SafeConstructor
 
+from svclint.complexity import Refusal, compose_documents
 from svclint.construct import construct_plain
 from svclint.discover import STDIN
+from svclint.documents import complaints as object_complaints
+from svclint.documents import is_object
 
 STDIN_NAME = "<stdin>"
 
@@ -59,7 +69,7 @@ class SpanList:
 @dataclass
 class Document:
     index: int  # 0-based position of the document in its file
-    data: Any
+    data: Any  # None for a document that was refused or could not be constructed
     span: Span
 
 
@@ -71,43 +81,120 @@ class SourceFile:
     problems: list[Problem] = field(default_factory=list)
 
 
-class ManifestLoader(yaml.CSafeLoader):
-    """The C safe loader, plus: timestamps stay strings, duplicate keys are recorded, and plain
-    documents (nearly all) are built by construct.py at a third of PyYAML's cost."""
+# No integer of 64 bits is written with more characters ("-0b" and 64 binary digits); the
+# schema check reports integers too large for their field.
+LONGEST_64_BIT_INT = 67
+DECIMAL = re.compile(r"[-+]?[0-9]+")
 
-    def __init__(self, stream: str | TextChunks) -> None:
-        super().__init__(stream)
+
+class ManifestConstructor(SafeConstructor):
+    """PyYAML's safe constructor (no Python object is ever built from a tag), plus:
+    timestamps stay strings, duplicate keys are recorded, and scalars that cannot be read
+    are YAML errors at their position rather than Python exceptions."""
+
+    def __init__(self) -> None:
+        super().__init__()
         self.duplicate_keys: list[yaml.Node] = []
+        self._own_pairs: dict[yaml.Node, list] = {}  # mappings with merge keys -> their own pairs
 
     def construct_document(self, node: yaml.Node) -> Any:
         try:
-            return construct_plain(node, self._construct_scalar, self._record_duplicates)
-        except Exception:  # NotPlain, or an error PyYAML's constructor will report its own way
-            self.duplicate_keys.clear()
             return super().construct_document(node)
+        except yaml.YAMLError:  # forget the failed document: the next one starts clean
+            self.constructed_objects, self.recursive_objects, self.state_generators = {}, {}, []
+            raise
+        finally:
+            self._own_pairs = {}
+
+    def construct_fast(self, node: yaml.Node) -> Any:
+        """The document's data, built by construct.py when it is plain (nearly always)."""
+        try:
+            return construct_plain(node, self._construct_scalar, self._record_duplicates)
+        except Exception:  # NotPlain, or an error the generic constructor reports its own way
+            self.duplicate_keys.clear()
+            return self.construct_document(node)
+        finally:
+            self.constructed_objects = {}  # keys built for duplicate checks: keep no node alive
 
     def _construct_scalar(self, node: yaml.ScalarNode) -> Any:
         return self.yaml_constructors[node.tag](self, node)
 
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        pairs, count = node.value, len(node.value)
+        super().flatten_mapping(node)
+        # It deletes the merge keys from `pairs` in place and puts the merged pairs in front
+        # of a new list: remember the mapping's own pairs before any other merge uses it.
+        if (node.value is not pairs or len(pairs) != count) and node not in self._own_pairs:
+            self._own_pairs[node] = pairs
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        own_pairs = list(node.value)  # flatten_mapping rewrites node.value for merge keys
+        count = len(node.value)
         mapping = super().construct_mapping(node, deep=deep)
-        if len(mapping) < len(own_pairs):
-            self._record_duplicates(own_pairs)
+        own_pairs = self._own_pairs.get(node)
+        if own_pairs is not None or len(mapping) < count:
+            self._record_duplicates(node.value if own_pairs is None else own_pairs)
         return mapping
 
     def _record_duplicates(self, pairs: list[tuple[yaml.Node, yaml.Node]]) -> None:
-        seen: set[tuple[str, str]] = set()
+        seen = set()
         for key_node, _ in pairs:
-            if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
-                continue
-            key = (key_node.tag, key_node.value)
+            key = self.construct_object(key_node)  # already constructed: 0x10 and 16 are one key
             if key in seen:
                 self.duplicate_keys.append(key_node)
             seen.add(key)
 
+    def construct_yaml_int(self, node: yaml.Node) -> int | float | str:
+        text = self.construct_scalar(node).replace("_", "")
+        if len(text) <= LONGEST_64_BIT_INT:
+            return _readable(node, "an integer", super().construct_yaml_int)
+        # Longer: int() refuses more than 4,300 digits and 1:2:3:... takes quadratic time.
+        # Read it as Kubernetes' YAML decoder does: a float when decimal and within a
+        # float's range, otherwise a string.
+        number = float(text) if DECIMAL.fullmatch(text) else math.inf
+        return number if math.isfinite(number) else node.value
 
-ManifestLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+    def construct_yaml_float(self, node: yaml.Node) -> float:
+        return _readable(node, "a number", super().construct_yaml_float)
+
+    def construct_yaml_bool(self, node: yaml.Node) -> bool:
+        return _readable(node, "a boolean", super().construct_yaml_bool)
+
+
+def _readable(node: yaml.Node, what: str, construct: Callable[[yaml.Node], Any]) -> Any:
+    try:
+        return construct(node)
+    except (ValueError, IndexError, KeyError):  # an explicit tag on text it does not fit: !!int abc
+        raise ConstructorError(None, None, f"cannot read {shorten(node.value)!r} as {what} "
+                                           f"(tag {node.tag})", node.start_mark) from None
+
+
+ManifestConstructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+ManifestConstructor.add_constructor("tag:yaml.org,2002:int", ManifestConstructor.construct_yaml_int)
+ManifestConstructor.add_constructor("tag:yaml.org,2002:float", ManifestConstructor.construct_yaml_float)
+ManifestConstructor.add_constructor("tag:yaml.org,2002:bool", ManifestConstructor.construct_yaml_bool)
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def load_single_document(text: str) -> tuple[yaml.Node | None, Any, list[yaml.Node]]:
+    """The only document of a small file (a configuration): its root node, its data and its
+    duplicate keys, or (None, None, []) when empty. Raises yaml.YAMLError, refusals included."""
+    roots = compose_documents(text)
+    try:
+        found = list(itertools.islice(roots, 2))
+    finally:
+        roots.close()
+    if not found:
+        return None, None, []
+    if len(found) > 1:
+        second = found[1].mark if isinstance(found[1], Refusal) else found[1].start_mark
+        raise ComposerError("expected a single document", None, "but found another document", second)
+    if isinstance(found[0], Refusal):
+        raise yaml.MarkedYAMLError(problem=found[0].message, problem_mark=found[0].mark)
+    constructor = ManifestConstructor()
+    return found[0], constructor.construct_document(found[0]), constructor.duplicate_keys
 
 
 def read_source(path: str) -> SourceFile:
@@ -158,64 +245,74 @@ class AsciiFileText:
 
 
 def decode(raw: bytes) -> tuple[str, Problem | None]:
+    """UTF-8 (a byte-order mark allowed) or UTF-16 with a byte-order mark, as kubectl reads them."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "", Problem("invalid-yaml", 1, 1, "file is UTF-32 text; Kubernetes manifests must be UTF-8")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16"), None
         except UnicodeDecodeError:
             return "", Problem("invalid-yaml", 1, 1, "file is not valid UTF-16 text")
-    if b"\x00" in raw[:8192]:
-        return "", Problem("invalid-yaml", 1, 1, "binary file (contains NUL bytes), not YAML or JSON")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line, column = _position(raw, nul)
+        return "", Problem("invalid-yaml", line, column,
+                           "binary file (a NUL byte here), not YAML or JSON text")
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, column = _position(raw, exc.start)
         return "", Problem(
             "invalid-yaml", line, column,
             f"file is not UTF-8 (byte 0x{raw[exc.start]:02x}); Kubernetes manifests must be UTF-8",
         )
 
 
+def _position(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters, as editors count) of a byte offset."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    return raw.count(b"\n", 0, offset) + 1, len(raw[line_start:offset].decode("utf-8", "replace")) + 1
+
+
 def iter_documents(source: SourceFile) -> Iterator[Document]:
-    """Parses the text one document at a time, so that the caller can drop each after use;
-    the loader's problems are added to `source.problems` as they are met."""
-    loader = ManifestLoader(TextChunks(source.text))
-    index = 0
+    """Parses the text one document at a time, so that the caller can drop each after use.
+
+    A document that cannot be constructed, or is refused as too complex, is a problem (added
+    to `source.problems`, as the loader's other problems) and comes with no data; invalid YAML
+    ends the file.
+    """
+    constructor = ManifestConstructor()
+    holds_objects, complaints = False, []
+    roots = compose_documents(source.text)
     try:
-        while loader.check_node():
-            node = loader.get_node()
-            data = loader.construct_document(node)
-            for key_node in loader.duplicate_keys:
-                source.problems.append(Problem(
-                    "duplicate-key", key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                    f"duplicate key {key_node.value!r}: the API server rejects it "
-                    "(strict decoding) and YAML tools silently keep only the last value",
-                ))
-            loader.duplicate_keys.clear()
-            yield Document(index, data, _span(node))
-            index += 1
+        for index, root in enumerate(roots):
+            data = None
+            if isinstance(root, Refusal):
+                source.problems.append(_problem("document-too-complex", root.mark, root.message))
+                yield Document(index, None, Span(0, 0, 0))
+                continue
+            try:
+                data = constructor.construct_fast(root)
+            except yaml.MarkedYAMLError as exc:  # a tag or scalar it cannot construct
+                source.problems.append(_invalid_yaml(exc))
+            else:
+                holds_objects = holds_objects or is_object(data)
+                complaints += object_complaints(root, data)
+            source.problems.extend(_problem("duplicate-key", key.start_mark, _duplicate_message(key))
+                                   for key in constructor.duplicate_keys)
+            constructor.duplicate_keys.clear()
+            yield Document(index, data, _span(root))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        source.problems.append(Problem("invalid-yaml", line, column, _describe(exc)))
-    except yaml.YAMLError as exc:  # reader errors carry no mark
+        source.problems.append(_invalid_yaml(exc))
+    except yaml.reader.ReaderError as exc:
+        source.problems.append(_unreadable_character(source.text, exc))
+    except yaml.YAMLError as exc:
         source.problems.append(Problem("invalid-yaml", 1, 1, f"cannot parse: {exc}"))
     finally:
-        loader.dispose()
-
-
-class TextChunks:
-    """A text as a stream: libyaml then reads it a chunk at a time, where given the whole
-    string it would first make a UTF-8 copy of it (20 MB more for a 20 MB file)."""
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-        self._position = 0
-
-    def read(self, size: int) -> str:
-        chunk = self._text[self._position:self._position + size]
-        self._position += size
-        return chunk
+        roots.close()
+    source.problems.extend(_problem("not-an-object", mark, message)
+                           for only_among_objects, mark, message in complaints
+                           if holds_objects or not only_among_objects)
 
 
 def _span(node: yaml.Node) -> Span:
@@ -223,6 +320,36 @@ def _span(node: yaml.Node) -> Span:
     return Span(start.index - start.column, end.index, start.line)
 
 
+def _problem(rule: str, mark: yaml.Mark, message: str) -> Problem:
+    return Problem(rule, mark.line + 1, mark.column + 1, message)
+
+
+def _duplicate_message(key_node: yaml.Node) -> str:
+    return (f"duplicate key {shorten(key_node.value)!r}: the API server rejects it (strict decoding) and YAML tools "
+            "silently keep only the last value")
+
+
+def _invalid_yaml(exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return Problem("invalid-yaml", line, column, _describe(exc))
+
+
 def _describe(exc: yaml.MarkedYAMLError) -> str:
-    parts = [p for p in (exc.context, exc.problem) if p]
+    """libyaml's problem, then its context and where that started: `while parsing a flow
+    mapping (from line 2, column 11)` points at the bracket left open."""
+    parts = [exc.problem] if exc.problem else []
+    if exc.context:
+        started = exc.context_mark
+        where = f" (from line {started.line + 1}, column {started.column + 1})" if started else ""
+        parts.append(exc.context + where)
     return "invalid YAML: " + ", ".join(parts) if parts else "invalid YAML"
+
+
+def _unreadable_character(text: str, exc: yaml.reader.ReaderError) -> Problem:
+    # libyaml counts the offset in bytes of the UTF-8 text it was given.
+    before = text.encode("utf-8")[: exc.position].decode("utf-8", "ignore")
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    return Problem("invalid-yaml", line, column,
+                   f"invalid YAML: {exc.reason} (character #x{exc.character:04x})")

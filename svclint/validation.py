@@ -15,7 +15,7 @@ import importlib.resources
 import json
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from svclint.finding import Hit
 from svclint.settings import SettingsError
@@ -27,8 +27,12 @@ if TYPE_CHECKING:
 
 SCHEMAS_PACKAGE = "svclint.schemas"
 _SCHEMA_NAME = re.compile(r"service-v(1\.\d+)\.json")
-# jsonschema-rs error kinds whose errors become findings as jsonschema's do
-_RS_KEYWORDS = {"Type": "type", "Required": "required", "Enum": "enum", "AdditionalProperties": "additionalProperties"}
+# jsonschema-rs error kinds whose errors become findings as jsonschema's do; it checks no
+# `format` on numbers, so the rs schema bounds int32 and int64 fields instead (_rs_schema).
+_RS_KEYWORDS = {"Type": "type", "Required": "required", "Enum": "enum", "AdditionalProperties": "additionalProperties",
+                "Minimum": "format", "Maximum": "format"}
+_INTEGER_BITS = {"int32": 32, "int64": 64}
+_A_TYPE = {"object": "a mapping", "array": "a list", "integer": "an integer"}
 _JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "list",
                dict: "mapping", type(None): "null"}
 
@@ -100,15 +104,45 @@ def fast_validator(version: str) -> jsonschema_rs.Validator | None:
         import jsonschema_rs
     except ImportError:  # an optional speed-up: without it every document takes the detailed path
         return None
-    return jsonschema_rs.validator_for(_schema(version))
+    return jsonschema_rs.validator_for(_rs_schema(_schema(version)))
 
 
 @functools.lru_cache(maxsize=None)
 def validator(version: str) -> Validator:
     import jsonschema
 
+    # The API server decodes integer fields into Go int32/int64: a larger number is a type
+    # error there ("cannot unmarshal number ... of type int32"), so it is one here.
+    integer_formats = jsonschema.FormatChecker(formats=())
+    integer_formats.checks("int32")(_fits_in(32))
+    integer_formats.checks("int64")(_fits_in(64))
     schema = _schema(version)
-    return jsonschema.validators.validator_for(schema)(schema)
+    return jsonschema.validators.validator_for(schema)(schema, format_checker=integer_formats)
+
+
+def _fits_in(bits: int) -> Callable[[Any], bool]:
+    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+
+    def check(value: Any) -> bool:
+        # Other types, and fractions, are the type check's business; 3e+29 is an integer to JSON Schema.
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return True
+        return (isinstance(value, float) and not value.is_integer()) or low <= value <= high
+
+    return check
+
+
+def _rs_schema(schema: Any) -> Any:
+    """The schema with each `format: int32` or `int64` as bounds, which jsonschema-rs checks."""
+    if isinstance(schema, list):
+        return [_rs_schema(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    bounded = {key: _rs_schema(value) for key, value in schema.items()}
+    bits = _INTEGER_BITS.get(schema.get("format"))
+    if bits:
+        bounded.update(minimum=-(2 ** (bits - 1)), maximum=2 ** (bits - 1) - 1)
+    return bounded
 
 
 @functools.lru_cache(maxsize=None)
@@ -154,6 +188,9 @@ def _hit(error: SchemaError) -> Hit:
                          f"not {_type_name(error.instance)} {_show(error.instance)}")
     if error.keyword == "required":
         return Hit(path, f"missing required field {error.message.split(' ')[0]} in {where}")
+    if error.keyword == "format" and error.expected in _INTEGER_BITS:
+        bits = _INTEGER_BITS[error.expected]
+        return Hit(path, f"{where} must be an integer of at most {bits} bits, not {_show(error.instance)}")
     if error.keyword == "enum":
         return Hit(path, f"{where} must be one of {', '.join(map(repr, error.expected))}, "
                          f"not {_show(error.instance)}")
@@ -162,7 +199,7 @@ def _hit(error: SchemaError) -> Hit:
 
 def _unknown_field_hit(error: SchemaError, path: tuple, where: str) -> Hit:
     known = list(error.known)
-    unknown = sorted(k for k in error.instance if k not in known) if isinstance(error.instance, dict) else []
+    unknown = sorted((k for k in error.instance if k not in known), key=str) if isinstance(error.instance, dict) else []
     field = unknown[0] if unknown else "?"
     message = f"unknown field `{field}` in {where}"
     suggestion = _suggest(str(field), known)
@@ -188,7 +225,7 @@ def _describe_path(path: tuple) -> str:
 
 def _expected(types: Any) -> str:
     names = [t for t in ([types] if isinstance(types, str) else types) if t != "null"]
-    return " or ".join("a " + ("mapping" if t == "object" else t) for t in names)
+    return " or ".join(_A_TYPE.get(t, "a " + t) for t in names)
 
 
 def _type_name(value: Any) -> str:

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from svclint.registry import load_rules
-from svclint.source import ManifestLoader
+from svclint.source import ManifestConstructor
 from tests.conftest import CORPUS, REPO
 
 FEATURES = {
@@ -37,28 +37,27 @@ FEATURES = {
 }
 
 
-class StockLoader(ManifestLoader):
-    """ManifestLoader without the fast path: PyYAML's SafeConstructor builds every document."""
-
-    def construct_document(self, node: yaml.Node):
-        return yaml.constructor.BaseConstructor.construct_document(self, node)
-
-
-def outcome(loader_class: type, text: str) -> list[tuple]:
-    """Per document: repr of its data and where duplicate keys are, or the error raised."""
-    loader = loader_class(text)
+def outcome(fast: bool, text: str) -> list[tuple]:
+    """Per document: repr of its data and where duplicate keys are, or the error raised; built
+    by the fast path (construct.py, falling back to PyYAML) or by PyYAML's constructor alone."""
+    loader, constructor = yaml.CSafeLoader(text), ManifestConstructor()
     results = []
     try:
         while loader.check_node():
-            data = loader.construct_document(loader.get_node())
-            duplicates = sorted((k.start_mark.line, k.start_mark.column) for k in loader.duplicate_keys)
-            loader.duplicate_keys.clear()
+            node = loader.get_node()
+            data = constructor.construct_fast(node) if fast else constructor.construct_document(node)
+            duplicates = sorted((k.start_mark.line, k.start_mark.column) for k in constructor.duplicate_keys)
+            constructor.duplicate_keys.clear()
             results.append((repr(data), duplicates, _types(data)))
     except yaml.YAMLError as exc:
         results.append(("error", type(exc).__name__, str(exc)))
     finally:
         loader.dispose()
     return results
+
+
+def load(text: str):
+    return ManifestConstructor().construct_fast(yaml.compose(text, Loader=yaml.CSafeLoader))
 
 
 def _types(data, depth: int = 0) -> str:
@@ -74,14 +73,14 @@ def _types(data, depth: int = 0) -> str:
 
 @pytest.mark.parametrize("name", FEATURES)
 def test_yaml_features(name: str) -> None:
-    assert outcome(ManifestLoader, FEATURES[name]) == outcome(StockLoader, FEATURES[name])
+    assert outcome(True, FEATURES[name]) == outcome(False, FEATURES[name])
 
 
 def test_aliases_stay_shared_objects() -> None:
     # One object, not copies: an alias bomb stays small, and a recursive alias ends.
-    data = yaml.load("a: &x [1]\nb: *x\n", Loader=ManifestLoader)
+    data = load("a: &x [1]\nb: *x\n")
     assert data["a"] is data["b"]
-    data = yaml.load("r: &r {self: *r}\n", Loader=ManifestLoader)
+    data = load("r: &r {self: *r}\n")
     assert data["r"]["self"] is data["r"]
 
 
@@ -93,9 +92,9 @@ def manifests() -> list[Path]:
 @pytest.mark.parametrize("path", manifests(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_real_manifests(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    assert outcome(ManifestLoader, text) == outcome(StockLoader, text)
+    assert outcome(True, text) == outcome(False, text)
 
 
 def test_rule_examples() -> None:
     texts = [example.text for rule in load_rules().values() for example in rule.examples]
-    assert [outcome(ManifestLoader, t) for t in texts] == [outcome(StockLoader, t) for t in texts]
+    assert [outcome(True, t) for t in texts] == [outcome(False, t) for t in texts]

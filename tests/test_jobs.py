@@ -60,11 +60,12 @@ def test_stdin_is_read_by_the_parent_with_two_jobs(cli, project) -> None:
 
 def test_an_unreadable_file_in_a_worker_is_one_error_line(cli, project, tmp_path) -> None:
     shutil.copytree(project / "gen", tmp_path / "gen")
-    (tmp_path / "gen" / "zz-gone.yaml").symlink_to(tmp_path / "nowhere.yaml")  # listed, cannot be opened
+    # Listed as a regular file, but its first page cannot be read, even by root (Linux /proc).
+    (tmp_path / "gen" / "zz-mem.yaml").symlink_to("/proc/self/mem")
     result = cli("--jobs", "2", "gen", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "svclint: error: gen/zz-gone.yaml: cannot read: No such file or directory"
+        "svclint: error: gen/zz-mem.yaml: cannot read: Input/output error"
     ]
     assert result.stdout == ""
 

@@ -78,6 +78,12 @@ MUTATIONS: dict[str, Callable[[dict], Any]] = {
     "ports missing port and name as a number": lambda s: _spec(s).update(ports=[{"name": 1}, {"port": "x"}]),
     "targetPort as a list": lambda s: _first_port(s).update(targetPort=[8080]),
     "status with an unknown field": lambda s: s.update(status={"loadBalancer": {"ingres": []}}),
+    "port beyond 32 bits": lambda s: _first_port(s).update(port=2**31),
+    "port at the 32-bit bounds": lambda s: _spec(s).update(ports=[{"port": 2**31 - 1}, {"port": -(2**31)}]),
+    "nodePort below 32 bits": lambda s: _first_port(s).update(nodePort=-(2**31) - 1),
+    "port as a huge whole float": lambda s: _first_port(s).update(port=3e29),
+    "healthCheckNodePort beyond 32 bits": lambda s: _spec(s).update(healthCheckNodePort=2**40),
+    "generation beyond 64 bits": lambda s: s.setdefault("metadata", {}).update(generation=2**63),
 }
 
 

@@ -36,7 +36,7 @@ def command(finding: Finding) -> str:
         "title": f"svclint ({finding.rule})",
     }
     joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
-    return f"::{COMMANDS[finding.severity]} {joined}::{escape_data(text.format_finding(finding))}"
+    return f"::{COMMANDS[finding.severity]} {joined}::{escape_data(text.format_finding(finding, escaped=False))}"
 
 
 def escape_data(value: str) -> str:

@@ -9,6 +9,8 @@ from svclint.finding import Finding, Severity
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _BOLD, _RESET = "\033[1m", "\033[0m"
+# C0 and C1 control characters and DEL, shown as escapes: \n, \x1b.
+_ESCAPES = {code: repr(chr(code))[1:-1] for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
 
 
 def report(result: Report, stream: TextIO, color: bool = False) -> None:
@@ -24,18 +26,30 @@ def write_report(result: Report, stream: TextIO, render: Callable[[Finding], str
         stream.write(explain_hint(result.findings[0].rule) + "\n")
 
 
-def format_finding(finding: Finding, color: bool = False) -> str:
+def format_finding(finding: Finding, color: bool = False, escaped: bool = True) -> str:
+    """The finding's line; `escaped` shows control characters as escapes (see printable),
+    which the GitHub reporter does not want: it escapes line breaks its own way."""
+    show = printable if escaped else str
     severity = finding.severity.label
-    location = f"{finding.file}:{finding.line}:{finding.column}:"
+    location = show(f"{finding.file}:{finding.line}:{finding.column}:")
     if color:
         severity = f"{_COLORS[finding.severity]}{severity}{_RESET}"
         location = f"{_BOLD}{location}{_RESET}"
-    return f"{location} {severity}[{finding.rule}] {message_with_object(finding)}"
+    return f"{location} {severity}[{finding.rule}] {show(message_with_object(finding))}"
 
 
 def message_with_object(finding: Finding) -> str:
     described = finding.obj.describe()
     return f"{finding.message} ({described})" if described else finding.message
+
+
+def printable(text: str) -> str:
+    """One line, whatever the manifest holds: names and keys quoted in messages may contain
+    line breaks or terminal escapes, and file names bytes that are not UTF-8."""
+    text = text.translate(_ESCAPES)
+    if not text.isprintable():  # lone surrogates from undecodable file names
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def summary(result: Report) -> str:

@@ -1,0 +1,244 @@
+"""Compose YAML documents without letting a hostile one crash or stall the linter.
+
+Three kinds of document are refused, before anything constructs or walks their data:
+- nesting deeper than MAX_DEPTH levels. libyaml's composer (C) recurses once per level and
+  overflows the C stack, a segfault rather than an exception, past about 20,000 levels;
+  error messages and schema validation recurse in Python. The deepest manifest in the
+  real-world corpus nests 36 levels (a CustomResourceDefinition's schema).
+- aliases that expand the document far beyond its own size (a "billion laughs" alias bomb,
+  or the same with merge keys). PyYAML shares aliased nodes, so loading is cheap, but
+  anything that walks the data afterwards (validation, messages) would expand them.
+- an alias inside the node it refers to (a recursive structure).
+Kubernetes' own YAML decoder rejects the last two as well ("excessive aliasing", "anchor
+... value contains itself").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+import yaml
+from yaml.composer import Composer
+
+MAX_DEPTH = 100
+# The C composer is used only on documents too short to nest deep enough to overflow the C
+# stack: nesting needs at least one character per level, and 5,000 levels take under 2 MB.
+C_COMPOSER_MAX_CHARS = 5_000
+# A document may expand through aliases to at most this many nodes: far above what reusing
+# a few anchored blocks gives (the nodes of a document without aliases are fewer than its
+# characters), far below what would make walking it slow.
+EXPANSION_FLOOR = 10_000
+EXPANSION_PER_CHAR = 10
+
+# A line starting with `---` or `...` always ends the document before it (or is an error).
+_DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|\Z)", re.MULTILINE)
+_NOT_NEWLINE = re.compile(r"[^\n]")
+_DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.MULTILINE)
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_COLLECTION_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a document is not constructed, and where."""
+
+    mark: yaml.Mark
+    message: str
+
+
+def compose_documents(text: str) -> Iterator[yaml.Node | Refusal]:
+    """The root node of each document in turn, or why it is refused.
+
+    A node yielded here is safe to construct and to walk. Raises yaml.YAMLError where the
+    text stops being valid YAML, after yielding the documents before that point.
+    """
+    if _longest_document(text) > C_COMPOSER_MAX_CHARS and _nests_too_deep(text):
+        roots = _compose_depth_limited(text)
+    else:
+        roots = _compose_in_c(text)
+    for root in roots:
+        yield root if isinstance(root, Refusal) else (refusal_for(root) or root)
+
+
+def refusal_for(root: yaml.Node) -> Refusal | None:
+    """Walks the composed document level by level, following aliases, within a budget."""
+    budget = _expansion_budget(root)
+    level, depth, visited = [root], 1, 1
+    while level:
+        if depth > MAX_DEPTH:
+            return _cycle(root) or Refusal(level[0].start_mark, _too_deep())
+        below: list[yaml.Node] = []
+        for node in level:
+            children = node.value
+            if type(children) is not list or not children:  # a scalar, or an empty collection
+                continue
+            if isinstance(node, yaml.MappingNode):
+                for pair in children:
+                    below += pair
+            else:
+                below += children
+            if visited + len(below) > budget:
+                return _cycle(root) or _bomb(root, budget)
+        visited += len(below)
+        level, depth = below, depth + 1
+    return None
+
+
+def _too_deep() -> str:
+    return (f"nested deeper than {MAX_DEPTH} levels here; svclint does not read documents "
+            "this deep (no Kubernetes manifest needs them), so nothing in it is checked")
+
+
+def _expansion_budget(root: yaml.Node) -> int:
+    return EXPANSION_FLOOR + EXPANSION_PER_CHAR * (root.end_mark.index - root.start_mark.index)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    return node.value if isinstance(node, yaml.SequenceNode) else []
+
+
+def _cycle(root: yaml.Node) -> Refusal | None:
+    """The node holding an alias to a node that encloses it, if any (depth-first, no recursion)."""
+    entered: set[int] = {id(root)}
+    finished: set[int] = set()
+    stack = [(root, iter(_children(root)))]
+    while stack:
+        node, pending = stack[-1]
+        child = next(pending, None)
+        if child is None:
+            finished.add(id(node))
+            stack.pop()
+        elif id(child) in entered and id(child) not in finished:
+            return Refusal(node.start_mark, "an alias in this node refers to a node that encloses "
+                                            "it (a recursive structure); Kubernetes' YAML decoder rejects it")
+        elif id(child) not in entered:
+            entered.add(id(child))
+            stack.append((child, iter(_children(child))))
+    return None
+
+
+def _bomb(root: yaml.Node, budget: int) -> Refusal:
+    """Points at the first node that alone expands past the budget but none of whose children do."""
+    sizes = _expanded_sizes(root)
+    node = root
+    while True:
+        bigger = next((c for c in _children(node) if sizes[id(c)] > budget), None)
+        if bigger is None:
+            break
+        node = bigger
+    return Refusal(node.start_mark, (
+        f"aliases expand this document past {budget:,} nodes (an alias bomb): this node alone "
+        f"expands to {sizes[id(node)]:,}; Kubernetes' YAML decoder rejects excessive aliasing too"))
+
+
+def _expanded_sizes(root: yaml.Node) -> dict[int, int]:
+    """Node id -> number of nodes it expands to, for an acyclic node graph (post-order, no recursion)."""
+    sizes: dict[int, int] = {}
+    stack = [root]
+    while stack:
+        node = stack[-1]
+        children = _children(node)
+        missing = [c for c in children if id(c) not in sizes]
+        if missing:
+            stack.extend(missing)
+        else:
+            stack.pop()
+            sizes[id(node)] = 1 + sum(sizes[id(c)] for c in children)
+    return sizes
+
+
+def _longest_document(text: str) -> int:
+    longest, start = 0, 0
+    for marker in _DOCUMENT_MARKER.finditer(text):
+        longest = max(longest, marker.start() - start)
+        start = marker.start()
+    return max(longest, len(text) - start)
+
+
+def _nests_too_deep(text: str) -> bool:
+    """Reads events only (libyaml's parser keeps its state on the heap, so no depth hurts it)."""
+    parser = yaml.CSafeLoader(text)
+    open_collections = 0
+    try:
+        while not parser.check_event(yaml.StreamEndEvent):
+            event = parser.get_event()
+            if isinstance(event, _NODE_EVENTS) and open_collections >= MAX_DEPTH:
+                return True
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                open_collections += 1
+            elif isinstance(event, _COLLECTION_ENDS):
+                open_collections -= 1
+    except yaml.YAMLError:
+        return False  # composing stops at the same error, before nesting deeper than seen here
+    finally:
+        parser.dispose()
+    return False
+
+
+def _compose_in_c(text: str) -> Iterator[yaml.Node]:
+    loader = yaml.CSafeLoader(text)
+    try:
+        while loader.check_node():
+            yield loader.get_node()
+    finally:
+        loader.dispose()
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__()
+        self.mark = mark
+
+
+class _DepthLimitedComposer(Composer, yaml.CSafeLoader):
+    """PyYAML's Python composer over libyaml's events: slower, but it can stop at a depth."""
+
+    def __init__(self, text: str) -> None:
+        yaml.CSafeLoader.__init__(self, text)
+        Composer.__init__(self)
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        if self.depth >= MAX_DEPTH:
+            raise _TooDeep(self.peek_event().start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _compose_depth_limited(text: str) -> Iterator[yaml.Node | Refusal]:
+    """After a document too deep, reading resumes at the next `---` line: libyaml's scanner
+    takes time quadratic in the depth to get to the end of the document itself."""
+    remaining: str | None = text
+    while remaining is not None:
+        composer, rest = _DepthLimitedComposer(remaining), None
+        try:
+            while composer.check_node():
+                try:
+                    yield composer.get_node()
+                except _TooDeep as too_deep:
+                    yield Refusal(too_deep.mark, _too_deep())
+                    rest = _from_next_document(text, too_deep.mark.line + 1)
+                    break
+        finally:
+            composer.dispose()
+        remaining = rest
+
+
+def _from_next_document(text: str, line: int) -> str | None:
+    """The text from the first `---` line at or after `line` (0-based), preceded by blank
+    lines as long as the text before it, so that positions (line, column and character
+    index, which locates documents again) stay those of the whole text."""
+    offset = 0
+    for _ in range(line):
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return None
+    start = _DOCUMENT_START.search(text, offset)
+    return None if start is None else _NOT_NEWLINE.sub(" ", text[:start.start()]) + text[start.start():]
