@@ -54,12 +54,17 @@ def compose_documents(text: str) -> Iterator[yaml.Node | Refusal]:
     A node yielded here is safe to construct and to walk. Raises yaml.YAMLError where the
     text stops being valid YAML, after yielding the documents before that point.
     """
-    if _longest_document(text) > C_COMPOSER_MAX_CHARS and _nests_too_deep(text):
-        roots = _compose_depth_limited(text)
-    else:
-        roots = _compose_in_c(text)
-    for root in roots:
+    for root in compose_unchecked(text):
         yield root if isinstance(root, Refusal) else (refusal_for(root) or root)
+
+
+def compose_unchecked(text: str) -> Iterator[yaml.Node | Refusal]:
+    """As compose_documents, refusing only documents too deep to compose: a node yielded
+    here may still be an alias bomb or recursive, so ask refusal_for before walking it (no
+    need for construct.py, which gives up at the first alias and on deep nesting)."""
+    if _longest_document(text) > C_COMPOSER_MAX_CHARS and _nests_too_deep(text):
+        return _compose_depth_limited(text)
+    return _compose_in_c(text)
 
 
 def refusal_for(root: yaml.Node) -> Refusal | None:

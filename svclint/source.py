@@ -20,7 +20,7 @@ import yaml
 from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError, SafeConstructor
 
-from svclint.complexity import Refusal, compose_documents
+from svclint.complexity import Refusal, compose_documents, compose_unchecked, refusal_for
 from svclint.construct import construct_plain
 from svclint.discover import STDIN
 from svclint.documents import complaints as object_complaints
@@ -85,6 +85,7 @@ class SourceFile:
 # schema check reports integers too large for their field.
 LONGEST_64_BIT_INT = 67
 DECIMAL = re.compile(r"[-+]?[0-9]+")
+PLAIN_DECIMAL = re.compile(r"0|[1-9][0-9]{0,17}")  # no sign, octal zero, underscore or colon; fits in 64 bits
 
 
 class ManifestConstructor(SafeConstructor):
@@ -107,14 +108,21 @@ class ManifestConstructor(SafeConstructor):
             self._own_pairs = {}
 
     def construct_fast(self, node: yaml.Node) -> Any:
-        """The document's data, built by construct.py when it is plain (nearly always)."""
+        """The document's data, built by construct.py when it is plain (nearly always), else
+        by PyYAML's constructor once complexity.py has not refused it (raises Refused).
+
+        A plain document has no alias and nests less than construct.MAX_DEPTH: complexity.py
+        would refuse none, and its walk of every node is spared."""
         try:
             return construct_plain(node, self._construct_scalar, self._record_duplicates)
         except Exception:  # NotPlain, or an error the generic constructor reports its own way
             self.duplicate_keys.clear()
-            return self.construct_document(node)
         finally:
             self.constructed_objects = {}  # keys built for duplicate checks: keep no node alive
+        refusal = refusal_for(node)
+        if refusal is not None:
+            raise Refused(refusal)
+        return self.construct_document(node)
 
     def _construct_scalar(self, node: yaml.ScalarNode) -> Any:
         return self.yaml_constructors[node.tag](self, node)
@@ -144,6 +152,8 @@ class ManifestConstructor(SafeConstructor):
             seen.add(key)
 
     def construct_yaml_int(self, node: yaml.Node) -> int | float | str:
+        if PLAIN_DECIMAL.fullmatch(node.value):  # nearly every integer (ports): read it directly
+            return int(node.value)
         text = self.construct_scalar(node).replace("_", "")
         if len(text) <= LONGEST_64_BIT_INT:
             return _readable(node, "an integer", super().construct_yaml_int)
@@ -158,6 +168,14 @@ class ManifestConstructor(SafeConstructor):
 
     def construct_yaml_bool(self, node: yaml.Node) -> bool:
         return _readable(node, "a boolean", super().construct_yaml_bool)
+
+
+class Refused(Exception):
+    """complexity.py refuses the document: it is not constructed."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.message)
+        self.refusal = refusal
 
 
 def _readable(node: yaml.Node, what: str, construct: Callable[[yaml.Node], Any]) -> Any:
@@ -283,16 +301,18 @@ def iter_documents(source: SourceFile) -> Iterator[Document]:
     """
     constructor = ManifestConstructor()
     holds_objects, complaints = False, []
-    roots = compose_documents(source.text)
+    roots = compose_unchecked(source.text)
     try:
         for index, root in enumerate(roots):
             data = None
-            if isinstance(root, Refusal):
-                source.problems.append(_problem("document-too-complex", root.mark, root.message))
+            try:
+                if isinstance(root, Refusal):
+                    raise Refused(root)
+                data = constructor.construct_fast(root)
+            except Refused as refused:
+                source.problems.append(_problem("document-too-complex", refused.refusal.mark, refused.refusal.message))
                 yield Document(index, None, Span(0, 0, 0))
                 continue
-            try:
-                data = constructor.construct_fast(root)
             except yaml.MarkedYAMLError as exc:  # a tag or scalar it cannot construct
                 source.problems.append(_invalid_yaml(exc))
             else:

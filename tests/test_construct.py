@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from svclint.registry import load_rules
-from svclint.source import ManifestConstructor
+from svclint.complexity import refusal_for
+from svclint.source import ManifestConstructor, Refused
 from tests.conftest import CORPUS, REPO
 
 FEATURES = {
@@ -39,13 +40,18 @@ FEATURES = {
 
 def outcome(fast: bool, text: str) -> list[tuple]:
     """Per document: repr of its data and where duplicate keys are, or the error raised; built
-    by the fast path (construct.py, falling back to PyYAML) or by PyYAML's constructor alone."""
+    by the fast path (construct.py, falling back to PyYAML) or by complexity.py's check and
+    PyYAML's constructor alone."""
     loader, constructor = yaml.CSafeLoader(text), ManifestConstructor()
     results = []
     try:
         while loader.check_node():
             node = loader.get_node()
-            data = constructor.construct_fast(node) if fast else constructor.construct_document(node)
+            try:
+                data = constructor.construct_fast(node) if fast else checked_construct(constructor, node)
+            except Refused as refused:
+                results.append(("refused", refused.refusal.mark.line, refused.refusal.message))
+                continue
             duplicates = sorted((k.start_mark.line, k.start_mark.column) for k in constructor.duplicate_keys)
             constructor.duplicate_keys.clear()
             results.append((repr(data), duplicates, _types(data)))
@@ -54,6 +60,13 @@ def outcome(fast: bool, text: str) -> list[tuple]:
     finally:
         loader.dispose()
     return results
+
+
+def checked_construct(constructor: ManifestConstructor, node: yaml.Node):
+    refusal = refusal_for(node)
+    if refusal is not None:
+        raise Refused(refusal)
+    return constructor.construct_document(node)
 
 
 def load(text: str):
@@ -76,12 +89,12 @@ def test_yaml_features(name: str) -> None:
     assert outcome(True, FEATURES[name]) == outcome(False, FEATURES[name])
 
 
-def test_aliases_stay_shared_objects() -> None:
-    # One object, not copies: an alias bomb stays small, and a recursive alias ends.
+def test_aliases_stay_shared_objects_and_recursion_is_refused() -> None:
+    # One object, not copies: an alias bomb stays small (complexity.py refuses big ones).
     data = load("a: &x [1]\nb: *x\n")
     assert data["a"] is data["b"]
-    data = load("r: &r {self: *r}\n")
-    assert data["r"]["self"] is data["r"]
+    with pytest.raises(Refused):
+        load("r: &r {self: *r}\n")
 
 
 def manifests() -> list[Path]:
