@@ -10,7 +10,9 @@ per command: the median wall time and its ratio to the bare parse (`bare_parse.p
 subprocess doing only yaml.load_all with CSafeLoader), the median CPU time (user + system,
 from wait4; steadier than wall time on a busy machine) and its ratio, files per second,
 and peak memory (the largest ru_maxrss over the rounds; for --jobs runs that is the
-largest single process, not the sum). Run it by hand: it asserts nothing.
+largest single process, not the sum), also as (peak - c) / input where c is the peak of
+the same svclint on a small project (20 documents, each app with a defect: the same code runs).
+Run it by hand: it asserts nothing.
 
 Targets (issue 6): `svclint --jobs 1 DIR` at most 1.3x the bare parse; peak memory at
 most 3x the input plus a constant (the memory of a one-file run); on 2 cores, the default
@@ -21,12 +23,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -34,15 +38,27 @@ sys.path.insert(0, HERE)
 from generate import generate_single_file, generate_tree  # noqa: E402
 
 CASES = ("startup", "1k", "10k", "20mb")
+DOCUMENT_COUNT = ".documents"  # in each case's folder: how many documents the generator wrote
 # Installed packages have their bytecode compiled; a PYTHONDONTWRITEBYTECODE=1 environment
 # would make every run compile svclint's modules again and time that instead.
 ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"} | {"NO_COLOR": "1"}
 
 
 @dataclass
+class Variant:
+    """One svclint installation: a label and the Python that runs it."""
+
+    label: str
+    python: str
+    has_jobs: bool
+    constant_kb: int = 0  # peak memory of a run on a small project
+
+
+@dataclass
 class Command:
     label: str
     argv: list[str]
+    variant: Variant | None = None  # None for the baselines
     times: list[float] = field(default_factory=list)
     cpu_times: list[float] = field(default_factory=list)  # user + system, of the process and its children
     peak_kb: int = 0
@@ -54,15 +70,6 @@ class Command:
     @property
     def cpu(self) -> float:
         return statistics.median(self.cpu_times)
-
-
-@dataclass
-class Variant:
-    """One svclint installation: a label and the Python that runs it."""
-
-    label: str
-    python: str
-    has_jobs: bool
 
 
 def run_once(command: Command, cwd: str) -> None:
@@ -90,52 +97,77 @@ def svclint_commands(variants: list[Variant], target: str, with_default_jobs: bo
     for variant in variants:
         base = [variant.python, "-m", "svclint"]
         if variant.has_jobs:
-            commands.append(Command(f"{variant.label} --jobs 1", base + ["--jobs", "1", target]))
+            commands.append(Command(f"{variant.label} --jobs 1", base + ["--jobs", "1", target], variant))
             if with_default_jobs:
-                commands.append(Command(f"{variant.label} (default jobs)", base + [target]))
+                commands.append(Command(f"{variant.label} (default jobs)", base + [target], variant))
         else:
-            commands.append(Command(variant.label, base + [target]))
+            commands.append(Command(variant.label, base + [target], variant))
     return commands
 
 
-def print_table(title: str, commands: list[Command], baseline: Command, files: int, input_bytes: int,
-                constant_kb: int | None) -> None:
-    print(f"\n## {title}: {files} files, {input_bytes / 2**20:.1f} MB")
-    print(f"{'command':<30} {'wall s':>7} {'x bare':>6} {'cpu s':>7} {'x bare':>6} {'files/s':>8} "
+def print_table(title: str, commands: list[Command], baseline: Command, files: int, documents: int,
+                input_bytes: int) -> None:
+    print(f"\n## {title}: {files} files, {documents} documents, {input_bytes / 2**20:.1f} MB")
+    print(f"{'command':<30} {'wall s':>7} {'x bare':>6} {'cpu s':>7} {'x bare':>6} {'files/s':>8} {'docs/s':>7} "
           f"{'peak MB':>8} {'(peak-c)/input':>14}")
     for command in commands:
         extra = ""
-        if constant_kb is not None and input_bytes:
-            extra = f"{(command.peak_kb - constant_kb) * 1024 / input_bytes:.2f}"
+        if command.variant is not None:
+            extra = f"{(command.peak_kb - command.variant.constant_kb) * 1024 / input_bytes:.2f}"
         print(f"{command.label:<30} {command.median:>7.3f} {command.median / baseline.median:>6.2f} "
-              f"{command.cpu:>7.3f} {command.cpu / baseline.cpu:>6.2f} {files / command.median:>8.0f} "
-              f"{command.peak_kb / 1024:>8.1f} {extra:>14}")
+              f"{command.cpu:>7.3f} {command.cpu / baseline.cpu:>6.2f} {files / command.median:>8.1f} "
+              f"{documents / command.median:>7.0f} {command.peak_kb / 1024:>8.1f} {extra:>14}")
 
 
-def bench_tree(title: str, root: str, variants: list[Variant], rounds: int, constant_kb: int | None) -> list[Command]:
-    files = [os.path.join(d, n) for d, _, names in os.walk(root) for n in names]
+def bench_tree(title: str, root: str, variants: list[Variant], rounds: int) -> list[Command]:
+    files = [os.path.join(d, n) for d, _, names in os.walk(root) for n in names if n.endswith(".yaml")]
     size = sum(os.path.getsize(f) for f in files)
     bare = Command("bare parse (CSafeLoader)", [sys.executable, os.path.join(HERE, "bare_parse.py"), root])
     commands = [bare] + svclint_commands(variants, root, with_default_jobs=True)
     run_alternating(commands, rounds, root)
-    print_table(title, commands, bare, len(files), size, constant_kb)
+    print_table(title, commands, bare, len(files), document_count(root), size)
     return commands
 
 
+def document_count(root: str) -> int:
+    with open(os.path.join(root, DOCUMENT_COUNT), encoding="utf-8") as handle:
+        return int(handle.read())
+
+
+def prepare(root: str, generate: Callable[[], int]) -> None:
+    """Generates the input of a case once (kept in --workdir), with its number of documents."""
+    if os.path.exists(os.path.join(root, DOCUMENT_COUNT)):
+        return
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(root)
+    documents = generate()
+    with open(os.path.join(root, DOCUMENT_COUNT), "w", encoding="utf-8") as handle:
+        handle.write(str(documents))
+
+
+def small_project(workdir: str) -> str:
+    folder = os.path.join(workdir, "small")
+    prepare(folder, lambda: generate_tree(folder, 20, defect_rate=1.0)[1])
+    return folder
+
+
 def one_file(workdir: str) -> str:
-    folder = os.path.join(workdir, "one")
-    if not os.path.isdir(folder):
-        generate_tree(folder, 2)
-    return next(os.path.join(d, n) for d, _, names in os.walk(folder) for n in names)
+    return min(os.path.join(d, n) for d, _, names in os.walk(small_project(workdir)) for n in names
+               if n.endswith(".yaml"))
 
 
 def warm_up(variants: list[Variant], workdir: str) -> None:
-    """One untimed run of each variant, so that its bytecode is compiled and cached."""
+    """Untimed runs of each variant on a small project, so that its bytecode is compiled and
+    cached; the peak memory is the variant's constant."""
     for variant in variants:
-        run_once(Command("warm-up", [variant.python, "-m", "svclint", one_file(workdir)]), workdir)
+        command = Command("warm-up", [variant.python, "-m", "svclint", "--jobs", "1", small_project(workdir)]
+                          if variant.has_jobs else [variant.python, "-m", "svclint", small_project(workdir)])
+        for _ in range(2):
+            run_once(command, workdir)
+        variant.constant_kb = command.peak_kb
 
 
-def bench_startup(variants: list[Variant], workdir: str, rounds: int) -> int:
+def bench_startup(variants: list[Variant], workdir: str, rounds: int) -> None:
     target = one_file(workdir)
     bare = Command("python -c 'import yaml'", [sys.executable, "-c", "import yaml"])
     commands = [bare]
@@ -148,7 +180,6 @@ def bench_startup(variants: list[Variant], workdir: str, rounds: int) -> int:
     for command in commands:
         print(f"{command.label:<30} {command.median * 1000:>8.0f} {command.cpu * 1000:>8.0f} "
               f"{command.peak_kb / 1024:>8.1f}")
-    return max(c.peak_kb for c in commands if c.label.endswith("one file"))
 
 
 def jobs_ratio(commands: list[Command]) -> None:
@@ -184,21 +215,19 @@ def main() -> None:
     workdir = args.workdir or tempfile.mkdtemp(prefix="svclint-bench-")
     print(f"inputs in {workdir}; {args.rounds} rounds, alternating; {os.cpu_count()} cores")
     warm_up(variants, workdir)
-    constant_kb = bench_startup(variants, workdir, args.rounds) if "startup" in args.cases else None
+    if "startup" in args.cases:
+        bench_startup(variants, workdir, args.rounds)
     for case, documents in (("1k", 1000), ("10k", 10000)):
         if case in args.cases:
             root = os.path.join(workdir, case)
-            if not os.path.isdir(root):
-                generate_tree(root, documents)
-            commands = bench_tree(f"{documents} documents", root, variants, args.rounds, constant_kb)
+            prepare(root, lambda: generate_tree(root, documents)[1])
+            commands = bench_tree(f"{documents:,} documents over many files", root, variants, args.rounds)
             if case == "10k":
                 jobs_ratio(commands)
     if "20mb" in args.cases:
         root = os.path.join(workdir, "20mb")
-        if not os.path.isdir(root):
-            os.makedirs(root)
-            generate_single_file(os.path.join(root, "all.yaml"), 20)
-        bench_tree("one 20 MB multi-document file", root, variants, args.rounds, constant_kb)
+        prepare(root, lambda: generate_single_file(os.path.join(root, "all.yaml"), 20))
+        bench_tree("one 20 MB multi-document file", root, variants, args.rounds)
 
 
 if __name__ == "__main__":

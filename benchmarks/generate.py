@@ -162,21 +162,23 @@ spec:
     return head + "\n".join(lines) + "\n"
 
 
-def apps(rng: random.Random):
+def apps(rng: random.Random, defect_rate: float = DEFECT_RATE):
     number = 0
     while True:
         name = f"{rng.choice(WORDS)}-{rng.choice(WORDS)}-{number}"
-        defect = rng.choice(DEFECTS) if rng.random() < DEFECT_RATE else None
+        defect = rng.choice(DEFECTS) if rng.random() < defect_rate else None
         yield App(name, rng.choice(NAMESPACES), rng.choice(SERVICE_TYPES), defect, number)
         number += 1
 
 
-def generate_tree(root: str, documents: int, seed: int = 6) -> list[str]:
-    """Writes about `documents` documents over many files under `root`; returns the files."""
+def generate_tree(root: str, documents: int, seed: int = 6,
+                  defect_rate: float = DEFECT_RATE) -> tuple[list[str], int]:
+    """Writes about `documents` documents over many files under `root`; returns the files
+    and the exact number of documents."""
     rng = random.Random(seed)
     written: list[str] = []
     produced = 0
-    source = apps(rng)
+    source = apps(rng, defect_rate)
     while produced < documents:
         app_count = rng.choice((1, 1, 2, 3))
         group = [next(source) for _ in range(app_count)]
@@ -189,7 +191,7 @@ def generate_tree(root: str, documents: int, seed: int = 6) -> list[str]:
             docs = [d for app in group for d in (deployment(app, rng), service(app, rng))]
             written.append(_write(folder, f"{group[0].name}.yaml", docs))
         produced += 2 * app_count
-    return written
+    return written, produced
 
 
 def generate_single_file(path: str, megabytes: float, seed: int = 6) -> int:
@@ -225,8 +227,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=6)
     args = parser.parse_args()
     if args.documents:
-        files = generate_tree(args.out, args.documents, args.seed)
-        print(f"{len(files)} files, {args.documents} documents under {args.out}")
+        files, documents = generate_tree(args.out, args.documents, args.seed)
+        print(f"{len(files)} files, {documents} documents under {args.out}")
     else:
         os.makedirs(args.out, exist_ok=True)
         count = generate_single_file(os.path.join(args.out, "all.yaml"), args.single_file_mb, args.seed)
