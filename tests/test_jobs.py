@@ -15,18 +15,8 @@ from svclint.checkfile import FileResult
 from svclint.engine import selected_rules
 from svclint.settings import Settings
 from tests.conftest import REPO
+from tests.test_cli import BAD_NODEPORT
 
-BAD_NODEPORT = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  type: NodePort
-  ports:
-    - port: 80
-      nodePort: 40080
-"""
 
 
 @pytest.fixture(scope="module")
