@@ -15,12 +15,12 @@ def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
     if not templates:
         return
     declared = [port for template in templates for port in container_ports(template) if port.serving]
-    owners = describe_owners(templates)
     for number, port in service_ports(service):
         target, protocol = target_number(port), protocol_of(port)
         if target is None or any(p.number == target and p.protocol == protocol for p in declared):
             continue
         path = ("spec", "ports", number, "targetPort" if "targetPort" in port else "port")
+        owners = describe_owners(templates)  # only for a finding: it costs more than the check
         other_protocols = sorted({p.protocol for p in declared if p.number == target})
         if other_protocols:
             declared_as = " and ".join(other_protocols)

@@ -58,16 +58,17 @@ def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileRes
     enabled = frozenset(rules)
     object_rules = [(rule, RuleContext(None, settings, rule.options, enabled, resolver))
                     for rule in rules.values() if rule.check and rule.scope == "object"]
+    rules_for_kind: dict[str, list[tuple[Rule, RuleContext]]] = {}
     workload_kinds = settings.workload_kinds
     for number, resource in enumerate(_resources(source, result.spans)):
         kind = resource.qualified_kind
-        for rule, ctx in object_rules:
-            if rule.applies_to(kind):
-                for hit in rule.check(resource, ctx):
-                    line, column = resolver.locate(resource.doc_index, resource.base_path + tuple(hit.path),
-                                                   hit.anchor)
-                    result.findings.append(LocalFinding(
-                        line, column, rule.slug, hit.severity or rule.severity, hit.message, number))
+        if kind not in rules_for_kind:
+            rules_for_kind[kind] = [(rule, ctx) for rule, ctx in object_rules if rule.applies_to(kind)]
+        for rule, ctx in rules_for_kind[kind]:
+            for hit in rule.check(resource, ctx):
+                line, column = resolver.locate(resource.doc_index, resource.base_path + tuple(hit.path), hit.anchor)
+                result.findings.append(LocalFinding(
+                    line, column, rule.slug, hit.severity or rule.severity, hit.message, number))
         if settings.allow_suppressions:
             _collect_annotation(resource, number, resolver, rules, result)
         _keep_facts(resource, workload_kinds, result)
