@@ -16,7 +16,7 @@ from svclint.context import RuleContext
 from svclint.facts import facts_of
 from svclint.finding import Severity
 from svclint.positions import PositionResolver
-from svclint.registry import Rule
+from svclint.registry import Rule, RulesByKind
 from svclint.resources import Resource, kustomization_namespaces, objects_in
 from svclint.settings import Settings
 from svclint.source import STDIN_NAME, Problem, SourceFile, SpanList, decode_source, iter_documents, read_raw
@@ -56,15 +56,11 @@ def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileRes
         result.findings.extend(_local(p, rules) for p in invalid if p.rule in rules)
     resolver = PositionResolver(source.text, result.spans)
     enabled = frozenset(rules)
-    object_rules = [(rule, RuleContext(None, settings, rule.options, enabled, resolver))
-                    for rule in rules.values() if rule.check and rule.scope == "object"]
-    rules_for_kind: dict[str, list[tuple[Rule, RuleContext]]] = {}
+    object_rules = RulesByKind([(rule, RuleContext(None, settings, rule.options, enabled, resolver))
+                                for rule in rules.values() if rule.check and rule.scope == "object"])
     workload_kinds = settings.workload_kinds
     for number, resource in enumerate(_resources(source, result.spans)):
-        kind = resource.qualified_kind
-        if kind not in rules_for_kind:
-            rules_for_kind[kind] = [(rule, ctx) for rule, ctx in object_rules if rule.applies_to(kind)]
-        for rule, ctx in rules_for_kind[kind]:
+        for rule, ctx in object_rules.of_kind(resource.qualified_kind):
             for hit in rule.check(resource, ctx):
                 line, column = resolver.locate(resource.doc_index, resource.base_path + tuple(hit.path), hit.anchor)
                 result.findings.append(LocalFinding(

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import os.path
-from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from svclint.checkfile import FileResult, context_facts
 from svclint.context import RuleContext
 from svclint.discover import InputError, discover, discover_context
 from svclint.finding import Finding, Hit, ObjectRef, Severity
-from svclint.parallel import check_files
+from svclint.parallel import FORKS, check_files, map_in_workers, worker_count
 from svclint.policy import apply_policy
 from svclint.positions import PositionResolver
-from svclint.registry import ANY_KIND, Rule, load_rules
+from svclint.registry import Rule, RulesByKind, load_rules
 from svclint.resources import CLUSTER_SCOPED_KINDS, Resource, ResourceIndex
 from svclint.selection import enabled
 from svclint.settings import Settings
@@ -46,11 +45,12 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -
     as pays); raises InputError for paths that cannot be read."""
     discovery = discover(paths, settings.exclude)
     rules = selected_rules(settings)
-    results = check_files(discovery.files, settings, rules, jobs)
+    workers = worker_count(discovery.files, jobs)
+    results = check_files(discovery.files, settings, rules, workers)
     reported = {os.path.normpath(path) for path in discovery.files}
     context_files = [p for p in discover_context(settings.context, settings.exclude)
                      if os.path.normpath(p) not in reported]
-    report = combine(results, settings, rules, read_context(context_files, settings))
+    report = combine(results, settings, rules, read_context(context_files, settings), workers)
     report.notes = discovery.notes
     return report
 
@@ -87,7 +87,7 @@ def read_context(paths: Sequence[str], settings: Settings) -> list[FileResult]:
 
 
 def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, Rule],
-            context: Sequence[FileResult] = ()) -> Report:
+            context: Sequence[FileResult] = (), workers: int = 1) -> Report:
     """Resolves namespaces across files, runs the cross-object rules on the objects of the
     reported files (`results`) against all objects (`context` too), and collects findings."""
     everything = [*results, *context]
@@ -104,7 +104,7 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
         for result in results for f in result.findings
     ]
     reported = {result.path: result for result in results}
-    findings += _cross_object_findings(index, settings, rules, reported)
+    findings += _cross_object_findings(index, settings, rules, reported, workers)
     # Only suppressions need the objects of a file by number (refs cost ~3 µs an object).
     refs = {path: [r.ref for r in objects_by_file[path]] for path, result in reported.items() if result.suppressions}
     if settings.allow_suppressions:
@@ -126,22 +126,48 @@ def _with_namespace(resource: Resource, kustomized: dict[str, str], default: str
 
 
 def _cross_object_findings(index: ResourceIndex, settings: Settings, rules: dict[str, Rule],
-                           reported: dict[str, FileResult]) -> list[Finding]:
-    hits: dict[str, list[tuple[Resource, Rule, Hit]]] = defaultdict(list)
-    for rule in rules.values():
-        if rule.check and rule.scope == "index":
-            ctx = RuleContext(index, settings, rule.options, frozenset(rules))
-            for resource in (r for r in _in_scope(index, rule) if r.file in reported):
-                for hit in rule.check(resource, ctx):
-                    hits[resource.file].append((resource, rule, hit))
+                           reported: dict[str, FileResult], workers: int) -> list[Finding]:
+    """The index rules' findings on the objects of `reported`, in `workers` processes that
+    each take a share of the files (more shares than workers, so that none idles)."""
+    enabled_slugs = frozenset(rules)
+    index_rules = [(rule, RuleContext(index, settings, rule.options, enabled_slugs))
+                   for rule in rules.values() if rule.check and rule.scope == "index"]
+    if not index_rules:
+        return []
+    run = CrossObjectRun(index, reported, RulesByKind(index_rules))
+    paths = sorted(reported)
+    if workers <= 1 or not FORKS:  # elsewhere each worker would get the index pickled
+        return _findings_in_files(run, paths)
+    shares = [paths[number::workers * 4] for number in range(workers * 4)]
+    return [finding for found in map_in_workers(_findings_in_files, run, shares, workers) for finding in found]
+
+
+@dataclass(frozen=True)
+class CrossObjectRun:
+    index: ResourceIndex
+    reported: dict[str, FileResult]
+    rules: RulesByKind
+
+
+def _findings_in_files(run: CrossObjectRun, paths: Sequence[str]) -> list[Finding]:
     findings = []
-    for path, items in hits.items():
-        result = reported[path]
-        resolver = PositionResolver(_text_of(result), result.spans)
-        for resource, rule, hit in sorted(items, key=lambda item: item[0].doc_index):  # each document composed once
-            line, column = resolver.locate(resource.doc_index, resource.base_path + tuple(hit.path), hit.anchor)
-            findings.append(Finding(path, line, column, rule.slug, hit.severity or rule.severity,
-                                    hit.message, resource.ref))
+    for path in paths:
+        hits = [(resource, rule, hit)
+                for resource in run.index.in_file(path)
+                for rule, ctx in run.rules.of_kind(resource.qualified_kind)
+                for hit in rule.check(resource, ctx)]
+        if hits:
+            findings += _located(run.reported[path], hits)
+    return findings
+
+
+def _located(result: FileResult, hits: list[tuple[Resource, Rule, Hit]]) -> list[Finding]:
+    resolver = PositionResolver(_text_of(result), result.spans)
+    findings = []
+    for resource, rule, hit in hits:  # in document order: each document is composed once
+        line, column = resolver.locate(resource.doc_index, resource.base_path + tuple(hit.path), hit.anchor)
+        findings.append(Finding(result.path, line, column, rule.slug, hit.severity or rule.severity,
+                                hit.message, resource.ref))
     return findings
 
 
@@ -151,11 +177,3 @@ def _text_of(result: FileResult) -> str | AsciiFileText:
     if result.text is not None:
         return result.text
     return AsciiFileText(result.path) if result.ascii else read_text(result.path)
-
-
-def _in_scope(index: ResourceIndex, rule: Rule) -> Iterable[Resource]:
-    if ANY_KIND in rule.kinds:
-        yield from index.objects
-        return
-    for kind in rule.kinds:
-        yield from index.of_kind(kind)

@@ -55,6 +55,20 @@ class Rule:
         return module.check
 
 
+class RulesByKind:
+    """The rules, each with its context, that apply to a kind, sorted out once per kind:
+    a run has many objects but few kinds."""
+
+    def __init__(self, rules: list[tuple[Rule, Any]]) -> None:
+        self.rules = rules
+        self._of_kind: dict[str, list[tuple[Rule, Any]]] = {}
+
+    def of_kind(self, qualified_kind: str) -> list[tuple[Rule, Any]]:
+        if qualified_kind not in self._of_kind:
+            self._of_kind[qualified_kind] = [(r, c) for r, c in self.rules if r.applies_to(qualified_kind)]
+        return self._of_kind[qualified_kind]
+
+
 @functools.lru_cache(maxsize=1)
 def load_rules() -> dict[str, Rule]:
     rules: dict[str, Rule] = {}

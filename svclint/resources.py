@@ -120,7 +120,9 @@ class ResourceIndex:
     _namespaces_by_key: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     _by_kind: dict[str, list[Resource]] = field(default_factory=lambda: defaultdict(list))
     _by_identity: dict[Identity, list[Resource]] = field(default_factory=lambda: defaultdict(list))
+    _by_file: dict[str, list[Resource]] = field(default_factory=lambda: defaultdict(list))
     _derived: dict[Callable, Any] = field(default_factory=dict)
+    _selected: dict[tuple, tuple[PodTemplate, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, resources: Iterable[Resource],
@@ -139,6 +141,7 @@ class ResourceIndex:
         self.objects.append(resource)
         self._by_kind[resource.qualified_kind].append(resource)
         self._by_identity[identity(resource)].append(resource)
+        self._by_file[resource.file].append(resource)
         workload = workload_kind(self.workload_kinds, resource.qualified_kind)
         if workload is not None:
             self._add_template(resource, workload)
@@ -164,6 +167,10 @@ class ResourceIndex:
     def of_kind(self, qualified_kind: str) -> list[Resource]:
         return self._by_kind.get(qualified_kind, [])
 
+    def in_file(self, path: str) -> list[Resource]:
+        """The objects of one file, in their order."""
+        return self._by_file.get(path, [])
+
     def with_identity(self, qualified_kind: str, namespace: str, name: str) -> list[Resource]:
         """The loaded definitions of one object (more than one is a duplicate)."""
         return self._by_identity.get((qualified_kind, namespace, name), [])
@@ -176,14 +183,20 @@ class ResourceIndex:
             self._derived[build] = build(self)
         return self._derived[build]
 
-    def select(self, namespace: str, selector: Mapping[str, Any]) -> list[PodTemplate]:
+    def select(self, namespace: str, selector: Mapping[str, str]) -> tuple[PodTemplate, ...]:
         """Pod templates in `namespace` whose pods carry every pair of `selector`
         (their own labels, or labels their controller adds)."""
+        key = (namespace, *selector.items())
+        if key not in self._selected:  # several rules follow each Service's selector
+            self._selected[key] = self._select(namespace, selector)
+        return self._selected[key]
+
+    def _select(self, namespace: str, selector: Mapping[str, str]) -> tuple[PodTemplate, ...]:
         if not selector:
-            return []
+            return ()
         candidates = sorted((self._carrying(namespace, str(k), str(v)) for k, v in selector.items()), key=len)
         numbers = set.intersection(*candidates) if candidates[0] else set()
-        return [self.templates[n] for n in sorted(numbers)]
+        return tuple(self.templates[n] for n in sorted(numbers))
 
     def _carrying(self, namespace: str, key: str, value: str) -> set[int]:
         written = self._by_label.get((namespace, key, value), _NONE)

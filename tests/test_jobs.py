@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -10,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from svclint import parallel
+from svclint import engine, parallel
 from svclint.checkfile import FileResult
-from svclint.engine import selected_rules
+from svclint.engine import lint_paths, selected_rules
+from svclint.finding import Finding
 from svclint.settings import Settings
 from tests.conftest import REPO
 from tests.test_cli import BAD_NODEPORT
-
 
 
 @pytest.fixture(scope="module")
@@ -81,14 +82,43 @@ def test_files_are_checked_in_worker_processes(project, monkeypatch) -> None:
     monkeypatch.setattr(parallel, "check_file", tagged)  # inherited by the forked workers
     files = sorted(str(p) for p in (project / "gen").rglob("*.yaml"))
     settings = Settings()
-    results = parallel.check_files(files, settings, selected_rules(settings), jobs=2)
+    results = parallel.check_files(files, settings, selected_rules(settings), workers=2)
     pids = {int(r.path.split(":", 1)[0]) for r in results}
     assert os.getpid() not in pids
     assert [r.path.split(":", 1)[1] for r in results] == files  # in the order given
 
 
-def test_without_jobs_small_inputs_stay_in_one_process() -> None:
-    assert parallel.worker_count({"a.yaml": 1000, "b.yaml": 2000}, None) <= 1
-    assert parallel.worker_count({"a.yaml": 10**6, "b.yaml": 10**6, "c.yaml": 10**6}, 2) == 2
-    assert parallel.worker_count({"a.yaml": 10**7}, 4) == 1  # one file cannot be split
-    assert parallel.worker_count({"-": 0, "a.yaml": 10**7}, 4) == 1  # stdin is read by the parent
+def test_without_jobs_small_inputs_stay_in_one_process(tmp_path) -> None:
+    def sized(name: str, size: int) -> str:
+        path = tmp_path / name
+        path.touch()
+        os.truncate(path, size)
+        return str(path)
+
+    small = [sized("a.yaml", 1000), sized("b.yaml", 2000)]
+    big = [sized(f"big{n}.yaml", parallel.MIN_BYTES_PER_WORKER) for n in range(3)]
+    assert parallel.worker_count(small, None) == 1
+    assert parallel.worker_count(small + ["-"], None) == 1
+    assert parallel.worker_count(big, None) == min(3, parallel.default_jobs())
+    assert parallel.worker_count(big, 2) == 2
+    assert parallel.worker_count(big[:1], 4) == 1  # one file cannot be split
+    assert parallel.worker_count(["-"] + big[:1], 4) == 1  # stdin is read by the parent
+
+
+@pytest.mark.skipif(not parallel.FORKS, reason="the patched function reaches only forked workers")
+def test_cross_object_rules_run_in_forked_workers(project, monkeypatch) -> None:
+    settings = Settings()
+    alone = lint_paths([str(project)], settings, jobs=1).findings
+    original = engine._findings_in_files
+
+    def tagged(run, paths) -> list[Finding]:
+        return [dataclasses.replace(f, message=f"{os.getpid()}:{f.message}") for f in original(run, paths)]
+
+    monkeypatch.setattr(engine, "_findings_in_files", tagged)  # inherited by the forked workers
+    in_workers = lint_paths([str(project)], settings, jobs=2).findings
+    tagged_findings = [f for f in in_workers if f.message.split(":", 1)[0].isdigit()]
+    assert {f.rule for f in tagged_findings} >= {"selector-no-match", "target-port-unresolved", "nodeport-conflict"}
+    assert os.getpid() not in {int(f.message.split(":", 1)[0]) for f in tagged_findings}
+    untagged = [dataclasses.replace(f, message=f.message.split(":", 1)[1]) if f in tagged_findings else f
+                for f in in_workers]
+    assert sorted(untagged, key=Finding.sort_key) == alone
