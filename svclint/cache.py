@@ -46,15 +46,14 @@ class FactsCache:
         self._stored = _load(self.path)
         self._current: dict[str, Facts] = {}
 
-    def get(self, content: bytes) -> Facts | None:
-        digest = hashlib.sha256(content).hexdigest()
+    def get(self, digest: str) -> Facts | None:
         facts = self._stored.get(digest)
         if facts is not None:
             self._current[digest] = facts
         return facts
 
-    def put(self, content: bytes, facts: Facts) -> None:
-        self._current[hashlib.sha256(content).hexdigest()] = facts
+    def put(self, digest: str, facts: Facts) -> None:
+        self._current[digest] = facts
 
     def save(self) -> None:
         """Keeps the entries of this run; a cache that cannot be written is only a slower next run."""
@@ -66,6 +65,11 @@ class FactsCache:
             write_bytes_atomically(self.path, data)
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
             pass
+
+
+def content_digest(content: bytes) -> str:
+    """What a file's facts are cached under."""
+    return hashlib.sha256(content).hexdigest()
 
 
 def facts_to_cache(result: FileResult) -> Facts:

@@ -27,6 +27,7 @@ from svclint.settings import FAIL_ON, TARGETS, Settings, SettingsError
 from svclint.validation import resolve_version
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # what shells report for a command stopped by Ctrl-C (128 + SIGINT)
 Reporter = Callable[[Report, TextIO, bool], None]
 COMMANDS_HELP = """\
 commands (as the first argument):
@@ -94,7 +95,14 @@ def positive_int(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return run(list(sys.argv[1:] if argv is None else argv))
+    except KeyboardInterrupt:  # files are only ever replaced atomically: nothing is half-written
+        print("svclint: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def run(arguments: list[str]) -> int:
     command = arguments[0] if arguments else None
     try:
         if command in COMMANDS:

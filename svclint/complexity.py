@@ -21,6 +21,7 @@ from typing import Iterator
 
 import yaml
 from yaml.composer import Composer
+from yaml.nodes import ScalarNode
 
 MAX_DEPTH = 100
 # The C composer is used only on documents too short to nest deep enough to overflow the C
@@ -38,6 +39,9 @@ _NOT_NEWLINE = re.compile(r"[^\n]")
 _DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.MULTILINE)
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _COLLECTION_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+STR_TAG = "tag:yaml.org,2002:str"
+MAX_MEMO_VALUE = 64  # characters: keys, names, ports and flags repeat; long texts rarely do
+MEMO_ENTRIES = 4096  # under 1 MB; as fast as a memo of every value seen
 
 
 @dataclass(frozen=True)
@@ -184,8 +188,38 @@ def _nests_too_deep(text: str) -> bool:
     return False
 
 
+class Loader(yaml.CSafeLoader):
+    """libyaml's composer, with the tag of each plain scalar resolved once per run.
+
+    Resolving a plain scalar's tag (is `80` an int, `yes` a bool?) takes PyYAML a chain of
+    regular expressions, called from C for every scalar: a quarter of composing a manifest.
+    The tag depends on the text alone (a safe loader has no path resolvers), and manifests
+    repeat the same keys and values, so it is remembered.
+    """
+
+    _plain_tags: dict[str, str] = {}
+
+    def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
+        if kind is not ScalarNode or len(value) > MAX_MEMO_VALUE:  # type: ignore[arg-type]
+            return super().resolve(kind, value, implicit)
+        if not implicit[0]:
+            return STR_TAG  # quoted, or tagged `!`: a string (so PyYAML resolves it without path resolvers)
+        tag = self._plain_tags.get(value)
+        if tag is None:
+            if len(self._plain_tags) >= MEMO_ENTRIES:
+                self._plain_tags.clear()
+            tag = self._plain_tags[value] = super().resolve(kind, value, implicit)
+        return tag
+
+    def descend_resolver(self, current_node: yaml.Node | None, current_index: object) -> None:
+        pass  # only path resolvers, which a safe loader has none of, need the path
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
 def _compose_in_c(text: str) -> Iterator[yaml.Node]:
-    loader = yaml.CSafeLoader(TextChunks(text))
+    loader = Loader(TextChunks(text))
     try:
         while loader.check_node():
             yield loader.get_node()
@@ -213,11 +247,11 @@ class _TooDeep(Exception):
         self.mark = mark
 
 
-class _DepthLimitedComposer(Composer, yaml.CSafeLoader):
+class _DepthLimitedComposer(Composer, Loader):
     """PyYAML's Python composer over libyaml's events: slower, but it can stop at a depth."""
 
     def __init__(self, text: str) -> None:
-        yaml.CSafeLoader.__init__(self, text)
+        Loader.__init__(self, text)
         Composer.__init__(self)
         self.depth = 0
 

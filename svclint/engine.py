@@ -50,7 +50,7 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -
     reported = {os.path.normpath(path) for path in discovery.files}
     context_files = [p for p in discover_context(settings.context, settings.exclude)
                      if os.path.normpath(p) not in reported]
-    report = combine(results, settings, rules, read_context(context_files, settings), workers)
+    report = combine(results, settings, rules, read_context(context_files, settings, jobs), workers)
     report.notes = discovery.notes
     return report
 
@@ -59,31 +59,44 @@ def selected_rules(settings: Settings) -> dict[str, Rule]:
     return {rule.slug: rule for rule in enabled(load_rules().values(), settings.select, settings.ignore)}
 
 
-def read_context(paths: Sequence[str], settings: Settings) -> list[FileResult]:
-    """Facts of the context files, from the cache when their content has not changed."""
+def read_context(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -> list[FileResult]:
+    """Facts of the context files: from the cache when their content has not changed, else
+    parsed in `jobs` processes (None: as many as pays)."""
     if not paths:
         return []
-    from svclint.cache import FactsCache, cached_result, facts_to_cache  # hashlib and pickle: ~7 ms to import
+    from svclint.cache import FactsCache, cached_result, content_digest, facts_to_cache  # ~7 ms to import
 
-    cache = FactsCache(settings.cache_dir, settings) if settings.cache_dir and paths else None
-    results = []
-    for path in paths:
-        try:
-            with open(path, "rb") as handle:
-                raw = handle.read()
-        except OSError as exc:
-            raise InputError(f"context: {path}: cannot read: {exc.strerror or exc}") from None
-        facts = cache.get(raw) if cache else None
+    cache = FactsCache(settings.cache_dir, settings) if settings.cache_dir else None
+    results: dict[str, FileResult] = {}
+    for path in paths if cache else ():
+        facts = cache.get(content_digest(_read_context_file(path)))
         if facts is not None:
-            results.append(cached_result(path, facts))
-            continue
-        result = context_facts(path, raw, settings)
+            results[path] = cached_result(path, facts)
+    missing = [path for path in paths if path not in results]
+    parsed = map_in_workers(_parse_context_file, settings, missing, worker_count(missing, jobs))
+    for path, (result, digest) in zip(missing, parsed):
+        results[path] = result
         if cache:
-            cache.put(raw, facts_to_cache(result))
-        results.append(result)
+            cache.put(digest, facts_to_cache(result))
     if cache:
         cache.save()
-    return results
+    return [results[path] for path in paths]
+
+
+def _parse_context_file(settings: Settings, path: str) -> tuple[FileResult, str]:
+    """A context file's facts, and the digest of the content they are cached under."""
+    from svclint.cache import content_digest
+
+    raw = _read_context_file(path)
+    return context_facts(path, raw, settings), content_digest(raw)
+
+
+def _read_context_file(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise InputError(f"context: {path}: cannot read: {exc.strerror or exc}") from None
 
 
 def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, Rule],
@@ -136,8 +149,8 @@ def _cross_object_findings(index: ResourceIndex, settings: Settings, rules: dict
         return []
     run = CrossObjectRun(index, reported, RulesByKind(index_rules))
     paths = sorted(reported)
-    if workers <= 1 or not FORKS:  # elsewhere each worker would get the index pickled
-        return _findings_in_files(run, paths)
+    if not FORKS:  # elsewhere each worker would get the index pickled
+        workers = 1
     shares = [paths[number::workers * 4] for number in range(workers * 4)]
     return [finding for found in map_in_workers(_findings_in_files, run, shares, workers) for finding in found]
 

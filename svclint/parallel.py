@@ -44,11 +44,11 @@ def worker_count(files: Sequence[str], jobs: int | None) -> int:
 def check_files(files: Sequence[str], settings: Settings, rules: dict[str, Rule],
                 workers: int = 1) -> list[FileResult]:
     """The results of `files`, in their order, checked in `workers` processes."""
-    if workers <= 1:
-        return [check_one((settings, rules), path) for path in files]
     # stdin is read here: workers cannot share the parent's stream.
     results = {STDIN: check_one((settings, rules), STDIN)} if STDIN in files else {}
-    in_workers = sorted((p for p in files if p != STDIN), key=_size, reverse=True)  # biggest first
+    in_workers = [path for path in files if path != STDIN]
+    if workers > 1:
+        in_workers.sort(key=_size, reverse=True)  # biggest first, so that none is left for the end
     results.update(zip(in_workers, map_in_workers(check_one, (settings, rules), in_workers, workers)))
     return [results[path] for path in files]
 
@@ -62,9 +62,11 @@ def check_one(shared: tuple[Settings, dict[str, Rule]], path: str) -> FileResult
 
 def map_in_workers(function: Callable[[Shared, Item], Result], shared: Shared, items: Sequence[Item],
                    workers: int) -> list[Result]:
-    """`function(shared, item)` for each item, in order, in `workers` processes. Only items and
-    results are pickled: forked workers inherit `shared` (the whole index, say) from this
-    process; elsewhere it is pickled once per worker."""
+    """`function(shared, item)` for each item, in order, in `workers` processes (in this one
+    when `workers` is 1). Only items and results are pickled: forked workers inherit `shared`
+    (the whole index, say) from this process; elsewhere it is pickled once per worker."""
+    if workers <= 1:
+        return [function(shared, item) for item in items]
     import concurrent.futures  # only here: importing it costs a one-file run several ms
     from concurrent.futures.process import BrokenProcessPool
 
@@ -73,6 +75,9 @@ def map_in_workers(function: Callable[[Shared, Item], Result], shared: Shared, i
                                                 initargs=(function, shared)) as pool:
         try:
             return list(pool.map(_run_in_worker, items, chunksize=chunk))
+        except KeyboardInterrupt:
+            pool.shutdown(wait=False, cancel_futures=True)  # the batches under way end; no other starts
+            raise
         except BrokenProcessPool as exc:
             raise InputError(f"a worker process stopped unexpectedly ({exc}); rerun with --jobs 1") from None
 

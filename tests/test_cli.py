@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
+
+import pytest
 
 from svclint import __version__
 
@@ -203,3 +209,17 @@ def test_examples_show_each_seed_rule_once_and_clean_is_clean(cli) -> None:
                      "selector-no-match", "target-port-unresolved"]
     clean = cli("examples/clean", cwd=REPO)
     assert clean.returncode == 0, clean.stdout
+
+
+@pytest.mark.skipif(not Path("/proc/self/wchan").exists(), reason="waits through Linux /proc for the read")
+def test_ctrl_c_gives_a_message_and_status_130_not_a_traceback() -> None:
+    process = subprocess.Popen([sys.executable, "-m", "svclint", "-"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    waiting = Path(f"/proc/{process.pid}/wchan")
+    deadline = time.monotonic() + 60
+    while "pipe" not in waiting.read_text():  # blocked reading stdin: svclint's main is running
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert (process.returncode, stdout, stderr) == (130, "", "svclint: interrupted\n")

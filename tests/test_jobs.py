@@ -122,3 +122,23 @@ def test_cross_object_rules_run_in_forked_workers(project, monkeypatch) -> None:
     untagged = [dataclasses.replace(f, message=f.message.split(":", 1)[1]) if f in tagged_findings else f
                 for f in in_workers]
     assert sorted(untagged, key=Finding.sort_key) == alone
+
+
+@pytest.mark.skipif(not parallel.FORKS, reason="the patched function reaches only forked workers")
+def test_context_files_are_parsed_in_worker_processes(project, monkeypatch) -> None:
+    files = sorted(str(p) for p in (project / "gen").rglob("*.yaml"))
+    settings = Settings()  # no cache directory: every file is parsed
+    alone = engine.read_context(files, settings, jobs=1)
+    original = engine._parse_context_file
+
+    def tagged(settings: Settings, path: str) -> tuple[FileResult, str]:
+        result, digest = original(settings, path)
+        result.path = f"{os.getpid()}:{result.path}"
+        return result, digest
+
+    monkeypatch.setattr(engine, "_parse_context_file", tagged)  # inherited by the forked workers
+    in_workers = engine.read_context(files, settings, jobs=2)
+    assert os.getpid() not in {int(r.path.split(":", 1)[0]) for r in in_workers}
+    assert [r.path.split(":", 1)[1] for r in in_workers] == files
+    assert [r.objects for r in in_workers] == [r.objects for r in alone]
+    assert sum(len(r.objects) for r in alone) >= 300
