@@ -159,6 +159,8 @@ def main() -> None:
         clear = lambda: shutil.rmtree(cache, ignore_errors=True)  # noqa: E731
         rows = [
             ("changed file alone, no context", median_of(options.runs, [changed], root)),
+            ("--context git --no-cache --jobs 1", median_of(options.runs, ["--context", "git", "--no-cache", "--jobs", "1",
+                                                                          changed], root)),
             ("--context git --no-cache", median_of(options.runs, ["--context", "git", "--no-cache", changed], root)),
             ("--context git, cold cache", median_of(options.runs, ["--context", "git", changed], root, clear)),
             ("--context git, warm cache", median_of(options.runs, ["--context", "git", changed], root)),
