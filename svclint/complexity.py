@@ -189,7 +189,7 @@ def _nests_too_deep(text: str) -> bool:
 
 
 class Loader(yaml.CSafeLoader):
-    """libyaml's composer, with the tag of each plain scalar resolved once per run.
+    """libyaml's composer, remembering the tags of the plain scalars it resolves.
 
     Resolving a plain scalar's tag (is `80` an int, `yes` a bool?) takes PyYAML a chain of
     regular expressions, called from C for every scalar: a quarter of composing a manifest.
@@ -200,10 +200,12 @@ class Loader(yaml.CSafeLoader):
     _plain_tags: dict[str, str] = {}
 
     def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
-        if kind is not ScalarNode or len(value) > MAX_MEMO_VALUE:  # type: ignore[arg-type]
+        if kind is not ScalarNode:
             return super().resolve(kind, value, implicit)
         if not implicit[0]:
             return STR_TAG  # quoted, or tagged `!`: a string (so PyYAML resolves it without path resolvers)
+        if len(value) > MAX_MEMO_VALUE:  # type: ignore[arg-type]
+            return super().resolve(kind, value, implicit)
         tag = self._plain_tags.get(value)
         if tag is None:
             if len(self._plain_tags) >= MEMO_ENTRIES:

@@ -68,10 +68,11 @@ def read_context(paths: Sequence[str], settings: Settings, jobs: int | None = 1)
 
     cache = FactsCache(settings.cache_dir, settings) if settings.cache_dir else None
     results: dict[str, FileResult] = {}
-    for path in paths if cache else ():
-        facts = cache.get(content_digest(_read_context_file(path)))
-        if facts is not None:
-            results[path] = cached_result(path, facts)
+    if cache:
+        for path in paths:
+            facts = cache.get(content_digest(_read_context_file(path)))
+            if facts is not None:
+                results[path] = cached_result(path, facts)
     missing = [path for path in paths if path not in results]
     parsed = map_in_workers(_parse_context_file, settings, missing, worker_count(missing, jobs))
     for path, (result, digest) in zip(missing, parsed):
@@ -101,8 +102,9 @@ def _read_context_file(path: str) -> bytes:
 
 def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, Rule],
             context: Sequence[FileResult] = (), workers: int = 1) -> Report:
-    """Resolves namespaces across files, runs the cross-object rules on the objects of the
-    reported files (`results`) against all objects (`context` too), and collects findings."""
+    """Resolves namespaces across files, runs the cross-object rules (in `workers` processes)
+    on the objects of the reported files (`results`) against all objects (`context` too), and
+    collects findings."""
     everything = [*results, *context]
     kustomized = {file: ns for result in everything for file, ns in result.kustomized.items()}
     objects_by_file = {
