@@ -7,12 +7,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import io
 import os
 import sys
 from dataclasses import replace
-from typing import Callable, Mapping, Sequence, TextIO
+from typing import Callable, Iterator, Mapping, Sequence, TextIO
 
 from svclint import __version__
 from svclint.atomic import write_text_atomically
@@ -96,7 +97,8 @@ def positive_int(text: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        return run(list(sys.argv[1:] if argv is None else argv))
+        with relaxed_garbage_collection():
+            return run(list(sys.argv[1:] if argv is None else argv))
     except KeyboardInterrupt:  # files are only ever replaced atomically: nothing is half-written
         print("svclint: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -110,7 +112,6 @@ def run(arguments: list[str]) -> int:
         args = build_parser().parse_args(arguments[1:] if command == "check" else arguments)
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 for --help/--version
         return int(exc.code or 0)
-    relax_garbage_collection()
     try:
         settings = settings_from_args(args, load_config(args.config))
         resolve_version(settings.kubernetes_version)
@@ -138,13 +139,20 @@ def run(arguments: list[str]) -> int:
     return EXIT_OK if args.exit_zero else exit_status(report, settings)
 
 
-def relax_garbage_collection() -> None:
+@contextlib.contextmanager
+def relaxed_garbage_collection() -> Iterator[None]:
     """A run allocates millions of dicts and lists (documents, then facts kept to the end)
     that form no reference cycles; at the default thresholds the cycle collector scans the
-    growing heap again and again, a tenth of the run. Collect rarely, and never the objects
-    of the modules already imported."""
-    gc.freeze()
+    growing heap again and again, a tenth of the run. Collect rarely while it lasts, and never
+    the objects of the modules imported before it."""
+    thresholds = gc.get_threshold()
+    if not gc.get_freeze_count():  # once: called again in-process (a fuzzer, a test), a freeze
+        gc.freeze()                # would keep the garbage cycles of earlier runs for good
     gc.set_threshold(50_000, 20, 50)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def choose_reporter(name: str, environ: Mapping[str, str]) -> Reporter:

@@ -1,7 +1,8 @@
-"""The real CLI in a subprocess: inputs, formats, exit statuses."""
+"""The real CLI in a subprocess: inputs, formats, exit statuses (and main in-process, as a fuzzer calls it)."""
 
 from __future__ import annotations
 
+import gc
 import json
 import signal
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from svclint import __version__
+from svclint.cli import build_parser, main
 
 BAD_NODEPORT = """\
 apiVersion: v1
@@ -223,3 +225,17 @@ def test_ctrl_c_gives_a_message_and_status_130_not_a_traceback() -> None:
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
     assert (process.returncode, stdout, stderr) == (130, "", "svclint: interrupted\n")
+
+
+def test_main_called_again_in_process_leaves_the_collector_as_it_was(tmp_path, capsys) -> None:
+    """A fuzzer calls main thousands of times: each call must not freeze the garbage of the last."""
+    (tmp_path / "svc.yaml").write_text(BAD_NODEPORT)
+    thresholds = gc.get_threshold()
+    assert main([str(tmp_path / "svc.yaml")]) == 1
+    frozen = gc.get_freeze_count()
+    for _ in range(3):
+        build_parser()  # reference cycles left for the collector, as each run leaves some
+        assert main([str(tmp_path / "svc.yaml")]) == 1
+    assert gc.get_freeze_count() == frozen
+    assert gc.get_threshold() == thresholds
+    assert capsys.readouterr().out.count("nodeport-out-of-range") == 4
