@@ -15,6 +15,7 @@ Kubernetes' own YAML decoder rejects the last two as well ("excessive aliasing",
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Iterator
@@ -67,7 +68,7 @@ def compose_unchecked(text: str) -> Iterator[yaml.Node | Refusal]:
     here may still be an alias bomb or recursive, so ask refusal_for before walking it (no
     need for construct.py, which gives up at the first alias and on deep nesting)."""
     if _longest_document(text) > C_COMPOSER_MAX_CHARS and _nests_too_deep(text):
-        return _compose_depth_limited(text)
+        return _compose_in_python(text)
     return _compose_in_c(text)
 
 
@@ -220,13 +221,24 @@ class Loader(yaml.CSafeLoader):
         pass
 
 
-def _compose_in_c(text: str) -> Iterator[yaml.Node]:
+def _compose_in_c(text: str) -> Iterator[yaml.Node | Refusal]:
     loader = Loader(TextChunks(text))
+    composed = 0
     try:
         while loader.check_node():
             yield loader.get_node()
+            composed += 1
+    except yaml.composer.ComposerError as error:
+        if not (error.context or "").startswith("found duplicate anchor"):
+            raise
+    else:
+        return
     finally:
         loader.dispose()
+    # libyaml's composer refuses an anchor defined twice in a document; YAML 1.2 and
+    # Kubernetes' decoder let an alias refer to the latest definition, so the Python
+    # composer, which does too, takes over from that document.
+    yield from itertools.islice(_compose_in_python(text), composed, None)
 
 
 class TextChunks:
@@ -249,8 +261,9 @@ class _TooDeep(Exception):
         self.mark = mark
 
 
-class _DepthLimitedComposer(Composer, Loader):
-    """PyYAML's Python composer over libyaml's events: slower, but it can stop at a depth."""
+class _PythonComposer(Composer, Loader):
+    """PyYAML's Python composer over libyaml's events: slower, but it can stop at a depth,
+    and it lets an anchor be defined again (an alias then refers to the latest definition)."""
 
     def __init__(self, text: str) -> None:
         Loader.__init__(self, text)
@@ -258,8 +271,11 @@ class _DepthLimitedComposer(Composer, Loader):
         self.depth = 0
 
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        event = self.peek_event()
         if self.depth >= MAX_DEPTH:
-            raise _TooDeep(self.peek_event().start_mark)
+            raise _TooDeep(event.start_mark)
+        if not isinstance(event, yaml.AliasEvent):
+            self.anchors.pop(event.anchor, None)
         self.depth += 1
         try:
             return super().compose_node(parent, index)
@@ -267,12 +283,12 @@ class _DepthLimitedComposer(Composer, Loader):
             self.depth -= 1
 
 
-def _compose_depth_limited(text: str) -> Iterator[yaml.Node | Refusal]:
+def _compose_in_python(text: str) -> Iterator[yaml.Node | Refusal]:
     """After a document too deep, reading resumes at the next `---` line: libyaml's scanner
     takes time quadratic in the depth to get to the end of the document itself."""
     remaining: str | None = text
     while remaining is not None:
-        composer, rest = _DepthLimitedComposer(remaining), None
+        composer, rest = _PythonComposer(remaining), None
         try:
             while composer.check_node():
                 try:

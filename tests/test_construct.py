@@ -9,8 +9,8 @@ import yaml
 
 from svclint.registry import load_rules
 from svclint.complexity import refusal_for
-from svclint.source import ManifestConstructor, Refused
-from tests.conftest import CORPUS, REPO
+from svclint.source import ManifestConstructor, Refused, decode_source, iter_documents
+from tests.conftest import CORPUS, REPO, lint_text, problems
 
 FEATURES = {
     "integers": "a: [0x1F, 0o17, 017, 1_000, '7', 1:30, +5, -0, 0b101, 123456789012345678901234567890]\n",
@@ -111,3 +111,47 @@ def test_real_manifests(path: Path) -> None:
 def test_rule_examples() -> None:
     texts = [example.text for rule in load_rules().values() for example in rule.examples]
     assert [outcome(True, t) for t in texts] == [outcome(False, t) for t in texts]
+
+
+REDEFINED_ANCHORS = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: before}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: again
+  annotations: {first: &value a, second: &value b, third: *value}
+data:
+  list: &items x
+  other: &items y
+  last: *items
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, labels: &labels {app: one}}
+spec:
+  selector: &labels {app: two}
+  type: NodePort
+  ports: [{port: 80, nodePort: 80}]
+  sessionAffinity: *labels
+"""
+
+
+def test_an_anchor_defined_again_is_what_later_aliases_refer_to() -> None:
+    """libyaml refuses a second anchor of one name; YAML 1.2 and kubectl's decoder let the
+    alias refer to the latest, and so does svclint (from the document where it happens on)."""
+    source = decode_source("anchors.yaml", REDEFINED_ANCHORS.encode())
+    documents = [document.data for document in iter_documents(source)]
+    assert source.problems == []
+    assert documents[0]["metadata"] == {"name": "before"}
+    assert documents[1]["metadata"]["annotations"] == {"first": "a", "second": "b", "third": "b"}
+    assert documents[1]["data"] == {"list": "x", "other": "y", "last": "y"}
+    assert documents[2]["spec"]["sessionAffinity"] == {"app": "two"}
+
+
+def test_findings_in_a_document_with_a_redefined_anchor_are_located(tmp_path) -> None:
+    report = lint_text(tmp_path, REDEFINED_ANCHORS, select=["nodeport-out-of-range", "invalid-yaml", "schema"])
+    # An aliased value is located where its (latest) anchor defines it.
+    assert problems(report) == [(19, 13, "schema"), (21, 32, "nodeport-out-of-range")]

@@ -37,7 +37,7 @@ def document(values: list[str]) -> str:
                    for number, value in enumerate(values))
 
 
-@pytest.mark.parametrize("loader", [complexity.Loader, complexity._DepthLimitedComposer])
+@pytest.mark.parametrize("loader", [complexity.Loader, complexity._PythonComposer])
 def test_tags_are_pyyaml_s_also_when_remembered(loader: type) -> None:
     text = document(SCALARS) + "list: [80, '80', yes, ~, 1.5]\n"
     expected = tags(text, yaml.CSafeLoader)
