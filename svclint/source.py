@@ -152,7 +152,7 @@ class ManifestConstructor(SafeConstructor):
             seen.add(key)
 
     def construct_yaml_int(self, node: yaml.Node) -> int | float | str:
-        if PLAIN_DECIMAL.fullmatch(node.value):  # nearly every integer (ports): read it directly
+        if isinstance(node, yaml.ScalarNode) and PLAIN_DECIMAL.fullmatch(node.value):  # nearly every integer
             return int(node.value)
         text = self.construct_scalar(node).replace("_", "")
         if len(text) <= LONGEST_64_BIT_INT:

@@ -85,7 +85,11 @@ def test_python_tags_never_execute_anything(tmp_path) -> None:
                                 (10, 4, "invalid-yaml"), after(11)]
 
 
-@pytest.mark.parametrize("value", ["!!int abc", "!!int 0x", "!!int ''", "!!float abc", "!!bool maybe"])
+@pytest.mark.parametrize("value", [
+    "!!int abc", "!!int 0x", "!!int ''", "!!float abc", "!!bool maybe",
+    # Found by fuzzing: a collection with a scalar's tag.
+    "!!int [80]", "!!int {a: 1}", "!!float [1]", "!!bool {a: 1}", "!!null [1]", "!!str [a]", "!!timestamp [1]",
+])
 def test_an_explicit_tag_that_does_not_fit_its_text_is_invalid_yaml(tmp_path, value: str) -> None:
     report = lint(tmp_path, f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {value}\n---\n{BAD_NODEPORT}")
     assert problems(report) == [(4, 9, "invalid-yaml"), after(5)]
