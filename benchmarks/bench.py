@@ -175,7 +175,7 @@ def bench_startup(variants: list[Variant], workdir: str, rounds: int) -> None:
         commands.append(Command(f"{variant.label} --version", [variant.python, "-m", "svclint", "--version"]))
         commands.append(Command(f"{variant.label} one file", [variant.python, "-m", "svclint", target]))
     run_alternating(commands, rounds, workdir)
-    print(f"\n## startup")
+    print("\n## startup")
     print(f"{'command':<30} {'wall ms':>8} {'cpu ms':>8} {'peak MB':>8}")
     for command in commands:
         print(f"{command.label:<30} {command.median * 1000:>8.0f} {command.cpu * 1000:>8.0f} "

@@ -21,7 +21,6 @@ from svclint.baseline import apply_baseline, write_baseline
 from svclint.config import CACHE_DIRECTORY, Config, load_config
 from svclint.discover import InputError
 from svclint.engine import Report, lint_paths
-from svclint.finding import Severity
 from svclint.reporters import MODULES, reporter, text
 from svclint.rule_commands import COMMANDS
 from svclint.settings import FAIL_ON, TARGETS, Settings, SettingsError

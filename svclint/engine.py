@@ -142,19 +142,15 @@ def _with_namespace(resource: Resource, kustomized: dict[str, str], default: str
 
 def _cross_object_findings(index: ResourceIndex, settings: Settings, rules: dict[str, Rule],
                            reported: dict[str, FileResult], workers: int) -> list[Finding]:
-    """The index rules' findings on the objects of `reported`, in `workers` processes that
-    each take a share of the files (more shares than workers, so that none idles)."""
+    """The index rules' findings on the objects of `reported`, file by file, in `workers` processes."""
     enabled_slugs = frozenset(rules)
     index_rules = [(rule, RuleContext(index, settings, rule.options, enabled_slugs))
                    for rule in rules.values() if rule.check and rule.scope == "index"]
     if not index_rules:
         return []
     run = CrossObjectRun(index, reported, RulesByKind(index_rules))
-    paths = sorted(reported)
-    if not FORKS:  # elsewhere each worker would get the index pickled
-        workers = 1
-    shares = [paths[number::workers * 4] for number in range(workers * 4)]
-    return [finding for found in map_in_workers(_findings_in_files, run, shares, workers) for finding in found]
+    workers = workers if FORKS else 1  # elsewhere each worker would get the index pickled
+    return [finding for found in map_in_workers(_findings_in_file, run, list(reported), workers) for finding in found]
 
 
 @dataclass(frozen=True)
@@ -164,16 +160,12 @@ class CrossObjectRun:
     rules: RulesByKind
 
 
-def _findings_in_files(run: CrossObjectRun, paths: Sequence[str]) -> list[Finding]:
-    findings = []
-    for path in paths:
-        hits = [(resource, rule, hit)
-                for resource in run.index.in_file(path)
-                for rule, ctx in run.rules.of_kind(resource.qualified_kind)
-                for hit in rule.check(resource, ctx)]
-        if hits:
-            findings += _located(run.reported[path], hits)
-    return findings
+def _findings_in_file(run: CrossObjectRun, path: str) -> list[Finding]:
+    hits = [(resource, rule, hit)
+            for resource in run.index.in_file(path)
+            for rule, ctx in run.rules.of_kind(resource.qualified_kind)
+            for hit in rule.check(resource, ctx)]
+    return _located(run.reported[path], hits) if hits else []
 
 
 def _located(result: FileResult, hits: list[tuple[Resource, Rule, Hit]]) -> list[Finding]:

@@ -215,11 +215,6 @@ def load_single_document(text: str) -> tuple[yaml.Node | None, Any, list[yaml.No
     return found[0], constructor.construct_document(found[0]), constructor.duplicate_keys
 
 
-def read_source(path: str) -> SourceFile:
-    """Reads and parses one file; raises OSError when it cannot be read."""
-    return parse_source(*read_raw(path))
-
-
 def parse_source(display: str, raw: bytes) -> SourceFile:
     """Decodes and parses the bytes of a file shown to the user as `display`."""
     source = decode_source(display, raw)

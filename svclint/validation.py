@@ -120,8 +120,13 @@ def validator(version: str) -> Validator:
     return jsonschema.validators.validator_for(schema)(schema, format_checker=integer_formats)
 
 
+def _bounds(bits: int) -> tuple[int, int]:
+    """The smallest and largest signed integer of `bits` bits."""
+    return -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+
+
 def _fits_in(bits: int) -> Callable[[Any], bool]:
-    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    low, high = _bounds(bits)
 
     def check(value: Any) -> bool:
         # Other types, and fractions, are the type check's business; 3e+29 is an integer to JSON Schema.
@@ -141,7 +146,7 @@ def _rs_schema(schema: Any) -> Any:
     bounded = {key: _rs_schema(value) for key, value in schema.items()}
     bits = _INTEGER_BITS.get(schema.get("format"))
     if bits:
-        bounded.update(minimum=-(2 ** (bits - 1)), maximum=2 ** (bits - 1) - 1)
+        bounded["minimum"], bounded["maximum"] = _bounds(bits)
     return bounded
 
 

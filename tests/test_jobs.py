@@ -109,12 +109,12 @@ def test_without_jobs_small_inputs_stay_in_one_process(tmp_path) -> None:
 def test_cross_object_rules_run_in_forked_workers(project, monkeypatch) -> None:
     settings = Settings()
     alone = lint_paths([str(project)], settings, jobs=1).findings
-    original = engine._findings_in_files
+    original = engine._findings_in_file
 
-    def tagged(run, paths) -> list[Finding]:
-        return [dataclasses.replace(f, message=f"{os.getpid()}:{f.message}") for f in original(run, paths)]
+    def tagged(run, path) -> list[Finding]:
+        return [dataclasses.replace(f, message=f"{os.getpid()}:{f.message}") for f in original(run, path)]
 
-    monkeypatch.setattr(engine, "_findings_in_files", tagged)  # inherited by the forked workers
+    monkeypatch.setattr(engine, "_findings_in_file", tagged)  # inherited by the forked workers
     in_workers = lint_paths([str(project)], settings, jobs=2).findings
     tagged_findings = [f for f in in_workers if f.message.split(":", 1)[0].isdigit()]
     assert {f.rule for f in tagged_findings} >= {"selector-no-match", "target-port-unresolved", "nodeport-conflict"}
