@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from typing import Iterator
 
 import yaml
-from yaml.composer import Composer
-from yaml.nodes import ScalarNode
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from svclint.kubectl_yaml import Loader, tag_of
 
 MAX_DEPTH = 100
 # The C composer is used only on documents too short to nest deep enough to overflow the C
@@ -33,6 +34,7 @@ C_COMPOSER_MAX_CHARS = 5_000
 # characters), far below what would make walking it slow.
 EXPANSION_FLOOR = 10_000
 EXPANSION_PER_CHAR = 10
+LIBYAML_DEPTH_LIMIT = "exceeded maximum nesting depth"
 
 # A line starting with `---` or `...` always ends the document before it (or is an error).
 _DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|\Z)", re.MULTILINE)
@@ -40,9 +42,6 @@ _NOT_NEWLINE = re.compile(r"[^\n]")
 _DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.MULTILINE)
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _COLLECTION_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
-STR_TAG = "tag:yaml.org,2002:str"
-MAX_MEMO_VALUE = 64  # characters: keys, names, ports and flags repeat; long texts rarely do
-MEMO_ENTRIES = 4096  # under 1 MB; as fast as a memo of every value seen
 
 
 @dataclass(frozen=True)
@@ -189,38 +188,6 @@ def _nests_too_deep(text: str) -> bool:
     return False
 
 
-class Loader(yaml.CSafeLoader):
-    """libyaml's composer, remembering the tags of the plain scalars it resolves.
-
-    Resolving a plain scalar's tag (is `80` an int, `yes` a bool?) takes PyYAML a chain of
-    regular expressions, called from C for every scalar: a quarter of composing a manifest.
-    The tag depends on the text alone (a safe loader has no path resolvers), and manifests
-    repeat the same keys and values, so it is remembered.
-    """
-
-    _plain_tags: dict[str, str] = {}
-
-    def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
-        if kind is not ScalarNode:
-            return super().resolve(kind, value, implicit)
-        if not implicit[0]:
-            return STR_TAG  # quoted, or tagged `!`: a string (so PyYAML resolves it without path resolvers)
-        if len(value) > MAX_MEMO_VALUE:  # type: ignore[arg-type]
-            return super().resolve(kind, value, implicit)
-        tag = self._plain_tags.get(value)
-        if tag is None:
-            if len(self._plain_tags) >= MEMO_ENTRIES:
-                self._plain_tags.clear()
-            tag = self._plain_tags[value] = super().resolve(kind, value, implicit)
-        return tag
-
-    def descend_resolver(self, current_node: yaml.Node | None, current_index: object) -> None:
-        pass  # only path resolvers, which a safe loader has none of, need the path
-
-    def ascend_resolver(self) -> None:
-        pass
-
-
 def _compose_in_c(text: str) -> Iterator[yaml.Node | Refusal]:
     loader = Loader(TextChunks(text))
     composed = 0
@@ -228,16 +195,15 @@ def _compose_in_c(text: str) -> Iterator[yaml.Node | Refusal]:
         while loader.check_node():
             yield loader.get_node()
             composed += 1
-    except yaml.composer.ComposerError as error:
-        if not (error.context or "").startswith("found duplicate anchor"):
-            raise
-    else:
         return
+    except yaml.YAMLError:
+        # libyaml's composer refuses an anchor defined again in a document, which YAML 1.2
+        # and kubectl allow (an alias refers to the latest), and its parser stops at 1,000
+        # levels with an error of its own (PyYAML 6.0.4) where svclint refuses from 100 on.
+        # The event composer handles both, and meets any real error again.
+        pass
     finally:
         loader.dispose()
-    # libyaml's composer refuses an anchor defined twice in a document; YAML 1.2 and
-    # Kubernetes' decoder let an alias refer to the latest definition, so the Python
-    # composer, which does too, takes over from that document.
     yield from itertools.islice(_compose_in_python(text), composed, None)
 
 
@@ -261,26 +227,57 @@ class _TooDeep(Exception):
         self.mark = mark
 
 
-class _PythonComposer(Composer, Loader):
-    """PyYAML's Python composer over libyaml's events: slower, but it can stop at a depth,
-    and it lets an anchor be defined again (an alias then refers to the latest definition)."""
+class _EventComposer:
+    """Composes nodes from libyaml's events, as PyYAML's composer does, but stops at
+    MAX_DEPTH and lets an anchor be defined again (an alias refers to the latest)."""
 
     def __init__(self, text: str) -> None:
-        Loader.__init__(self, text)
-        Composer.__init__(self)
-        self.depth = 0
+        self.loader = Loader(text)
+        self.anchors: dict[str, yaml.Node] = {}
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
-        event = self.peek_event()
-        if self.depth >= MAX_DEPTH:
+    def documents(self) -> Iterator[yaml.Node]:
+        loader = self.loader
+        loader.get_event()  # the stream's start
+        while not loader.check_event(yaml.StreamEndEvent):
+            loader.get_event()  # the document's start
+            self.anchors = {}
+            root = self.node(0)
+            loader.get_event()  # the document's end
+            yield root
+
+    def node(self, depth: int) -> yaml.Node:
+        event = self.loader.get_event()
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in self.anchors:
+                raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}",
+                                                  event.start_mark)
+            return self.anchors[event.anchor]
+        if depth >= MAX_DEPTH:
             raise _TooDeep(event.start_mark)
-        if not isinstance(event, yaml.AliasEvent):
-            self.anchors.pop(event.anchor, None)
-        self.depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
+        if isinstance(event, yaml.ScalarEvent):
+            node: yaml.Node = ScalarNode(tag_of(ScalarNode, event.tag, event.implicit[0]), event.value,
+                                         event.start_mark, event.end_mark, style=event.style)
+            self.name(event.anchor, node)
+            return node
+        if isinstance(event, yaml.SequenceStartEvent):
+            node = SequenceNode(tag_of(SequenceNode, event.tag, True), [], event.start_mark, None,
+                                flow_style=event.flow_style)
+            self.name(event.anchor, node)
+            while not self.loader.check_event(yaml.SequenceEndEvent):
+                node.value.append(self.node(depth + 1))
+        else:
+            node = MappingNode(tag_of(MappingNode, event.tag, True), [], event.start_mark, None,
+                               flow_style=event.flow_style)
+            self.name(event.anchor, node)
+            while not self.loader.check_event(yaml.MappingEndEvent):
+                key = self.node(depth + 1)
+                node.value.append((key, self.node(depth + 1)))
+        node.end_mark = self.loader.get_event().end_mark
+        return node
+
+    def name(self, anchor: str | None, node: yaml.Node) -> None:
+        if anchor is not None:
+            self.anchors[anchor] = node
 
 
 def _compose_in_python(text: str) -> Iterator[yaml.Node | Refusal]:
@@ -288,17 +285,21 @@ def _compose_in_python(text: str) -> Iterator[yaml.Node | Refusal]:
     takes time quadratic in the depth to get to the end of the document itself."""
     remaining: str | None = text
     while remaining is not None:
-        composer, rest = _PythonComposer(remaining), None
+        composer, rest = _EventComposer(remaining), None
         try:
-            while composer.check_node():
-                try:
-                    yield composer.get_node()
-                except _TooDeep as too_deep:
-                    yield Refusal(too_deep.mark, _too_deep())
-                    rest = _from_next_document(text, too_deep.mark.line + 1)
-                    break
+            yield from composer.documents()
+        except _TooDeep as too_deep:
+            yield Refusal(too_deep.mark, _too_deep())
+            rest = _from_next_document(text, too_deep.mark.line + 1)
+        except yaml.MarkedYAMLError as error:
+            # libyaml's own limit (PyYAML 6.0.4 on): its scanner may look 1,000 levels ahead
+            # of the composer, in flow collections, before svclint's limit is reached.
+            if error.problem != LIBYAML_DEPTH_LIMIT or error.problem_mark is None:
+                raise
+            yield Refusal(error.problem_mark, _too_deep())
+            rest = _from_next_document(text, error.problem_mark.line + 1)
         finally:
-            composer.dispose()
+            composer.loader.dispose()
         remaining = rest
 
 

@@ -18,6 +18,7 @@ from typing import Any, Callable
 import yaml
 
 from svclint.discover import GIT_CONTEXT
+from svclint.lines import split_lines
 from svclint.settings import Settings, SettingsError
 from svclint.source import decode, load_single_document
 
@@ -93,8 +94,8 @@ def _read(path: str) -> tuple[dict[str, Any], dict[str, int]]:
 
 
 def _read_yaml(path: str, raw: bytes) -> tuple[dict[str, Any], dict[str, int]]:
-    text, problem = decode(raw)
-    if problem:
+    text, problems = decode(raw)
+    for problem in problems:
         raise ConfigError(f"{path}:{problem.line}:{problem.column}: {problem.message}")
     try:
         node, data, duplicate_keys = load_single_document(text)
@@ -138,7 +139,7 @@ def _parse_toml(path: str, raw: bytes) -> dict[str, Any]:
 def _toml_line(text: str, key: str) -> int | None:
     """tomllib keeps no positions: find `key = ...` or a `[tool.svclint.key]` header."""
     pattern = re.compile(rf"^\s*(?:[\"']?{re.escape(key)}[\"']?\s*=|\[(?:tool\.svclint\.)?[\"']?{re.escape(key)}[\"']?\])")
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(split_lines(text), start=1):
         if pattern.match(line):
             return number
     return None

@@ -14,6 +14,8 @@ import yaml
 
 from svclint.complexity import Refusal, compose_documents
 from svclint.finding import Path
+from svclint.kubectl_yaml import is_merge_key
+from svclint.lines import Lines
 from svclint.source import AsciiFileText, Span
 
 
@@ -24,6 +26,7 @@ class PositionResolver:
         self._doc_index = -1
         self._root: yaml.Node | None = None
         self._line_offset = 0
+        self._lines: Lines | None = None
 
     def locate(self, doc_index: int, path: Path, anchor: str = "value") -> tuple[int, int]:
         node, key_node = self._document(doc_index), None
@@ -37,7 +40,8 @@ class PositionResolver:
                 break
             key_node, node = child
         mark = key_node.start_mark if anchor == "key" and key_node is not None else node.start_mark
-        return self._line_offset + mark.line + 1, mark.column + 1
+        line, column = self._lines.of(mark)  # type: ignore[union-attr]
+        return self._line_offset + line, column
 
     def written(self, doc_index: int, path: Path) -> str | None:
         """The scalar at `path` as the file spells it (`yes`, `1.10`), or None.
@@ -57,18 +61,23 @@ class PositionResolver:
             if doc_index < len(self._spans):
                 span = self._spans[doc_index]
                 # The slice starts at the beginning of a line, so columns need no shift.
-                self._root = _compose(self._text[span.start:span.end], 0)
+                self._root, self._lines = _compose(self._text[span.start:span.end], 0)
                 self._line_offset = span.line
             if self._root is None:  # the slice cannot stand alone (a %TAG directive): the whole text
-                self._root, self._line_offset = _compose(self._text[0:], doc_index), 0  # [0:] reads a file
+                self._root, self._lines = _compose(self._text[0:], doc_index)  # [0:] reads a file
+                self._line_offset = 0
         return self._root
 
 
-def _compose(text: str | bytes, doc_index: int) -> yaml.Node | None:
+def _compose(text: str | bytes, doc_index: int) -> tuple[yaml.Node | None, Lines]:
     """The nodes of document `doc_index` of `text`, or None if there is none, it is broken or
     it was refused (complexity.py: a document nested deep enough would crash libyaml)."""
     if isinstance(text, bytes):
         text = text.decode("utf-8")
+    return _root(text, doc_index), Lines(text)
+
+
+def _root(text: str, doc_index: int) -> yaml.Node | None:
     roots = compose_documents(text)
     try:
         root = next(itertools.islice(roots, doc_index, None), None)
@@ -95,7 +104,7 @@ def _mapping_child(pairs: Sequence[tuple[yaml.Node, yaml.Node]], key: str):
     if found:
         return found
     for key_node, value_node in pairs:  # keys brought in by a merge key (<<: *base)
-        if key_node.tag == "tag:yaml.org,2002:merge":
+        if is_merge_key(key_node):
             merged = value_node.value if isinstance(value_node, yaml.MappingNode) else []
             if isinstance(value_node, yaml.SequenceNode):
                 merged = [p for m in value_node.value if isinstance(m, yaml.MappingNode) for p in m.value]

@@ -1,30 +1,31 @@
-"""Read manifest files and parse them into documents, one document at a time.
+"""Read manifest files and parse them into documents, one document at a time, as kubectl reads them.
 
-libyaml (C) does the parsing (speed); plain documents are built by construct.py, others by
-PyYAML's safe constructor; positions are not kept here but recomputed, only for documents
-that have findings, by `positions.py`. Hostile documents are refused before construction
-by `complexity.py`.
+libyaml (C) composes the nodes (speed); kubectl_yaml.py builds the data kubectl would send
+from them; positions are not kept here but recomputed, only for documents that have
+findings, by `positions.py`. Hostile documents are refused before construction by
+`complexity.py`.
 """
 
 from __future__ import annotations
 
+import bisect
+import codecs
 import itertools
-import math
 import re
 import sys
 from array import array
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import yaml
 from yaml.composer import ComposerError
-from yaml.constructor import ConstructorError, SafeConstructor
 
 from svclint.complexity import Refusal, compose_documents, compose_unchecked, refusal_for
-from svclint.construct import construct_plain
 from svclint.discover import STDIN
 from svclint.documents import complaints as object_complaints
 from svclint.documents import is_object
+from svclint.kubectl_yaml import Duplicate, KubectlError, NeedsCheck, build
+from svclint.lines import Lines
 
 STDIN_NAME = "<stdin>"
 
@@ -81,95 +82,6 @@ class SourceFile:
     problems: list[Problem] = field(default_factory=list)
 
 
-# No integer of 64 bits is written with more characters ("-0b" and 64 binary digits); the
-# schema check reports integers too large for their field.
-LONGEST_64_BIT_INT = 67
-DECIMAL = re.compile(r"[-+]?[0-9]+")
-PLAIN_DECIMAL = re.compile(r"0|[1-9][0-9]{0,17}")  # no sign, octal zero, underscore or colon; fits in 64 bits
-
-
-class ManifestConstructor(SafeConstructor):
-    """PyYAML's safe constructor (no Python object is ever built from a tag), plus:
-    timestamps stay strings, duplicate keys are recorded, and scalars that cannot be read
-    are YAML errors at their position rather than Python exceptions."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.duplicate_keys: list[yaml.Node] = []
-        self._own_pairs: dict[yaml.Node, list] = {}  # mappings with merge keys -> their own pairs
-
-    def construct_document(self, node: yaml.Node) -> Any:
-        try:
-            return super().construct_document(node)
-        except yaml.YAMLError:  # forget the failed document: the next one starts clean
-            self.constructed_objects, self.recursive_objects, self.state_generators = {}, {}, []
-            raise
-        finally:
-            self._own_pairs = {}
-
-    def construct_fast(self, node: yaml.Node) -> Any:
-        """The document's data, built by construct.py when it is plain (nearly always), else
-        by PyYAML's constructor once complexity.py has not refused it (raises Refused).
-
-        A plain document has no alias and nests less than construct.MAX_DEPTH: complexity.py
-        would refuse none, and its walk of every node is spared."""
-        try:
-            return construct_plain(node, self._construct_scalar, self._record_duplicates)
-        except Exception:  # NotPlain, or an error the generic constructor reports its own way
-            self.duplicate_keys.clear()
-        finally:
-            self.constructed_objects = {}  # keys built for duplicate checks: keep no node alive
-        refusal = refusal_for(node)
-        if refusal is not None:
-            raise Refused(refusal)
-        return self.construct_document(node)
-
-    def _construct_scalar(self, node: yaml.ScalarNode) -> Any:
-        return self.yaml_constructors[node.tag](self, node)
-
-    def flatten_mapping(self, node: yaml.MappingNode) -> None:
-        pairs, count = node.value, len(node.value)
-        super().flatten_mapping(node)
-        # It deletes the merge keys from `pairs` in place and puts the merged pairs in front
-        # of a new list: remember the mapping's own pairs before any other merge uses it.
-        if (node.value is not pairs or len(pairs) != count) and node not in self._own_pairs:
-            self._own_pairs[node] = pairs
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        count = len(node.value)
-        mapping = super().construct_mapping(node, deep=deep)
-        own_pairs = self._own_pairs.get(node)
-        if own_pairs is not None or len(mapping) < count:
-            self._record_duplicates(node.value if own_pairs is None else own_pairs)
-        return mapping
-
-    def _record_duplicates(self, pairs: list[tuple[yaml.Node, yaml.Node]]) -> None:
-        seen = set()
-        for key_node, _ in pairs:
-            key = self.construct_object(key_node)  # already constructed: 0x10 and 16 are one key
-            if key in seen:
-                self.duplicate_keys.append(key_node)
-            seen.add(key)
-
-    def construct_yaml_int(self, node: yaml.Node) -> int | float | str:
-        if isinstance(node, yaml.ScalarNode) and PLAIN_DECIMAL.fullmatch(node.value):  # nearly every integer
-            return int(node.value)
-        text = self.construct_scalar(node).replace("_", "")
-        if len(text) <= LONGEST_64_BIT_INT:
-            return _readable(node, "an integer", super().construct_yaml_int)
-        # Longer: int() refuses more than 4,300 digits and 1:2:3:... takes quadratic time.
-        # Read it as Kubernetes' YAML decoder does: a float when decimal and within a
-        # float's range, otherwise a string.
-        number = float(text) if DECIMAL.fullmatch(text) else math.inf
-        return number if math.isfinite(number) else node.value
-
-    def construct_yaml_float(self, node: yaml.Node) -> float:
-        return _readable(node, "a number", super().construct_yaml_float)
-
-    def construct_yaml_bool(self, node: yaml.Node) -> bool:
-        return _readable(node, "a boolean", super().construct_yaml_bool)
-
-
 class Refused(Exception):
     """complexity.py refuses the document: it is not constructed."""
 
@@ -178,25 +90,26 @@ class Refused(Exception):
         self.refusal = refusal
 
 
-def _readable(node: yaml.Node, what: str, construct: Callable[[yaml.Node], Any]) -> Any:
+def construct(root: yaml.Node, text: str, json_stream: bool = False) -> tuple[Any, list[Duplicate]]:
+    """The data kubectl reads from a composed document, and its duplicate keys.
+
+    Plain documents (no alias, less than 64 levels: nearly all) are built at once; others
+    only once complexity.py has not refused them. Raises Refused or KubectlError."""
     try:
-        return construct(node)
-    except (ValueError, IndexError, KeyError):  # an explicit tag on text it does not fit: !!int abc
-        raise ConstructorError(None, None, f"cannot read {shorten(node.value)!r} as {what} "
-                                           f"(tag {node.tag})", node.start_mark) from None
-
-
-ManifestConstructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
-ManifestConstructor.add_constructor("tag:yaml.org,2002:int", ManifestConstructor.construct_yaml_int)
-ManifestConstructor.add_constructor("tag:yaml.org,2002:float", ManifestConstructor.construct_yaml_float)
-ManifestConstructor.add_constructor("tag:yaml.org,2002:bool", ManifestConstructor.construct_yaml_bool)
+        return build(root, text, json_stream)
+    except NeedsCheck:
+        pass
+    refusal = refusal_for(root)
+    if refusal is not None:
+        raise Refused(refusal)
+    return build(root, text, json_stream, shared=True)
 
 
 def shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def load_single_document(text: str) -> tuple[yaml.Node | None, Any, list[yaml.Node]]:
+def load_single_document(text: str) -> tuple[yaml.Node | None, Any, list[yaml.ScalarNode]]:
     """The only document of a small file (a configuration): its root node, its data and its
     duplicate keys, or (None, None, []) when empty. Raises yaml.YAMLError, refusals included."""
     roots = compose_documents(text)
@@ -211,8 +124,11 @@ def load_single_document(text: str) -> tuple[yaml.Node | None, Any, list[yaml.No
         raise ComposerError("expected a single document", None, "but found another document", second)
     if isinstance(found[0], Refusal):
         raise yaml.MarkedYAMLError(problem=found[0].message, problem_mark=found[0].mark)
-    constructor = ManifestConstructor()
-    return found[0], constructor.construct_document(found[0]), constructor.duplicate_keys
+    try:
+        data, duplicates = construct(found[0], text)
+    except KubectlError as error:
+        raise yaml.MarkedYAMLError(problem=error.message, problem_mark=error.mark) from None
+    return found[0], data, [duplicate.key for duplicate in duplicates]
 
 
 def parse_source(display: str, raw: bytes) -> SourceFile:
@@ -232,8 +148,8 @@ def read_raw(path: str) -> tuple[str, bytes]:
 
 def decode_source(display: str, raw: bytes) -> SourceFile:
     """The text of a file, not parsed yet (see iter_documents)."""
-    text, problem = decode(raw)
-    return SourceFile(display, text, problems=[problem] if problem else [])
+    text, problems = decode(raw)
+    return SourceFile(display, text, problems=problems)
 
 
 def read_text(path: str) -> str:
@@ -257,34 +173,97 @@ class AsciiFileText:
             return handle.read(-1 if part.stop is None else part.stop - start)
 
 
-def decode(raw: bytes) -> tuple[str, Problem | None]:
-    """UTF-8 (a byte-order mark allowed) or UTF-16 with a byte-order mark, as kubectl reads them."""
+UTF8_BOM = b"\xef\xbb\xbf"
+_BYTE_SEPARATOR = re.compile(rb"^---", re.MULTILINE)
+
+
+def decode(raw: bytes) -> tuple[str, list[Problem]]:
+    """The text kubectl reads from a file's bytes: UTF-8, or UTF-16 with a byte-order mark
+    (cli-runtime transcodes it), and a byte that is not UTF-8 replaced by U+FFFD. Such a
+    byte is an error in its own document; the other documents read as they are."""
     if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        return "", Problem("invalid-yaml", 1, 1, "file is UTF-32 text; Kubernetes manifests must be UTF-8")
+        return "", [Problem("invalid-yaml", 1, 1, "file is UTF-32 text, which kubectl cannot read; "
+                                                  "Kubernetes manifests must be UTF-8")]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return raw.decode("utf-16"), None
+            return raw.decode("utf-16"), []
         except UnicodeDecodeError:
-            return "", Problem("invalid-yaml", 1, 1, "file is not valid UTF-16 text")
+            return "", [Problem("invalid-yaml", 1, 1, "file is not valid UTF-16 text")]
     nul = raw.find(b"\x00")
     if nul >= 0:
         line, column = _position(raw, nul)
-        return "", Problem("invalid-yaml", line, column,
-                           "binary file (a NUL byte here), not YAML or JSON text")
+        return "", [Problem("invalid-yaml", line, column, "binary file (a NUL byte here), not YAML or JSON text")]
+    if raw.startswith(UTF8_BOM):
+        raw = raw[len(UTF8_BOM):]
     try:
-        return raw.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        line, column = _position(raw, exc.start)
-        return "", Problem(
-            "invalid-yaml", line, column,
-            f"file is not UTF-8 (byte 0x{raw[exc.start]:02x}); Kubernetes manifests must be UTF-8",
-        )
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    _undecodable.clear()
+    text = raw.decode("utf-8", "svclint-replace-and-record")
+    return text, _undecodable_problems(raw, _undecodable)
+
+
+_undecodable: list[int] = []  # offsets found by the error handler below, for one decode() at a time
+
+
+def _replace_and_record(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    _undecodable.append(error.start)
+    return "\ufffd", error.end
+
+
+codecs.register_error("svclint-replace-and-record", _replace_and_record)
+
+
+def _undecodable_problems(raw: bytes, bad: list[int]) -> list[Problem]:
+    """The first byte that is not UTF-8 in each document, and how many more it holds."""
+    starts = [0] + [match.start() for match in _BYTE_SEPARATOR.finditer(raw)]
+    by_document: dict[int, list[int]] = {}
+    for offset in bad:
+        by_document.setdefault(bisect.bisect_right(starts, offset), []).append(offset)
+    problems = []
+    for offsets in by_document.values():
+        line, column = _position(raw, offsets[0])
+        more = f" ({len(offsets) - 1} more in this document)" if len(offsets) > 1 else ""
+        problems.append(Problem("invalid-yaml", line, column, (
+            f"byte 0x{raw[offsets[0]]:02x} is not UTF-8{more}: kubectl reads it as U+FFFD, so what it applies "
+            "is not what was written; save the file as UTF-8")))
+    return problems
 
 
 def _position(raw: bytes, offset: int) -> tuple[int, int]:
     """1-based line and column (in characters, as editors count) of a byte offset."""
     line_start = raw.rfind(b"\n", 0, offset) + 1
     return raw.count(b"\n", 0, offset) + 1, len(raw[line_start:offset].decode("utf-8", "replace")) + 1
+
+
+_JSON_STREAM = re.compile(r"[ \t\r\n]*\{")
+# kubectl splits a stream into documents at lines starting with `---` before reading YAML.
+_SEPARATOR_OR_DIRECTIVE = re.compile(r"(?:\A|(?<=\n))(?:---([^\n]*)|%[^\n]*)")
+
+
+def is_json_stream(text: str) -> bool:
+    """kubectl reads a stream whose first character is `{` as JSON, not YAML."""
+    return _JSON_STREAM.match(text) is not None
+
+
+def stream_problems(text: str) -> Iterator[Problem]:
+    """What kubectl's document splitter rejects though YAML allows it."""
+    for match in _SEPARATOR_OR_DIRECTIVE.finditer(text):
+        rest = match.group(1)
+        if rest is None:
+            yield _problem_at(text, match.start(), (
+                "kubectl does not read YAML directives: it splits the stream at `---` lines and fails on "
+                "this line as a document of its own; delete it"))
+        elif rest.strip() and not rest.strip().startswith("#"):
+            yield _problem_at(text, match.start(), (
+                "kubectl rejects content after `---` on the same line (invalid Yaml document separator); "
+                "move it to the next line"))
+
+
+def _problem_at(text: str, offset: int, message: str) -> Problem:
+    return Problem("invalid-yaml", text.count("\n", 0, offset) + 1, 1, message)
 
 
 def iter_documents(source: SourceFile) -> Iterator[Document]:
@@ -294,69 +273,76 @@ def iter_documents(source: SourceFile) -> Iterator[Document]:
     to `source.problems`, as the loader's other problems) and comes with no data; invalid YAML
     ends the file.
     """
-    constructor = ManifestConstructor()
+    text, lines = source.text, Lines(source.text)
+    json_stream = is_json_stream(text)
+    if not json_stream:
+        source.problems.extend(stream_problems(text))
     holds_objects, complaints = False, []
-    roots = compose_unchecked(source.text)
+    roots = compose_unchecked(text)
     try:
         for index, root in enumerate(roots):
-            data = None
+            data, duplicates = None, []
             try:
                 if isinstance(root, Refusal):
                     raise Refused(root)
-                data = constructor.construct_fast(root)
+                data, duplicates = construct(root, text, json_stream)
             except Refused as refused:
-                source.problems.append(_problem("document-too-complex", refused.refusal.mark, refused.refusal.message))
+                source.problems.append(_problem(lines, "document-too-complex", refused.refusal.mark,
+                                                refused.refusal.message))
                 yield Document(index, None, Span(0, 0, 0))
                 continue
-            except yaml.MarkedYAMLError as exc:  # a tag or scalar it cannot construct
-                source.problems.append(_invalid_yaml(exc))
+            except KubectlError as error:
+                source.problems.append(_problem(lines, "invalid-yaml", error.mark, error.message))
             else:
                 holds_objects = holds_objects or is_object(data)
                 complaints += object_complaints(root, data)
-            source.problems.extend(_problem("duplicate-key", key.start_mark, _duplicate_message(key))
-                                   for key in constructor.duplicate_keys)
-            constructor.duplicate_keys.clear()
-            yield Document(index, data, _span(root))
+            source.problems.extend(_problem(lines, "duplicate-key", d.key.start_mark, _duplicate_message(d))
+                                   for d in duplicates)
+            yield Document(index, data, _span(lines, root))
     except yaml.MarkedYAMLError as exc:
-        source.problems.append(_invalid_yaml(exc))
+        source.problems.append(_invalid_yaml(lines, exc))
     except yaml.reader.ReaderError as exc:
-        source.problems.append(_unreadable_character(source.text, exc))
+        source.problems.append(_unreadable_character(text, exc))
     except yaml.YAMLError as exc:
         source.problems.append(Problem("invalid-yaml", 1, 1, f"cannot parse: {exc}"))
     finally:
         roots.close()
-    source.problems.extend(_problem("not-an-object", mark, message)
+    source.problems.extend(_problem(lines, "not-an-object", mark, message)
                            for only_among_objects, mark, message in complaints
                            if holds_objects or not only_among_objects)
 
 
-def _span(node: yaml.Node) -> Span:
-    start, end = node.start_mark, node.end_mark  # libyaml counts characters, not bytes
-    return Span(start.index - start.column, end.index, start.line)
+def _span(lines: Lines, node: yaml.Node) -> Span:
+    start = node.start_mark  # libyaml counts characters, not bytes
+    return Span(lines.line_start(start), node.end_mark.index, lines.of(start)[0] - 1)
 
 
-def _problem(rule: str, mark: yaml.Mark, message: str) -> Problem:
-    return Problem(rule, mark.line + 1, mark.column + 1, message)
+def _problem(lines: Lines, rule: str, mark: yaml.Mark, message: str) -> Problem:
+    return Problem(rule, *lines.of(mark), message)
 
 
-def _duplicate_message(key_node: yaml.Node) -> str:
-    return (f"duplicate key {shorten(key_node.value)!r}: the API server rejects it (strict decoding) and YAML tools "
-            "silently keep only the last value")
+def _duplicate_message(duplicate: Duplicate) -> str:
+    key = shorten(duplicate.key.value)
+    if duplicate.same_key:
+        return (f"duplicate key {key!r}: kubectl keeps this value and silently drops the earlier one "
+                f"({duplicate.dropped})")
+    return (f"key {key!r} is the same JSON key as an earlier one: kubectl keeps only one of the two "
+            f"values, this one or {duplicate.dropped}")
 
 
-def _invalid_yaml(exc: yaml.MarkedYAMLError) -> Problem:
+def _invalid_yaml(lines: Lines, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    return Problem("invalid-yaml", line, column, _describe(exc))
+    line, column = lines.of(mark) if mark else (1, 1)
+    return Problem("invalid-yaml", line, column, _describe(lines, exc))
 
 
-def _describe(exc: yaml.MarkedYAMLError) -> str:
+def _describe(lines: Lines, exc: yaml.MarkedYAMLError) -> str:
     """libyaml's problem, then its context and where that started: `while parsing a flow
     mapping (from line 2, column 11)` points at the bracket left open."""
     parts = [exc.problem] if exc.problem else []
     if exc.context:
         started = exc.context_mark
-        where = f" (from line {started.line + 1}, column {started.column + 1})" if started else ""
+        where = " (from line {}, column {})".format(*lines.of(started)) if started else ""
         parts.append(exc.context + where)
     return "invalid YAML: " + ", ".join(parts) if parts else "invalid YAML"
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from svclint.finding import Finding, ObjectRef
+from svclint.lines import split_lines
 from svclint.registry import Rule
 from svclint.selection import UnknownRuleError, check_selector, matches
 from svclint.source import Problem
@@ -50,7 +51,7 @@ class Suppression:
 def comment_suppressions(text: str) -> tuple[list[Suppression], list[Problem]]:
     if "svclint:" not in text:  # most files: skip the line-by-line scan
         return [], []
-    lines = text.splitlines()
+    lines = split_lines(text)
     suppressions: list[Suppression] = []
     problems: list[Problem] = []
     for number, line in enumerate(lines, start=1):

@@ -1,4 +1,5 @@
-"""The fast construction of plain documents gives exactly what PyYAML's constructor gives."""
+"""Plain documents are built in one pass; documents with aliases or deep nesting are checked
+by complexity.py first and built again: both paths give the same data."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from svclint.registry import load_rules
 from svclint.complexity import refusal_for
-from svclint.source import ManifestConstructor, Refused, decode_source, iter_documents
+from svclint.kubectl_yaml import KubectlError, Loader, build
+from svclint.registry import load_rules
+from svclint.source import Refused, construct, decode_source, iter_documents
 from tests.conftest import CORPUS, REPO, lint_text, problems
 
 FEATURES = {
@@ -40,21 +42,22 @@ FEATURES = {
 
 def outcome(fast: bool, text: str) -> list[tuple]:
     """Per document: repr of its data and where duplicate keys are, or the error raised; built
-    by the fast path (construct.py, falling back to PyYAML) or by complexity.py's check and
-    PyYAML's constructor alone."""
-    loader, constructor = yaml.CSafeLoader(text), ManifestConstructor()
+    by the one-pass path (falling back to the checked one) or by the checked path alone."""
+    loader = Loader(text)
     results = []
     try:
         while loader.check_node():
             node = loader.get_node()
             try:
-                data = constructor.construct_fast(node) if fast else checked_construct(constructor, node)
+                data, duplicates = construct(node, text) if fast else checked_construct(node, text)
             except Refused as refused:
                 results.append(("refused", refused.refusal.mark.line, refused.refusal.message))
                 continue
-            duplicates = sorted((k.start_mark.line, k.start_mark.column) for k in constructor.duplicate_keys)
-            constructor.duplicate_keys.clear()
-            results.append((repr(data), duplicates, _types(data)))
+            except KubectlError as error:
+                results.append(("kubectl error", error.mark.line, error.message))
+                continue
+            where = sorted((d.key.start_mark.line, d.key.start_mark.column) for d in duplicates)
+            results.append((repr(data), where, _types(data)))
     except yaml.YAMLError as exc:
         results.append(("error", type(exc).__name__, str(exc)))
     finally:
@@ -62,15 +65,15 @@ def outcome(fast: bool, text: str) -> list[tuple]:
     return results
 
 
-def checked_construct(constructor: ManifestConstructor, node: yaml.Node):
+def checked_construct(node: yaml.Node, text: str):
     refusal = refusal_for(node)
     if refusal is not None:
         raise Refused(refusal)
-    return constructor.construct_document(node)
+    return build(node, text, shared=True)
 
 
 def load(text: str):
-    return ManifestConstructor().construct_fast(yaml.compose(text, Loader=yaml.CSafeLoader))
+    return construct(yaml.compose(text, Loader=Loader), text)[0]
 
 
 def _types(data, depth: int = 0) -> str:
@@ -147,7 +150,7 @@ def test_an_anchor_defined_again_is_what_later_aliases_refer_to() -> None:
     assert source.problems == []
     assert documents[0]["metadata"] == {"name": "before"}
     assert documents[1]["metadata"]["annotations"] == {"first": "a", "second": "b", "third": "b"}
-    assert documents[1]["data"] == {"list": "x", "other": "y", "last": "y"}
+    assert documents[1]["data"] == {"list": "x", "other": True, "last": True}  # `y` is a boolean for kubectl
     assert documents[2]["spec"]["sessionAffinity"] == {"app": "two"}
 
 

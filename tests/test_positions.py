@@ -8,6 +8,8 @@ import pytest
 import yaml
 
 from svclint.positions import PositionResolver
+from svclint.kubectl_yaml import Loader, is_merge_key
+from svclint.lines import Lines
 from svclint.source import AsciiFileText, parse_source
 from tests.conftest import CORPUS, REPO
 
@@ -30,7 +32,7 @@ def walk(node: yaml.Node, path: tuple = ()) -> Iterator[tuple[tuple, yaml.Node |
     """Every (path, key node, value node) under `node`, keys as written (merge keys skipped)."""
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+            if isinstance(key, yaml.ScalarNode) and not is_merge_key(key):
                 yield path + (key.value,), key, value
                 yield from walk(value, path + (key.value,))
     elif isinstance(node, yaml.SequenceNode):
@@ -40,7 +42,7 @@ def walk(node: yaml.Node, path: tuple = ()) -> Iterator[tuple[tuple, yaml.Node |
 
 
 def whole_file_roots(text: str) -> list[yaml.Node]:
-    loader = yaml.CSafeLoader(text)
+    loader = Loader(text)
     try:
         return [loader.get_node() for _ in iter(loader.check_node, False)]
     finally:
@@ -49,21 +51,20 @@ def whole_file_roots(text: str) -> list[yaml.Node]:
 
 def mismatches(text: str, source: str | AsciiFileText | None = None) -> list[str]:
     """Where positions found from `source` (default: the text itself) differ from a whole-file compose."""
-    roots = whole_file_roots(text)
+    roots, lines = whole_file_roots(text), Lines(text)  # lines as editors count them, whatever YAML counts
     documents = parse_source("x.yaml", text.encode()).documents
     assert len(documents) == len(roots)
     positions = PositionResolver(text if source is None else source, [document.span for document in documents])
     found = []
     for number, root in enumerate(roots):
-        expected_root = (root.start_mark.line + 1, root.start_mark.column + 1)
+        expected_root = lines.of(root.start_mark)
         if positions.locate(number, ()) != expected_root:
             found.append(f"document {number}: root at {positions.locate(number, ())}, not {expected_root}")
         for path, key, value in walk(root):
-            expected = (value.start_mark.line + 1, value.start_mark.column + 1)
+            expected = lines.of(value.start_mark)
             if positions.locate(number, path) != expected:
                 found.append(f"document {number} {path}: {positions.locate(number, path)}, not {expected}")
-            if key is not None and positions.locate(number, path, "key") != (key.start_mark.line + 1,
-                                                                             key.start_mark.column + 1):
+            if key is not None and positions.locate(number, path, "key") != lines.of(key.start_mark):
                 found.append(f"document {number} {path} key: {positions.locate(number, path, 'key')}")
             if isinstance(value, yaml.ScalarNode) and positions.written(number, path) != value.value:
                 found.append(f"document {number} {path} written: {positions.written(number, path)!r}")

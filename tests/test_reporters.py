@@ -148,7 +148,7 @@ def test_fingerprints_are_unique_and_survive_lines_added_above(cli, project, fmt
 
 
 def test_identical_findings_in_one_file_get_distinct_fingerprints(cli, tmp_path) -> None:
-    twice = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  a: x\n  a: y\n  a: z\n"
+    twice = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  a: x\n  a: x\n  a: x\n"
     (tmp_path / "cm.yaml").write_text(twice, encoding="utf-8")
     issues = json.loads(cli("--format", "gitlab", "cm.yaml", cwd=tmp_path).stdout)
     assert [(i["check_name"], i["location"]["lines"]["begin"]) for i in issues] == [
