@@ -3,12 +3,15 @@
 A file that holds Kubernetes objects is applied as a whole, so a document among them that
 is a scalar, a list or a mapping without apiVersion and kind makes kubectl refuse the file.
 A file holding no object at all (a Helm values file, a CI config) is not a manifest and
-stays silent, unless a document names both apiVersion and kind with values of the wrong type.
+stays silent, unless a document names both apiVersion and kind with values of the wrong type,
+or is a "near-miss object": a manifest whose `apiVersion` or `kind` is misspelled
+(`apiversion`, `Kind`, `apiVerison`, `kidn`), which kubectl refuses wherever it is.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Iterator
 
 import yaml
@@ -40,6 +43,11 @@ def complaints(root: yaml.Node, data: Any) -> list[Complaint]:
 
 def _mapping_complaints(root: yaml.Node, data: dict) -> Iterator[Complaint]:
     fields = [field for field in ("apiVersion", "kind") if field in data]
+    if len(fields) < 2:
+        near_misses = _near_misses(data)
+        if near_misses:
+            yield from _near_miss_complaints(root, data, near_misses)
+            return
     if len(fields) == 2:
         wrong = [field for field in fields if not _non_empty_text(data[field])]
         for field in wrong:
@@ -52,6 +60,100 @@ def _mapping_complaints(root: yaml.Node, data: dict) -> Iterator[Complaint]:
         missing = " and ".join(f"`{f}`" for f in ("apiVersion", "kind") if f not in fields)
         yield True, root.start_mark, (f"this document has no {missing}, so kubectl rejects the file "
                                       "(\"Object 'Kind' is missing\" or \"apiVersion not set\")")
+
+
+_HEADERS = ("apiVersion", "kind")
+
+# What kubectl says of an object without the field (the decoder's or the validator's words).
+_REFUSAL = {"apiVersion": "apiVersion not set", "kind": "Object 'Kind' is missing"}
+
+# How a header's value is written, for a key that is a misspelling rather than another spelling
+# of the same word: `apps/v1`, `v2beta1`; `Service`, `HorizontalPodAutoscaler`.
+_VALUE_SHAPE = {
+    "apiVersion": re.compile(r"(?:[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?/)?v[0-9]+(?:(?:alpha|beta)[0-9]*)?"),
+    "kind": re.compile(r"[A-Z][A-Za-z0-9]*"),
+}
+
+# Real keys of other YAML files that happen to be within reach of a header (Helm's Chart.yaml
+# and values files have `appVersion`), compared as squashed.
+_NOT_MISSPELLINGS = {"appversion"}
+
+
+def _near_misses(data: dict) -> dict[str, str]:
+    """The keys a manifest meant as `apiVersion` or `kind`, by header they stand for, when
+    `data` lacks that header and looks like a manifest; else nothing.
+
+    A key stands for a missing header when its value is a non-empty string and it is the same
+    word in another case or with separators (`apiversion`, `API_VERSION`, `Kind`), or a
+    misspelling within a small edit distance (`apiVerison`, `apiVersions`, `kidn`, `knd`) whose
+    value is written as the header's value is (`apps/v1`, `Service`). The document must then
+    look like a manifest: it has the other header, or a key standing for it, or a `metadata`
+    mapping. Helm values (`kind: DaemonSet` alone, `kind:` of a mapping), CI configs,
+    docker-compose files (`version: "3"`) and Chart.yaml (`appVersion`) stay out of it.
+    """
+    found: dict[str, str] = {}
+    for header in _HEADERS:
+        if header in data:
+            continue
+        candidates = [key for key in data if isinstance(key, str) and _non_empty_text(data[key])
+                      and _stands_for(key, header, data[key])]
+        if candidates:  # the closest; on a tie, the last written (the one a reader sees last)
+            found[header] = min(reversed(candidates), key=lambda key: _distance(_squash(key), _squash(header)))
+    if not found:
+        return {}
+    manifest_like = (all(header in data or header in found for header in _HEADERS)
+                     or isinstance(data.get("metadata"), dict))
+    return found if manifest_like else {}
+
+
+def _stands_for(key: str, header: str, value: str) -> bool:
+    if len(key) > 2 * len(header):  # cheap: no long key is a spelling of a header
+        return False
+    squashed, target = _squash(key), _squash(header)
+    if squashed == target:
+        return True
+    # One edit for `kind` (four letters: two would let `id` or `mind` in), two for `apiVersion`.
+    edits = 1 if len(target) < 6 else 2
+    if (abs(len(squashed) - len(target)) > edits or squashed in _NOT_MISSPELLINGS
+            or not _VALUE_SHAPE[header].fullmatch(value)):
+        return False
+    return _distance(squashed, target) <= edits
+
+
+def _squash(text: str) -> str:
+    """`API_Version` and `api-version` are `apiversion`: the same word, differently written."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _distance(a: str, b: str) -> int:
+    """Edits from `a` to `b`: insertions, deletions, substitutions and swaps of neighbours."""
+    previous, current = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        before, previous, current = previous, current, [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+    return current[len(b)]
+
+
+def _near_miss_complaints(root: yaml.Node, data: dict, near_misses: dict[str, str]) -> Iterator[Complaint]:
+    """A manifest with a misspelled header is refused by kubectl wherever it is: reported whether
+    or not the file holds objects, at the key to fix."""
+    for header in _HEADERS:
+        if header in near_misses:
+            key = near_misses[header]
+            yield False, _key_node(root, key).start_mark, (
+                f"`{key}` should be `{header}`: kubectl rejects an object without {header} "
+                f"(\"{_REFUSAL[header]}\")")
+        elif header not in data:
+            yield False, root.start_mark, (
+                f"this document has no `{header}`, so kubectl rejects it (\"{_REFUSAL[header]}\")")
+        elif not _non_empty_text(data[header]):
+            yield False, _value_node(root, header).start_mark, (
+                f"`{header}` must be a non-empty string, not {describe_value(data[header])}: "
+                "kubectl cannot decode this object")
 
 
 def _item_complaints(node: yaml.Node, items: Any, kind: str) -> Iterator[Complaint]:
@@ -73,6 +175,16 @@ def _value_node(root: yaml.Node, key: str) -> yaml.Node:
         for key_node, value_node in root.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
                 found = value_node
+    return found
+
+
+def _key_node(root: yaml.Node, key: str) -> yaml.Node:
+    """The node of `key` itself (the last one, as loaded), else the mapping (a key merged in with `<<`)."""
+    found = root
+    if isinstance(root, yaml.MappingNode):
+        for key_node, _ in root.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                found = key_node
     return found
 
 
