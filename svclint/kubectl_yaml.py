@@ -67,6 +67,8 @@ TIMESTAMP_TEXT = re.compile(
     r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
     r"(?:[Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?(?:Z|[-+][0-9]{2}:[0-9]{2})"
     r"| [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?)?")
+# The properties before a plain scalar tagged `!` (libyaml passes it on as untagged).
+NON_SPECIFIC_TAG = re.compile(r"(?:&[^ \t\r\n]+\s+)?!\s")
 # Escapes libyaml reads in double-quoted scalars but go-yaml v2's scanner rejects.
 UNSUPPORTED_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\(/)")
 
@@ -202,6 +204,8 @@ class _Builder:
     def scalar(self, node: ScalarNode) -> Any:
         tag = node.tag
         if tag == PLAIN:
+            if self.text[node.start_mark.index] in "!&" and NON_SPECIFIC_TAG.match(self.text, node.start_mark.index):
+                return node.value  # `! 80`: libyaml calls it plain; go-yaml leaves it a string
             return resolve_plain(node.value)
         if tag == STR:
             if node.style == '"' and not self.json_stream and "/" in node.value:

@@ -262,8 +262,36 @@ def stream_problems(text: str) -> Iterator[Problem]:
                 "move it to the next line"))
 
 
-def _problem_at(text: str, offset: int, message: str) -> Problem:
-    return Problem("invalid-yaml", text.count("\n", 0, offset) + 1, 1, message)
+def _problem_at(text: str, offset: int, message: str, rule: str = "invalid-yaml") -> Problem:
+    return Problem(rule, text.count("\n", 0, offset) + 1, 1, message)
+
+
+_DOCUMENT_END = re.compile(r"(?:\A|(?<=\n))\.\.\.(?=[ \t\r\n]|\Z)[^\n]*\n?")
+_NEXT_SEPARATOR = re.compile(r"^---", re.MULTILINE)
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def without_ignored_text(text: str, problems: list[Problem]) -> str:
+    """The text with what kubectl never reads blanked out (line breaks kept, so positions
+    hold): after a `...` line, kubectl's YAML reader stops until the next `---` line."""
+    if "..." not in text:
+        return text
+    parts, done = [], 0
+    for end in _DOCUMENT_END.finditer(text):
+        if end.start() < done:
+            continue
+        separator = _NEXT_SEPARATOR.search(text, end.end())
+        stop = separator.start() if separator else len(text)
+        ignored = text[end.end():stop]
+        content = re.search(r"^[ \t]*[^ \t\r\n#]", ignored, re.MULTILINE)
+        if content is None:
+            continue
+        problems.append(_problem_at(text, end.end() + content.start(), (
+            "kubectl never reads this: after a `...` line it ignores everything up to the next `---` line; "
+            "start the document with `---`"), "ignored-by-kubectl"))
+        parts += [text[done:end.end()], _NOT_NEWLINE.sub(" ", ignored)]
+        done = stop
+    return "".join(parts) + text[done:] if parts else text
 
 
 def iter_documents(source: SourceFile) -> Iterator[Document]:
@@ -277,6 +305,7 @@ def iter_documents(source: SourceFile) -> Iterator[Document]:
     json_stream = is_json_stream(text)
     if not json_stream:
         source.problems.extend(stream_problems(text))
+        text = without_ignored_text(text, source.problems)
     holds_objects, complaints = False, []
     roots = compose_unchecked(text)
     try:

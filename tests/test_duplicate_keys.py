@@ -40,7 +40,7 @@ def test_duplicate_keys_are_found_at_the_second_key(tmp_path, text: str, expecte
     assert problems(report, "invalid-yaml") == []
 
 
-def test_a_duplicate_port_in_a_service_is_an_error_and_the_object_is_still_linted(tmp_path) -> None:
+def test_a_duplicate_port_in_a_service_is_a_warning_and_the_object_is_still_linted(tmp_path) -> None:
     report = lint_text(tmp_path, (
         "apiVersion: v1\n"
         "kind: Service\n"
@@ -54,7 +54,7 @@ def test_a_duplicate_port_in_a_service_is_an_error_and_the_object_is_still_linte
         "      port: 83\n"
     ), fail_on="never", select=["duplicate-key", "nodeport-out-of-range"])
     assert problems(report) == [(7, 35, "duplicate-key"), (9, 17, "nodeport-out-of-range"), (10, 7, "duplicate-key")]
-    assert {f.severity.label for f in report.findings if f.rule == "duplicate-key"} == {"error"}
+    assert {f.severity.label for f in report.findings if f.rule == "duplicate-key"} == {"warning"}
 
 
 def test_the_message_names_the_key_shortened(tmp_path) -> None:
@@ -62,3 +62,17 @@ def test_the_message_names_the_key_shortened(tmp_path) -> None:
     report = lint_text(tmp_path, f"{long_key}: 1\n{long_key}: 2\n")
     [finding] = report.findings
     assert finding.message.startswith("duplicate key 'kkkk") and len(finding.message) < 200
+
+
+def test_the_message_names_the_value_kubectl_drops(tmp_path) -> None:
+    report = lint_text(tmp_path, "spec:\n  port: 80\n  port: 8080\n")
+    [finding] = report.findings
+    assert finding.message == "duplicate key 'port': kubectl keeps this value and silently drops the earlier one ('80')"
+
+
+def test_two_spellings_of_one_json_key_say_that_either_may_win(tmp_path) -> None:
+    # go-yaml keeps 80 and "80" apart; sigs.k8s.io/yaml then makes one JSON key of them, in map order.
+    report = lint_text(tmp_path, "80: a\n'80': b\n")
+    [finding] = report.findings
+    assert (finding.line, finding.column) == (2, 1)
+    assert "kubectl keeps only one of the two values, this one or 'a'" in finding.message
