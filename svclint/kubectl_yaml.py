@@ -204,7 +204,8 @@ class _Builder:
     def scalar(self, node: ScalarNode) -> Any:
         tag = node.tag
         if tag == PLAIN:
-            if self.text[node.start_mark.index] in "!&" and NON_SPECIFIC_TAG.match(self.text, node.start_mark.index):
+            start = node.start_mark.index
+            if self.text.startswith(("!", "&"), start) and NON_SPECIFIC_TAG.match(self.text, start):
                 return node.value  # `! 80`: libyaml calls it plain; go-yaml leaves it a string
             return resolve_plain(node.value)
         if tag == STR:
