@@ -102,5 +102,5 @@ def string_expected(where: str, key: str, value: Any, written: str | None, go_fi
         return with_hint(message, "The value must be a single string")
     written = written if written is not None else go_value(value)
     what = "a boolean" if isinstance(value, bool) else "a number"
-    return with_hint(message, f"YAML reads {written} as {what}, and these values must be strings: "
+    return with_hint(message, f"kubectl reads {written} as {what}, and these values must be strings: "
                               f"quote it, {key}: {json.dumps(written, ensure_ascii=False)}")

@@ -111,8 +111,8 @@ def test_a_yaml_boolean_label_is_reported_once_with_its_quoted_form(tmp_path) ->
     assert [f[:3] for f in found] == [(6, 13, "label-invalid"), (7, 14, "label-invalid"), (10, 11, "label-invalid")]
     assert found[0][3] == (
         "metadata.labels[canary]: json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.labels of "
-        'type string. YAML reads yes as a boolean, and these values must be strings: quote it, canary: "yes"')
-    assert found[1][3].endswith('YAML reads 1.10 as a number, and these values must be strings: quote it, '
+        'type string. kubectl reads yes as a boolean, and these values must be strings: quote it, canary: "yes"')
+    assert found[1][3].endswith('kubectl reads 1.10 as a number, and these values must be strings: quote it, '
                                 'version: "1.10"')
     assert "ServiceSpec.spec.selector" in found[2][3] and found[2][3].endswith('tier: "on"')
 
