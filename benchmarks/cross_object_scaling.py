@@ -18,11 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from svclint.checkfile import check_file
-from svclint.context import RuleContext
-from svclint.engine import _in_scope, combine, selected_rules
-from svclint.resources import ResourceIndex
-from svclint.settings import Settings
+from svclint.check.checkfile import check_file
+from svclint.check.engine import _in_scope, combine, selected_rules
+from svclint.check.rule_inputs import RuleInputs
+from svclint.check.settings import Settings
+from svclint.model.resources import ResourceIndex
 
 APP = """\
 apiVersion: apps/v1
@@ -102,7 +102,7 @@ def index_rules_alone(results, settings, rules) -> float:
     index = ResourceIndex.build((r for result in results for r in result.objects), settings.workload_kinds)
     for rule in rules.values():
         if rule.check and rule.scope == "index":
-            ctx = RuleContext(index, settings, rule.options)
+            ctx = RuleInputs(index, settings, rule.options)
             for resource in _in_scope(index, rule):
                 for _ in rule.check(resource, ctx):
                     pass

@@ -20,8 +20,8 @@ import tracemalloc
 from pathlib import Path
 from typing import Callable
 
-from svclint.engine import lint_paths
-from svclint.settings import Settings
+from svclint.check.engine import lint_paths
+from svclint.check.settings import Settings
 
 SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: {port}\n"
 

@@ -26,7 +26,7 @@ import tempfile
 import atheris
 
 with atheris.instrument_imports(include=["svclint", "yaml", "jsonschema"]):
-    from svclint.cli import main
+    from svclint.cli.main import main
 
 EMPTY_CONFIG = tempfile.NamedTemporaryFile(prefix="svclint-fuzz-", suffix=".yaml")
 ARGS = ["--format", "json", "--target", "kind", "--no-cache", "--config", EMPTY_CONFIG.name, "-"]

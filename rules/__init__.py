@@ -1,1 +1,1 @@
-"""Rule checks: `<slug with underscores>.py` beside `<slug>.yaml` (see svclint.registry)."""
+"""Rule checks: `<slug with underscores>.py` beside `<slug>.yaml` (see svclint.check.registry)."""

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.apierrors import invalid, string_expected, with_hint
-from svclint.apimachinery import is_qualified_name
-from svclint.context import RuleContext
-from svclint.finding import Hit
-from svclint.resources import Resource
-from svclint.services import map_key_text
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.apierrors import invalid, string_expected, with_hint
+from svclint.model.apimachinery import is_qualified_name
+from svclint.model.resources import Resource
+from svclint.model.services import map_key_text
 
 ANNOTATIONS = ("metadata", "annotations")
 TOTAL_SIZE_LIMIT = 256 * 1024  # bytes of all keys and values together
@@ -15,7 +15,7 @@ TOPOLOGY_MODE = "service.kubernetes.io/topology-mode"
 TOPOLOGY_HINTS = "service.kubernetes.io/topology-aware-hints"  # deprecated spelling of the same setting
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     annotations = service.get(*ANNOTATIONS)
     if not isinstance(annotations, dict):
         return
@@ -26,7 +26,7 @@ def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(ANNOTATIONS + (key,), invalid("metadata.annotations", key_text, problems), anchor="key")
         if value is not None and not isinstance(value, str):
             message = string_expected(f"metadata.annotations[{key_text}]", key_text, value,
-                                      ctx.written(service, *ANNOTATIONS, key), "ObjectMeta.metadata.annotations")
+                                      inputs.written(service, *ANNOTATIONS, key), "ObjectMeta.metadata.annotations")
             yield Hit(ANNOTATIONS + (key,), with_hint(
                 message, "Client-side kubectl apply may instead drop the whole annotations map without a word"))
     yield from _size(annotations)

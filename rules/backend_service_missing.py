@@ -4,10 +4,16 @@ import difflib
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from svclint.context import RuleContext
-from svclint.finding import Hit, Path
-from svclint.resources import Resource, dig
-from svclint.services import port_number, service_ports, service_type, services_by_namespace
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.resources import Resource, dig
+from svclint.model.services import (
+    port_number,
+    service_ports,
+    service_type,
+    services_by_namespace,
+)
+from svclint.source.positions import Path
 
 
 @dataclass(frozen=True)
@@ -19,12 +25,12 @@ class BackendRef:
     port: Any  # a number, a name, or None
 
 
-def check(route: Resource, ctx: RuleContext) -> Iterator[Hit]:
-    services = ctx.index.derived(services_by_namespace)
+def check(route: Resource, inputs: RuleInputs) -> Iterator[Hit]:
+    services = inputs.index.derived(services_by_namespace)
     for ref in backend_refs(route):
         if ref.namespace not in services:
             continue  # none of that namespace's Services is loaded: a partial set of manifests
-        found = ctx.index.with_identity("Service", ref.namespace, ref.name)
+        found = inputs.index.with_identity("Service", ref.namespace, ref.name)
         if not found:
             yield Hit(ref.path, _missing_service(ref, [s.name for s in services[ref.namespace]]))
         elif ref.port is not None and not any(_has_port(s, ref.port) for s in found):

@@ -2,17 +2,17 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.apierrors import invalid, with_hint
-from svclint.context import RuleContext
-from svclint.finding import Hit
-from svclint.ipaddr import INVALID_IP, is_ipv6, parse_ip
-from svclint.resources import Resource
-from svclint.services import NONE, cluster_ips, is_headless, known_type
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.apierrors import invalid, with_hint
+from svclint.model.ipaddr import INVALID_IP, is_ipv6, parse_ip
+from svclint.model.resources import Resource
+from svclint.model.services import NONE, cluster_ips, is_headless, known_type
 
 FAMILIES = {"IPv4": False, "IPv6": True}  # family -> is IPv6
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     if known_type(service) == "ExternalName":
         return  # any cluster IP is forbidden there (field-not-allowed-for-type)
     ips = cluster_ips(service)

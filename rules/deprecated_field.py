@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.context import RuleContext
-from svclint.finding import Hit, Path
-from svclint.resources import Resource
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.resources import Resource
+from svclint.source.positions import Path
 
 # path -> (deprecated since, what to use instead); the API server warns about each.
 DEPRECATED: dict[Path, tuple[str, str]] = {
@@ -21,11 +22,11 @@ DEPRECATED: dict[Path, tuple[str, str]] = {
 PREFER_SAME_ZONE_FROM = 34
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     for path, (since, instead) in DEPRECATED.items():
         if service.get(*path) not in (None, ""):
             yield Hit(path, f"`{path[-1]}` is deprecated since Kubernetes {since}: {instead}", anchor="key")
-    if service.get("spec", "trafficDistribution") == "PreferClose" and ctx.kubernetes_minor >= PREFER_SAME_ZONE_FROM:
+    if service.get("spec", "trafficDistribution") == "PreferClose" and inputs.kubernetes_minor >= PREFER_SAME_ZONE_FROM:
         yield Hit(("spec", "trafficDistribution"),
                   f"`trafficDistribution: PreferClose` is deprecated since Kubernetes 1.{PREFER_SAME_ZONE_FROM}: "
                   "use PreferSameZone, its new name (same meaning)")

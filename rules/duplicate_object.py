@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.context import RuleContext
-from svclint.finding import Hit, Severity
-from svclint.resources import Identity, Resource, ResourceIndex, identity
+from svclint.check.finding import Hit, Severity
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.resources import Identity, Resource, ResourceIndex, identity
 
 
-def check(resource: Resource, ctx: RuleContext) -> Iterator[Hit]:
-    found = ctx.index.derived(duplicates).get(id(resource))
+def check(resource: Resource, inputs: RuleInputs) -> Iterator[Hit]:
+    found = inputs.index.derived(duplicates).get(id(resource))
     if found is not None:
         message, severity = found
         yield Hit(("metadata", "name"), message, severity=severity)

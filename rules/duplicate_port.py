@@ -2,16 +2,23 @@ from __future__ import annotations
 
 from typing import Callable, Hashable, Iterator
 
-from svclint.apierrors import duplicate, with_hint
-from svclint.context import RuleContext
-from svclint.finding import Hit
-from svclint.resources import Resource
-from svclint.services import as_int, known_type, node_port, port_number, protocol_of, service_ports
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.apierrors import duplicate, with_hint
+from svclint.model.resources import Resource
+from svclint.model.services import (
+    as_int,
+    known_type,
+    node_port,
+    port_number,
+    protocol_of,
+    service_ports,
+)
 
 Ports = list[tuple[int, dict]]
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     ports = list(service_ports(service))
     for index, port, first in _repeats(ports, _name):
         yield Hit(("spec", "ports", index, "name"), with_hint(
@@ -27,7 +34,7 @@ def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
             "number or protocol"))
     kind = known_type(service)
     if kind in ("NodePort", "LoadBalancer"):
-        conflicts, reserved = _allocate(ports, ctx.settings.node_port_range)
+        conflicts, reserved = _allocate(ports, inputs.settings.node_port_range)
         yield from conflicts
         yield from _health_check_conflict(service, kind, reserved)
     elif kind == "ExternalName":  # nodePorts mean nothing there, but validation still compares them

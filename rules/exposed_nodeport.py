@@ -2,21 +2,21 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.context import RuleContext
-from svclint.finding import Hit, Severity
-from svclint.resources import Resource
-from svclint.services import service_type
+from svclint.check.finding import Hit, Severity
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.resources import Resource
+from svclint.model.services import service_type
 
 # On local clusters a NodePort is the documented way in from the host; elsewhere it is a
 # hint, and a warning where the target is known to be a cloud.
 SEVERITY_BY_TARGET = {"generic": None, "cloud": Severity.WARNING}
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
-    if service_type(service) != "NodePort" or ctx.target not in SEVERITY_BY_TARGET:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
+    if service_type(service) != "NodePort" or inputs.target not in SEVERITY_BY_TARGET:
         return
     yield Hit(("spec", "type"), "type NodePort opens the port on every node, so clients must pick a node and "
                                 "follow node replacements, and the port sits outside the cloud's load balancer "
                                 "and firewall rules; in production use a LoadBalancer Service or an Ingress "
                                 "(or Gateway) in front of a ClusterIP Service",
-              severity=SEVERITY_BY_TARGET[ctx.target])
+              severity=SEVERITY_BY_TARGET[inputs.target])

@@ -2,15 +2,15 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.apierrors import invalid, with_hint
-from svclint.context import RuleContext
-from svclint.finding import Hit
-from svclint.ipaddr import INVALID_IP, parse_ip, special_range
-from svclint.resources import Resource
-from svclint.services import string_items
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.apierrors import invalid, with_hint
+from svclint.model.ipaddr import INVALID_IP, parse_ip, special_range
+from svclint.model.resources import Resource
+from svclint.model.services import string_items
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     for index, value in string_items(service, "spec", "externalIPs"):
         where = f"spec.externalIPs[{index}]"
         address = parse_ip(value)

@@ -3,15 +3,15 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from svclint.apierrors import invalid, required, with_hint
-from svclint.apimachinery import is_dns1123_subdomain
-from svclint.context import RuleContext
-from svclint.finding import Hit
-from svclint.resources import Resource
-from svclint.services import known_type
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.apierrors import invalid, required, with_hint
+from svclint.model.apimachinery import is_dns1123_subdomain
+from svclint.model.resources import Resource
+from svclint.model.services import known_type
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     if known_type(service) != "ExternalName":
         return
     name = service.get("spec", "externalName")

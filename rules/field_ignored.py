@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.apierrors import with_hint
-from svclint.context import RuleContext
-from svclint.finding import Hit
-from svclint.resources import Resource
-from svclint.services import is_headless, known_type
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.apierrors import with_hint
+from svclint.model.resources import Resource
+from svclint.model.services import is_headless, known_type
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     kind = known_type(service)
     spec = service.get("spec")
     if kind is None or not isinstance(spec, dict):

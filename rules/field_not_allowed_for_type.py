@@ -2,18 +2,25 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.apierrors import forbidden, invalid, with_hint
-from svclint.context import RuleContext
-from svclint.finding import Hit
-from svclint.resources import Resource
-from svclint.services import cluster_ips, is_headless, is_set, known_type, node_port, service_ports
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.apierrors import forbidden, invalid, with_hint
+from svclint.model.resources import Resource
+from svclint.model.services import (
+    cluster_ips,
+    is_headless,
+    is_set,
+    known_type,
+    node_port,
+    service_ports,
+)
 
 SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
 ONLY_LOAD_BALANCER = "may only be used when `type` is 'LoadBalancer'"
 LOAD_BALANCER_FIELDS = ("allocateLoadBalancerNodePorts", "loadBalancerClass")
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     kind = known_type(service)
     if kind is None:
         return  # value-not-supported reports the type; what is allowed depends on the type meant

@@ -2,17 +2,17 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.apierrors import duplicate, invalid, with_hint
-from svclint.context import RuleContext
-from svclint.finding import Hit
-from svclint.resources import Resource
-from svclint.services import cluster_ips, known_type, string_items
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.apierrors import duplicate, invalid, with_hint
+from svclint.model.resources import Resource
+from svclint.model.services import cluster_ips, known_type, string_items
 
 FAMILIES = ("IPv4", "IPv6")
 DUAL_STACK = "'RequireDualStack' or 'PreferDualStack'"
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     if known_type(service) in (None, "ExternalName"):
         return  # ExternalName has no IP family (field-not-allowed-for-type); an unknown type, who knows
     seen = set()

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.context import RuleContext
-from svclint.finding import Hit
-from svclint.ipaddr import cidr_warnings, ip_warning, parse_ip, special_range
-from svclint.resources import Resource
-from svclint.services import NONE, cluster_ips, known_type, string_items
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.ipaddr import cidr_warnings, ip_warning, parse_ip, special_range
+from svclint.model.resources import Resource
+from svclint.model.services import NONE, cluster_ips, known_type, string_items
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     kind = known_type(service)
     addresses = [(path, f"spec.clusterIPs[{i}]", value) for i, (path, value) in enumerate(cluster_ips(service))
                  if kind != "ExternalName" and isinstance(value, str) and value != NONE]

@@ -3,12 +3,12 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from svclint.apierrors import invalid, string_expected, with_hint
-from svclint.apimachinery import is_qualified_name, is_valid_label_value
-from svclint.context import RuleContext
-from svclint.finding import Hit
-from svclint.resources import Resource
-from svclint.services import map_key_text
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.apierrors import invalid, string_expected, with_hint
+from svclint.model.apimachinery import is_qualified_name, label_value_errors
+from svclint.model.resources import Resource
+from svclint.model.services import map_key_text
 
 # (path, how the API server names it, the Go struct field in decode errors)
 LABEL_MAPS = (
@@ -19,7 +19,7 @@ KEY_HINT = ("A key is a name of up to 63 letters, digits, '-', '_' or '.', start
             "or digit, with an optional DNS subdomain prefix and '/' (e.g. app.kubernetes.io/name)")
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     for path, where, go_field in LABEL_MAPS:
         labels = service.get(*path)
         if not isinstance(labels, dict):
@@ -30,17 +30,17 @@ def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
             if problems:
                 yield Hit(path + (key,), with_hint(invalid(where, key_text, problems), KEY_HINT), anchor="key")
             if isinstance(value, str):
-                problems = is_valid_label_value(value)
+                problems = label_value_errors(value)
                 if problems:
                     yield Hit(path + (key,), with_hint(invalid(where, value, problems), _value_hint(value)))
             elif value is not None:
-                written = ctx.written(service, *path, key)
+                written = inputs.written(service, *path, key)
                 yield Hit(path + (key,), string_expected(f"{where}[{key_text}]", key_text, value, written, go_field))
 
 
 def _value_hint(value: str) -> str:
     guess = re.sub(r"[^A-Za-z0-9_.-]+", "-", value)[:63]
     guess = re.sub(r"^[^A-Za-z0-9]+|[^A-Za-z0-9]+$", "", guess)
-    example = f', e.g. "{guess}"' if guess and not is_valid_label_value(guess) else ""
+    example = f', e.g. "{guess}"' if guess and not label_value_errors(guess) else ""
     return ("A label value is empty or up to 63 letters, digits, '-', '_' or '.', starting and ending with a "
             f"letter or digit{example}")

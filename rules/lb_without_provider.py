@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.context import RuleContext
-from svclint.finding import Hit, Severity
-from svclint.resources import Resource
-from svclint.services import service_type
+from svclint.check.finding import Hit, Severity
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.resources import Resource
+from svclint.model.services import service_type
 
 METALLB_KINDS = ("metallb.io/IPAddressPool", "metallb.io/L2Advertisement", "metallb.io/BGPAdvertisement")
 # Only local clusters are known to lack a provider; on generic and cloud targets most
@@ -22,10 +22,10 @@ MESSAGES = {
 }
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
-    if service_type(service) != "LoadBalancer" or ctx.target not in MESSAGES:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
+    if service_type(service) != "LoadBalancer" or inputs.target not in MESSAGES:
         return
-    if ctx.settings.load_balancer_providers or any(ctx.index.of_kind(kind) for kind in METALLB_KINDS):
+    if inputs.settings.load_balancer_providers or any(inputs.index.of_kind(kind) for kind in METALLB_KINDS):
         return
-    severity, message = MESSAGES[ctx.target]
+    severity, message = MESSAGES[inputs.target]
     yield Hit(("spec", "type"), message, severity=severity)

@@ -2,15 +2,15 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.apierrors import invalid, with_hint
-from svclint.apimachinery import is_qualified_name
-from svclint.context import RuleContext
-from svclint.finding import Hit
-from svclint.resources import Resource
-from svclint.services import known_type
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.apierrors import invalid, with_hint
+from svclint.model.apimachinery import is_qualified_name
+from svclint.model.resources import Resource
+from svclint.model.services import known_type
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     if known_type(service) not in (None, "LoadBalancer"):
         return  # the field itself is forbidden on other types (field-not-allowed-for-type)
     value = service.get("spec", "loadBalancerClass")

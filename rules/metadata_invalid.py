@@ -2,17 +2,17 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.apierrors import invalid, with_hint
-from svclint.apimachinery import is_qualified_name
-from svclint.context import RuleContext
-from svclint.finding import Hit
-from svclint.resources import Resource
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.apierrors import invalid, with_hint
+from svclint.model.apimachinery import is_qualified_name
+from svclint.model.resources import Resource
 
 STANDARD_FINALIZERS = ("kubernetes", "orphan", "foregroundDeletion")
 OWNER_FIELDS = ("apiVersion", "kind", "name", "uid")
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     yield from _owner_references(service)
     yield from _finalizers(service)
 

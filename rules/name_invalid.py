@@ -2,29 +2,33 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-from svclint.apierrors import invalid, label_hint, required, with_hint
-from svclint.apimachinery import is_dns1035_label, is_dns1123_label, mask_trailing_dash
-from svclint.context import RuleContext
-from svclint.finding import Hit
-from svclint.resources import Resource
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.apierrors import invalid, label_hint, required, with_hint
+from svclint.model.apimachinery import (
+    is_dns1035_label,
+    is_dns1123_label,
+    mask_trailing_dash,
+)
+from svclint.model.resources import Resource
 
 # RelaxedServiceNameValidation (KEP 5311) is on by default from 1.36: Service names become
 # DNS-1123 labels, so they may start with a digit.
 RELAXED_NAMES_FROM = 36
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     name = service.get("metadata", "name")
     generate_name = service.get("metadata", "generateName")
     if name in (None, "") and generate_name in (None, ""):
         yield Hit(("metadata", "name"), with_hint(
             required("metadata.name", "name or generateName is required"), "Give the Service a name"))
-    rule = is_dns1123_label if ctx.kubernetes_minor >= RELAXED_NAMES_FROM else is_dns1035_label
+    rule = is_dns1123_label if inputs.kubernetes_minor >= RELAXED_NAMES_FROM else is_dns1035_label
     if isinstance(name, str) and name:
-        yield from _check_name("name", name, rule(name), rule, ctx)
+        yield from _check_name("name", name, rule(name), rule, inputs)
     if isinstance(generate_name, str) and generate_name:
         problems = rule(mask_trailing_dash(generate_name))
-        yield from _check_name("generateName", generate_name, problems, rule, ctx)
+        yield from _check_name("generateName", generate_name, problems, rule, inputs)
     namespace = service.get("metadata", "namespace")
     if isinstance(namespace, str) and namespace:
         problems = is_dns1123_label(namespace)
@@ -34,12 +38,12 @@ def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
 
 
 def _check_name(field: str, value: str, problems: list[str], rule: Callable[[str], list[str]],
-                ctx: RuleContext) -> Iterator[Hit]:
+                inputs: RuleInputs) -> Iterator[Hit]:
     if not problems:
         return
     if rule is is_dns1035_label and not is_dns1123_label(value.rstrip("-")):
         hint = (f"Service names may start with a digit only from Kubernetes 1.{RELAXED_NAMES_FROM} on "
-                f"(linted for 1.{ctx.kubernetes_minor}): start it with a letter")
+                f"(linted for 1.{inputs.kubernetes_minor}): start it with a letter")
     else:
         hint = label_hint(value, rule)
     yield Hit(("metadata", field), with_hint(invalid(f"metadata.{field}", value, problems), hint))

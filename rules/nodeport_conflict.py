@@ -3,15 +3,16 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterator
 
-from svclint.context import RuleContext
-from svclint.finding import Hit, Path
-from svclint.resources import Resource, ResourceIndex, identity
-from svclint.services import port_number, service_ports, service_type
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.resources import Resource, ResourceIndex, identity
+from svclint.model.services import port_number, service_ports, service_type
+from svclint.source.positions import Path
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
-    owners = ctx.index.derived(node_port_owners)
-    low, high = ctx.settings.node_port_range
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
+    owners = inputs.index.derived(node_port_owners)
+    low, high = inputs.settings.node_port_range
     for path, node_port in requested_node_ports(service):
         if not low <= node_port <= high:
             continue  # refused as out of range before it could collide (nodeport-out-of-range)

@@ -2,23 +2,23 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.context import RuleContext
-from svclint.finding import Hit, Severity
-from svclint.resources import Resource, ResourceIndex
-from svclint.services import port_number, protocol_of, service_ports, service_type
+from svclint.check.finding import Hit, Severity
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.resources import Resource, ResourceIndex
+from svclint.model.services import port_number, protocol_of, service_ports, service_type
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
-    if ctx.target != "kind" or service_type(service) != "NodePort":
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
+    if inputs.target != "kind" or service_type(service) != "NodePort":
         return
-    index = ctx.index
+    index = inputs.index
     if not index.kind_clusters and service is index.derived(first_node_port_service):
         yield Hit(("spec", "type"), "the target is kind, but no kind cluster config is loaded: svclint cannot "
                                     "check that the nodePorts of NodePort Services are mapped to the host; "
                                     "lint the config (kind create cluster --config FILE) with the manifests",
                   severity=Severity.INFO)
     mapped = index.derived(mapped_node_ports)
-    low, high = ctx.settings.node_port_range
+    low, high = inputs.settings.node_port_range
     for number, port in service_ports(service):
         node_port, protocol = port_number(port.get("nodePort")), protocol_of(port)
         path = ("spec", "ports", number, "nodePort")

@@ -2,19 +2,19 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.context import RuleContext
-from svclint.finding import Hit
-from svclint.resources import Resource
-from svclint.services import as_int, service_ports, service_type
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.resources import Resource
+from svclint.model.services import as_int, service_ports, service_type
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     # Only the allocator of NodePort and LoadBalancer Services checks the range; a nodePort
     # on another type is rejected for a different reason (field-not-allowed-for-type).
     kind = service_type(service)
     if kind not in ("NodePort", "LoadBalancer"):
         return
-    low, high = ctx.settings.node_port_range
+    low, high = inputs.settings.node_port_range
     for number, port in service_ports(service):
         node_port = as_int(port.get("nodePort"))
         if node_port:  # 0 or none: the allocator picks one

@@ -2,15 +2,15 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.apierrors import invalid, label_hint, required, with_hint
-from svclint.apimachinery import is_dns1123_label
-from svclint.context import RuleContext
-from svclint.finding import Hit
-from svclint.resources import Resource
-from svclint.services import service_ports
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.apierrors import invalid, label_hint, required, with_hint
+from svclint.model.apimachinery import is_dns1123_label
+from svclint.model.resources import Resource
+from svclint.model.services import service_ports
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     ports = service.get("spec", "ports")
     several = isinstance(ports, list) and len(ports) > 1  # `ports: true` is the schema rule's
     for index, port in service_ports(service):

@@ -2,21 +2,21 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.context import RuleContext
-from svclint.finding import Hit
-from svclint.resources import PodTemplate, Resource
-from svclint.services import format_labels, selector_of
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.resources import PodTemplate, Resource
+from svclint.model.services import format_labels, selector_of
 
 # The labels that name the application a pod belongs to, the recommended one first.
 APP_LABELS = ("app.kubernetes.io/name", "app")
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     selector = selector_of(service)
     if selector is None:
         return
     apps: dict[str, PodTemplate] = {}
-    for template in ctx.index.select(service.namespace, selector):
+    for template in inputs.index.select(service.namespace, selector):
         app = app_of(template)
         if app is not None:
             apps.setdefault(app, template)

@@ -2,18 +2,18 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.context import RuleContext
-from svclint.finding import Hit
-from svclint.resources import Resource, ResourceIndex
-from svclint.services import has_selector, service_type
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.resources import Resource, ResourceIndex
+from svclint.model.services import has_selector, service_type
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     if service_type(service) == "ExternalName" or has_selector(service):
         return
-    if (service.namespace, service.name) in ctx.index.derived(services_with_endpoints):
+    if (service.namespace, service.name) in inputs.index.derived(services_with_endpoints):
         return
     yield Hit(("spec",), f"the Service has no selector, and no Endpoints `{service.name}` or EndpointSlice "
                          f"labelled `{SERVICE_NAME_LABEL}: {service.name}` is loaded: it has no endpoints "

@@ -2,17 +2,17 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.apierrors import invalid, with_hint
-from svclint.context import RuleContext
-from svclint.finding import Hit
-from svclint.resources import Resource
-from svclint.services import as_int
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.apierrors import invalid, with_hint
+from svclint.model.resources import Resource
+from svclint.model.services import as_int
 
 TIMEOUT = ("spec", "sessionAffinityConfig", "clientIP", "timeoutSeconds")
 MAX_TIMEOUT = 86400  # one day
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     # With sessionAffinity None (the default) the API server drops sessionAffinityConfig.
     if service.get("spec", "sessionAffinity") != "ClientIP":
         return

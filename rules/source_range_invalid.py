@@ -2,17 +2,17 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.apierrors import invalid, with_hint
-from svclint.context import RuleContext
-from svclint.finding import Hit
-from svclint.ipaddr import INVALID_CIDR, parse_cidr, parse_ip
-from svclint.resources import Resource
-from svclint.services import known_type, string_items
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.apierrors import invalid, with_hint
+from svclint.model.ipaddr import INVALID_CIDR, parse_cidr, parse_ip
+from svclint.model.resources import Resource
+from svclint.model.services import known_type, string_items
 
 ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     if known_type(service) not in (None, "LoadBalancer"):
         return  # on other types the field itself is forbidden (field-not-allowed-for-type)
     if service.get("spec", "loadBalancerSourceRanges"):

@@ -2,30 +2,30 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.context import RuleContext
-from svclint.finding import Hit, Severity
-from svclint.resources import Resource, ResourceIndex
-from svclint.services import is_headless, selector_of, services_by_namespace
+from svclint.check.finding import Hit, Severity
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.resources import Resource, ResourceIndex
+from svclint.model.services import is_headless, selector_of, services_by_namespace
 
 PATH = ("spec", "serviceName")
 
 
-def check(statefulset: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(statefulset: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     name = statefulset.get(*PATH)
     if not isinstance(name, str) or not name:
         return
     namespace = statefulset.namespace
-    services = ctx.index.with_identity("Service", namespace, name)
+    services = inputs.index.with_identity("Service", namespace, name)
     dns = f"{statefulset.name}-0.{name}.{namespace}.svc"
     if not services:
-        yield from _missing(statefulset, name, dns, ctx.index)
+        yield from _missing(statefulset, name, dns, inputs.index)
         return
     service = services[-1]  # of several definitions, the last one applied wins
     if not is_headless(service):
         yield Hit(PATH, f"Service {namespace}/{name} named by serviceName is not headless (`clusterIP: None`): "
                         f"the pods get no stable DNS names such as {dns}; make it headless, or add a headless "
                         "Service for the StatefulSet")
-    elif not any(s is service for s in ctx.index.derived(governing_services).get(id(statefulset), [])):
+    elif not any(s is service for s in inputs.index.derived(governing_services).get(id(statefulset), [])):
         yield Hit(PATH, f"headless Service {namespace}/{name} named by serviceName does not select this "
                         f"StatefulSet's pods, so they get no DNS names such as {dns}; make its selector match "
                         "the pod template's labels")

@@ -2,16 +2,21 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.context import RuleContext
-from svclint.finding import Hit, Severity
-from svclint.pods import container_ports, describe_owners
-from svclint.resources import Resource
-from svclint.services import protocol_of, selector_of, service_ports, target_number
+from svclint.check.finding import Hit, Severity
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.pods import container_ports, describe_owners
+from svclint.model.resources import Resource
+from svclint.model.services import (
+    protocol_of,
+    selector_of,
+    service_ports,
+    target_number,
+)
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     selector = selector_of(service)
-    templates = ctx.index.select(service.namespace, selector) if selector else []
+    templates = inputs.index.select(service.namespace, selector) if selector else []
     if not templates:
         return
     declared = [port for template in templates for port in container_ports(template) if port.serving]

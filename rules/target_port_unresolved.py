@@ -3,18 +3,18 @@ from __future__ import annotations
 import difflib
 from typing import Iterator
 
-from svclint.context import RuleContext
-from svclint.finding import Hit
-from svclint.pods import ContainerPort, container_ports, describe_owners
-from svclint.resources import PodTemplate, Resource
-from svclint.services import protocol_of, selector_of, service_ports, target_name
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.pods import ContainerPort, container_ports, describe_owners
+from svclint.model.resources import PodTemplate, Resource
+from svclint.model.services import protocol_of, selector_of, service_ports, target_name
 
 NO_ENDPOINTS = "the Service gets no endpoints for this port"
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     selector = selector_of(service)
-    templates = ctx.index.select(service.namespace, selector) if selector else []
+    templates = inputs.index.select(service.namespace, selector) if selector else []
     if not templates:  # nothing selected: selector-no-match says why
         return
     declared = [port for template in templates for port in container_ports(template)]

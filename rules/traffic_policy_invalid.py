@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.apierrors import invalid, with_hint
-from svclint.context import RuleContext
-from svclint.finding import Hit
-from svclint.resources import Resource
-from svclint.services import as_int, externally_accessible, known_type
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.apierrors import invalid, with_hint
+from svclint.model.resources import Resource
+from svclint.model.services import as_int, externally_accessible, known_type
 
 POLICIES = ("Cluster", "Local")
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     kind = known_type(service)
     if kind is None:
         return

@@ -2,12 +2,19 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from svclint.apierrors import closest, field_path, not_supported, with_hint
-from svclint.context import RuleContext
-from svclint.finding import Hit, Path
-from svclint.resources import Resource
-from svclint.services import (PROTOCOLS, SERVICE_TYPES, externally_accessible, known_type, service_ports,
-                              string_items)
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.apierrors import closest, field_path, not_supported, with_hint
+from svclint.model.resources import Resource
+from svclint.model.services import (
+    PROTOCOLS,
+    SERVICE_TYPES,
+    externally_accessible,
+    known_type,
+    service_ports,
+    string_items,
+)
+from svclint.source.positions import Path
 
 TRAFFIC_POLICIES = ("Cluster", "Local")
 OLD_TRAFFIC_POLICIES = {"Global": "Cluster", "OnlyLocal": "Local"}  # the beta annotation's values
@@ -17,7 +24,7 @@ TRAFFIC_DISTRIBUTION_FROM = 31
 PREFER_SAME_FROM = 34  # PreferSameTrafficDistribution is on by default from 1.34
 
 
-def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
+def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     kind = known_type(service)
     yield from _unless_empty(("spec", "type"), service.get("spec", "type"), SERVICE_TYPES)
     yield from _unless_empty(("spec", "sessionAffinity"), service.get("spec", "sessionAffinity"), ("ClientIP", "None"))
@@ -34,7 +41,7 @@ def check(service: Resource, ctx: RuleContext) -> Iterator[Hit]:
         yield from _when_set(("spec", "ipFamilyPolicy"), service.get("spec", "ipFamilyPolicy"), IP_FAMILY_POLICIES)
         for index, family in string_items(service, "spec", "ipFamilies"):
             yield from _when_set(("spec", "ipFamilies", index), family, ("IPv4", "IPv6"))
-    yield from _traffic_distribution(service, ctx.kubernetes_minor)
+    yield from _traffic_distribution(service, inputs.kubernetes_minor)
 
 
 def _unless_empty(path: Path, value: object, supported: tuple[str, ...],

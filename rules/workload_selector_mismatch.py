@@ -2,17 +2,18 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from svclint.context import RuleContext
-from svclint.finding import Hit, Path
-from svclint.resources import Resource
-from svclint.services import format_labels
-from svclint.workloads import WorkloadKind, workload_kind
+from svclint.check.finding import Hit
+from svclint.check.rule_inputs import RuleInputs
+from svclint.model.resources import Resource
+from svclint.model.services import format_labels
+from svclint.model.workloads import WorkloadKind, workload_kind
+from svclint.source.positions import Path
 
 REJECTED = "the API server rejects the {kind}, so it creates no pods for a Service to reach"
 
 
-def check(workload: Resource, ctx: RuleContext) -> Iterator[Hit]:
-    kind = workload_kind(ctx.settings.workload_kinds, workload.qualified_kind)
+def check(workload: Resource, inputs: RuleInputs) -> Iterator[Hit]:
+    kind = workload_kind(inputs.settings.workload_kinds, workload.qualified_kind)
     if kind is None or kind.selector is None or not isinstance(workload.get(*kind.template), dict):
         return  # no selector of its own, or no template (an Argo Rollout with a workloadRef)
     labels = workload.get(*kind.template, "metadata", "labels")

@@ -1,3 +1,3 @@
-from svclint.cli import main
+from svclint.cli.main import main
 
 raise SystemExit(main())

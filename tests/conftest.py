@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from svclint.engine import Report, lint_paths
-from svclint.settings import Settings
+from svclint.check.engine import Report, lint_paths
+from svclint.check.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "real"

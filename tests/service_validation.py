@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from svclint.registry import load_rules
+from svclint.check.registry import load_rules
 from tests.conftest import lint_text, problems
 
 VALIDATION_RULES = tuple(slug for slug, rule in load_rules().items() if rule.code.startswith("SVC1"))

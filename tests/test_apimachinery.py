@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from svclint.apimachinery import (is_dns1035_label, is_dns1123_label, is_dns1123_subdomain, is_qualified_name,
-                                  is_valid_label_value, is_valid_port_name, mask_trailing_dash)
+from svclint.model.apimachinery import (
+    is_dns1035_label,
+    is_dns1123_label,
+    is_dns1123_subdomain,
+    is_qualified_name,
+    label_value_errors,
+    mask_trailing_dash,
+    port_name_errors,
+)
 
 
 @pytest.mark.parametrize("value", ["a", "web", "2fa-api", "a" * 63, "123"])
@@ -57,7 +64,7 @@ def test_qualified_name_messages(value: str, start: str) -> None:
 @pytest.mark.parametrize(("value", "valid"), [("", True), ("v1.10", True), ("a" * 63, True), ("a" * 64, False),
                                               ("front end", False), ("-x", False), ("x_", False)])
 def test_label_values(value: str, valid: bool) -> None:
-    assert (is_valid_label_value(value) == []) is valid
+    assert (label_value_errors(value) == []) is valid
 
 
 @pytest.mark.parametrize(("value", "problems"), [
@@ -71,7 +78,7 @@ def test_label_values(value: str, valid: bool) -> None:
               "must contain at least one letter (a-z)"]),
 ])
 def test_port_names(value: str, problems: list[str]) -> None:
-    assert is_valid_port_name(value) == problems
+    assert port_name_errors(value) == problems
 
 
 def test_subdomain_accepts_ipv4_literal_and_rejects_upper_case() -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from svclint import __version__
-from svclint.cli import build_parser, main
+from svclint.cli.main import build_parser, main
 
 BAD_NODEPORT = """\
 apiVersion: v1

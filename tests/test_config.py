@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from svclint.registry import load_rules
-from svclint.selection import enabled
+from svclint.check.registry import load_rules
+from svclint.check.selection import enabled
 from tests.test_cli import BAD_NODEPORT, write
 
 NO_PODS = """\

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from svclint.complexity import refusal_for
-from svclint.kubectl_yaml import KubectlError, Loader, build
-from svclint.registry import load_rules
-from svclint.source import Refused, construct, decode_source, iter_documents
+from svclint.check.registry import load_rules
+from svclint.source.complexity import refusal_for
+from svclint.source.documents import Refused, construct, decode_source, iter_documents
+from svclint.source.kubectl_yaml import KubectlError, Loader, build
 from tests.conftest import CORPUS, REPO, lint_text, problems
 
 FEATURES = {

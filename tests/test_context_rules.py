@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from svclint.engine import lint_paths
-from svclint.settings import Settings, SettingsError
+from svclint.check.engine import lint_paths
+from svclint.check.settings import Settings, SettingsError
 
 DEPLOYMENT = """\
 apiVersion: apps/v1

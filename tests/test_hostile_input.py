@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from svclint.complexity import C_COMPOSER_MAX_CHARS, MAX_DEPTH
-from svclint.engine import Report, lint_paths
-from svclint.registry import load_rules
-from svclint.settings import Settings
-from svclint.source import parse_source
+from svclint.check.engine import Report, lint_paths
+from svclint.check.registry import load_rules
+from svclint.check.settings import Settings
+from svclint.source.complexity import C_COMPOSER_MAX_CHARS, MAX_DEPTH
+from svclint.source.documents import parse_source
 from tests.conftest import lint_text, problems, run_cli
 from tests.test_cli import BAD_NODEPORT
 

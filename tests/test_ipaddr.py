@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from svclint.ipaddr import cidr_warnings, ip_warning, is_ipv6, parse_cidr, parse_ip, special_range
+from svclint.model.ipaddr import (
+    cidr_warnings,
+    ip_warning,
+    is_ipv6,
+    parse_cidr,
+    parse_ip,
+    special_range,
+)
 
 
 @pytest.mark.parametrize("text", ["10.0.0.1", "010.000.000.001", "::1", "2001:db8::1", "::ffff:10.0.0.1"])

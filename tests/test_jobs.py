@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from svclint import engine, parallel
-from svclint.checkfile import FileResult
-from svclint.engine import lint_paths, selected_rules
-from svclint.finding import Finding
-from svclint.settings import Settings
+from svclint.check import engine, parallel
+from svclint.check.checkfile import FileResult
+from svclint.check.engine import lint_paths, selected_rules
+from svclint.check.finding import Finding
+from svclint.check.settings import Settings
 from tests.conftest import REPO
 from tests.test_cli import BAD_NODEPORT
 

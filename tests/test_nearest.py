@@ -7,7 +7,7 @@ import difflib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from svclint.resources import Resource, ResourceIndex
+from svclint.model.resources import Resource, ResourceIndex
 
 LABEL_KEYS = st.sampled_from(["app", "tier", "version", "app.kubernetes.io/name"])
 LABEL_VALUES = st.sampled_from(["web", "webb", "web-v2", "api", "apl", "cart", "cart-redis", "db", ""])

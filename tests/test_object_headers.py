@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from svclint.engine import Report
+from svclint.check.engine import Report
 from tests.conftest import lint_text, problems
 from tests.test_cli import BAD_NODEPORT
 from tests.test_hostile_input import WITNESSES

@@ -7,10 +7,10 @@ from typing import Iterator
 import pytest
 import yaml
 
-from svclint.positions import PositionResolver
-from svclint.kubectl_yaml import Loader, is_merge_key
-from svclint.lines import Lines
-from svclint.source import AsciiFileText, parse_source
+from svclint.source.documents import AsciiFileText, parse_source
+from svclint.source.kubectl_yaml import Loader, is_merge_key
+from svclint.source.lines import Lines
+from svclint.source.positions import PositionResolver
 from tests.conftest import CORPUS, REPO
 
 TRICKY = {
@@ -116,8 +116,8 @@ def test_only_the_documents_own_slice_is_composed_again() -> None:
 
 
 def test_cross_object_findings_keep_their_place_in_non_ascii_and_bom_files(tmp_path) -> None:
-    from svclint.engine import lint_paths
-    from svclint.settings import Settings
+    from svclint.check.engine import lint_paths
+    from svclint.check.settings import Settings
 
     service = "# e\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n"
     places = {}

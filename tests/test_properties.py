@@ -19,8 +19,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from svclint.cli import main
-from svclint.registry import load_rules
+from svclint.check.registry import load_rules
+from svclint.cli.main import main
 from tests.conftest import REPO, run_cli
 
 SEEDS = sorted({p.read_text("utf-8") for p in (REPO / "examples").rglob("*.yaml")}

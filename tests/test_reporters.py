@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from svclint.registry import load_rules
+from svclint.check.registry import load_rules
 from tests.conftest import REPO
 from tests.test_cli import CLEAN, WITHOUT_CONTEXT_INFOS
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import re
 
-from svclint.registry import load_rules
-from svclint.settings import Settings
+from svclint.check.registry import load_rules
+from svclint.check.settings import Settings
 
 
 def test_every_rule_is_documented_with_bad_and_good_examples() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from svclint import rule_docs
-from svclint.registry import load_rules
+from svclint.check.registry import load_rules
+from svclint.report import rule_docs
 from tests.test_cli import BAD_NODEPORT, write
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from svclint.registry import Example, Rule, load_rules
+from svclint.check.registry import Example, Rule, load_rules
 from tests.conftest import lint_text
 
 EXPECT = re.compile(r"#\s*expect:\s*([a-z0-9-]+)")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from svclint.finding import Severity
+from svclint.check.finding import Severity
 from tests.conftest import lint_text
 from tests.service_validation import validation_problems
 

@@ -13,10 +13,16 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from svclint.registry import load_rules
-from svclint.resources import objects_in
-from svclint.source import parse_source
-from svclint.validation import SchemaError, _hit, detailed_errors, fast_errors, supported_versions
+from svclint.check.registry import load_rules
+from svclint.check.validation import (
+    SchemaError,
+    _hit,
+    detailed_errors,
+    fast_errors,
+    supported_versions,
+)
+from svclint.model.resources import objects_in
+from svclint.source.documents import parse_source
 from tests.conftest import CORPUS, lint_text
 
 pytest.importorskip("jsonschema_rs")
@@ -149,6 +155,6 @@ def test_the_schema_rule_reports_the_same_without_jsonschema_rs(tmp_path: Path, 
                 for f in lint_text(tmp_path, example.text).findings if f.rule == "schema"]
 
     with_rs = schema_findings()
-    monkeypatch.setattr("svclint.validation.fast_errors", lambda data, version: None)
+    monkeypatch.setattr("svclint.check.validation.fast_errors", lambda data, version: None)
     assert schema_findings() == with_rs
     assert with_rs, "the examples hold schema errors"

@@ -16,13 +16,12 @@ from typing import Any, Iterator
 
 import pytest
 import yaml
-
-from svclint.registry import load_rules
 from svclint.rules.schema import STRING_MAP_OWNERS
-from svclint.validation import supported_versions
-from svclint.workloads import BUILT_IN
-from tests.conftest import REPO, lint_text
 
+from svclint.check.registry import load_rules
+from svclint.check.validation import supported_versions
+from svclint.model.workloads import BUILT_IN
+from tests.conftest import REPO, lint_text
 
 
 class FlowList(list):

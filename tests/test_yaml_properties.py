@@ -14,7 +14,7 @@ from typing import Any, Callable
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from svclint.finding import Severity
+from svclint.check.finding import Severity
 from tests.conftest import lint_text
 
 TRUE_WORDS = ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]
@@ -24,8 +24,9 @@ LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
 
 
 def _underscored(digits: str, draw: Callable) -> str:
-    """go-yaml strips every `_` from a number before reading it."""
-    at = draw(st.integers(0, len(digits)))
+    """go-yaml strips every `_` from a number before reading it, once its first character
+    (a digit) says it may be one: `_10` is a string."""
+    at = draw(st.integers(1, len(digits)))
     return digits[:at] + "_" + digits[at:] if len(digits) > 1 else digits
 
 

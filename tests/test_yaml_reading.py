@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 import math
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from svclint.kubectl_yaml import PLAIN, STR, Loader
-from svclint.source import parse_source
+from svclint.source.documents import parse_source
+from svclint.source.kubectl_yaml import PLAIN, STR, Loader
 from tests.conftest import REPO
 
 REFERENCE = REPO / "docs" / "yaml-reading.md"

@@ -1,0 +1,129 @@
+"""Facts of context files, cached by file content under `.svclint_cache/` (as ruff does).
+
+A pre-commit run checks a few changed files against every manifest in the repository; only
+the facts of the unchanged ones (what cross-object rules read) are needed, and they depend
+on the file's bytes, on svclint's own code and on the few settings that shape facts. One
+file per such key holds {sha256 of content: facts}; it is rewritten atomically with the
+entries of the current run only, so it never grows beyond the repository's manifests.
+
+The entries are pickled plain data (dicts, lists, strings, numbers) and read back with an
+unpickler that refuses every class and function, so a planted cache file cannot run code;
+a corrupt or unreadable cache is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import sys
+from dataclasses import fields
+from typing import Any
+
+from svclint import __version__
+from svclint.check.checkfile import FileResult
+from svclint.check.settings import Settings
+from svclint.model.resources import Resource, kustomization_namespaces
+from svclint.source.atomic import write_bytes_atomically
+
+# Modules whose code decides what the facts of a file are.
+FACT_MODULES = ("svclint.source.documents", "svclint.model.resources", "svclint.model.facts", "svclint.model.workloads", "svclint.check.checkfile")
+# Settings that do not change facts. Any setting not listed here is part of the cache key, so
+# one added later (e.g. custom workload kinds) invalidates the cache rather than going stale.
+FACT_NEUTRAL_SETTINGS = frozenset({
+    "kubernetes_version", "node_port_range", "namespace", "target", "load_balancer_providers",
+    "fail_on", "exclude", "select", "ignore", "severity", "per_file_ignores", "ignore_objects",
+    "context", "allow_suppressions", "cache_dir",
+})
+Facts = list  # [(data, doc_index, namespace, base_path), ...] per object of the file
+
+
+class FactsCache:
+    def __init__(self, directory: str, settings: Settings) -> None:
+        self.path = os.path.join(directory, f"facts-{_key(settings)}.pickle")
+        self._directory = directory
+        self._stored = _load(self.path)
+        self._current: dict[str, Facts] = {}
+
+    def get(self, digest: str) -> Facts | None:
+        facts = self._stored.get(digest)
+        if facts is not None:
+            self._current[digest] = facts
+        return facts
+
+    def put(self, digest: str, facts: Facts) -> None:
+        self._current[digest] = facts
+
+    def save(self) -> None:
+        """Keeps the entries of this run; a cache that cannot be written is only a slower next run."""
+        if self._current.keys() == self._stored.keys():
+            return
+        try:
+            data = pickle.dumps(self._current, protocol=pickle.HIGHEST_PROTOCOL)
+            _prepare(self._directory)
+            write_bytes_atomically(self.path, data)
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            pass
+
+
+def content_digest(content: bytes) -> str:
+    """What a file's facts are cached under."""
+    return hashlib.sha256(content).hexdigest()
+
+
+def facts_to_cache(result: FileResult) -> Facts:
+    return [(r.data, r.doc_index, r.namespace, r.base_path) for r in result.objects]
+
+
+def cached_result(path: str, facts: Facts) -> FileResult:
+    """The result of a context file rebuilt from its cached facts (already pruned)."""
+    result = FileResult(path)
+    for data, doc_index, namespace, base_path in facts:
+        resource = Resource(data, path, doc_index, namespace, base_path)
+        result.kustomized.update(kustomization_namespaces(resource))
+        result.objects.append(resource)
+    return result
+
+
+class _PlainDataUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"cache holds {module}.{name}, not plain data")
+
+
+def _load(path: str) -> dict[str, Facts]:
+    try:
+        with open(path, "rb") as handle:
+            data = _PlainDataUnpickler(io.BytesIO(handle.read())).load()
+    except Exception:  # missing, unreadable or corrupt: start afresh
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _key(settings: Settings) -> str:
+    shaping = {f.name: getattr(settings, f.name) for f in fields(settings) if f.name not in FACT_NEUTRAL_SETTINGS}
+    digest = hashlib.sha256(f"{__version__}\0{sys.version_info[:2]}\0{shaping!r}".encode())
+    for name in FACT_MODULES:
+        digest.update(_module_source(name))
+    return digest.hexdigest()[:16]
+
+
+def _module_source(name: str) -> bytes:
+    """The code of a module, so that a changed checkout of svclint never reads stale facts."""
+    module = sys.modules.get(name)
+    try:
+        with open(module.__file__, "rb") as handle:  # type: ignore[union-attr, arg-type]
+            return handle.read()
+    except (AttributeError, TypeError, OSError):
+        return name.encode()
+
+
+def _prepare(directory: str) -> None:
+    """Creates the cache directory, marked so that git and backup tools leave it alone."""
+    if os.path.isdir(directory):
+        return
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, ".gitignore"), "w", encoding="utf-8") as handle:
+        handle.write("# Created by svclint automatically.\n*\n")
+    with open(os.path.join(directory, "CACHEDIR.TAG"), "w", encoding="utf-8") as handle:
+        handle.write("Signature: 8a477f597d28d172789f06886806bc55\n# svclint cache: https://bford.info/cachedir/\n")

@@ -1,0 +1,136 @@
+"""Check one file on its own: parse it, run the per-object rules, keep the facts.
+
+This is the unit of parallel work (--jobs): its arguments and result are plain data, and
+the result holds no document text (except for stdin, which cannot be read twice).
+Context files (read only to resolve cross-object rules) keep their facts and nothing else.
+Documents are checked as they are parsed and dropped after: however big the file, one
+document at a time is constructed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from svclint.check.finding import Severity
+from svclint.check.registry import Rule, RulesByKind
+from svclint.check.rule_inputs import RuleInputs
+from svclint.check.settings import Settings
+from svclint.check.suppressions import (
+    ANNOTATION,
+    Suppression,
+    annotation_suppressions,
+    comment_suppressions,
+)
+from svclint.model.facts import facts_of
+from svclint.model.resources import Resource, kustomization_namespaces, objects_in
+from svclint.model.workloads import WorkloadKind
+from svclint.source.documents import (
+    STDIN_NAME,
+    Problem,
+    SourceFile,
+    SpanList,
+    decode_source,
+    iter_documents,
+    read_raw,
+)
+from svclint.source.positions import PositionResolver
+
+
+@dataclass(frozen=True)
+class LocalFinding:
+    """A positioned finding whose object is known by its number in the file's objects."""
+
+    line: int
+    column: int
+    rule: str
+    severity: Severity
+    message: str
+    object_number: int | None = None
+
+
+@dataclass
+class FileResult:
+    path: str
+    objects: list[Resource] = field(default_factory=list)  # facts only, namespace unresolved
+    findings: list[LocalFinding] = field(default_factory=list)
+    kustomized: dict[str, str] = field(default_factory=dict)  # file -> namespace
+    suppressions: list[Suppression] = field(default_factory=list)
+    spans: SpanList = field(default_factory=SpanList)  # of each document, to locate cross-object findings
+    ascii: bool = False  # the file's bytes are ASCII: it can be read again in slices
+    text: str | None = None  # kept for stdin only, to locate cross-object findings
+
+
+def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileResult:
+    source, ascii_bytes = _read(path)
+    result = FileResult(source.path, text=source.text if source.path == STDIN_NAME else None, ascii=ascii_bytes)
+    if settings.allow_suppressions:
+        result.suppressions, invalid = comment_suppressions(source.text)
+        result.findings.extend(_local(p, rules) for p in invalid if p.rule in rules)
+    resolver = PositionResolver(source.text, result.spans)
+    enabled = frozenset(rules)
+    object_rules = RulesByKind([(rule, RuleInputs(None, settings, rule.options, enabled, resolver))
+                                for rule in rules.values() if rule.check and rule.scope == "object"])
+    workload_kinds = settings.workload_kinds
+    for number, resource in enumerate(_resources(source, result.spans)):
+        for rule, inputs in object_rules.of_kind(resource.qualified_kind):
+            for hit in rule.check(resource, inputs):
+                line, column = resolver.locate(resource.doc_index, resource.base_path + tuple(hit.path), hit.anchor)
+                result.findings.append(LocalFinding(
+                    line, column, rule.slug, hit.severity or rule.severity, hit.message, number))
+        if settings.allow_suppressions:
+            _collect_annotation(resource, number, resolver, rules, result)
+        _keep_facts(resource, workload_kinds, result)
+    # Last: the loader adds its problems (bad YAML, duplicate keys) as it parses.
+    result.findings.extend(_local(p, rules) for p in source.problems if p.rule in rules)
+    return result
+
+
+def _read(path: str) -> tuple[SourceFile, bool]:
+    """The decoded file, and whether its bytes are ASCII (the bytes are not kept)."""
+    display, raw = read_raw(path)
+    return decode_source(display, raw), raw.isascii()
+
+
+def context_facts(path: str, raw: bytes, settings: Settings) -> FileResult:
+    """The facts of a context file: its objects, for the index, and nothing to report."""
+    result = FileResult(path)
+    for resource in _resources(decode_source(path, raw), result.spans):
+        _keep_facts(resource, settings.workload_kinds, result)
+    return result
+
+
+def _resources(source: SourceFile, spans: SpanList) -> Iterator[Resource]:
+    """The objects of the file as it is parsed, recording each document's span in `spans`."""
+    for document in iter_documents(source):
+        spans.append(document.span)
+        for data, base in objects_in(document.data):
+            yield Resource(data, source.path, document.index, _explicit_namespace(data), base)
+
+
+def _keep_facts(resource: Resource, workload_kinds: dict[str, WorkloadKind], result: FileResult) -> None:
+    result.kustomized.update(kustomization_namespaces(resource))
+    result.objects.append(facts_of(resource, workload_kinds))
+
+
+def _collect_annotation(resource: Resource, number: int, resolver: PositionResolver,
+                        rules: dict[str, Rule], result: FileResult) -> None:
+    annotations = resource.get("metadata", "annotations")
+    if not isinstance(annotations, dict) or ANNOTATION not in annotations:
+        return
+    path = resource.base_path + ("metadata", "annotations", ANNOTATION)
+    line, column = resolver.locate(resource.doc_index, path)
+    suppressions, problems = annotation_suppressions(annotations[ANNOTATION], line, column, number)
+    result.suppressions += suppressions
+    result.findings.extend(_local(p, rules, number) for p in problems if p.rule in rules)
+
+
+def _local(problem: Problem, rules: dict[str, Rule], number: int | None = None) -> LocalFinding:
+    return LocalFinding(problem.line, problem.column, problem.rule, rules[problem.rule].severity,
+                        problem.message, number)
+
+
+def _explicit_namespace(data: dict) -> str:
+    metadata = data.get("metadata")
+    namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
+    return namespace if isinstance(namespace, str) else ""

@@ -1,0 +1,196 @@
+"""The pipeline: files → documents → resource index → rules → findings.
+
+Each file is checked on its own (per-object rules, see checkfile.py); then the facts of all
+files, and of the context files (read, never reported on), form one index for the
+cross-object rules, whose findings are located by parsing again only the files they
+concern. Suppressions and the configuration's ignores and severities apply last.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os.path
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from svclint.check.checkfile import FileResult, context_facts
+from svclint.check.finding import Finding, Hit, Severity
+from svclint.check.overrides import apply_policy
+from svclint.check.parallel import FORKS, check_files, map_in_workers, worker_count
+from svclint.check.registry import Rule, RulesByKind, load_rules
+from svclint.check.rule_inputs import RuleInputs
+from svclint.check.selection import enabled
+from svclint.check.settings import Settings
+from svclint.check.suppressions import suppress, unused_findings
+from svclint.model.resources import (
+    CLUSTER_SCOPED_KINDS,
+    ObjectRef,
+    Resource,
+    ResourceIndex,
+)
+from svclint.source.discover import InputError, discover, discover_context
+from svclint.source.documents import AsciiFileText, read_text
+from svclint.source.positions import PositionResolver
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+    files: int
+    objects: int
+    notes: list[str] = field(default_factory=list)
+    file_paths: list[str] = field(default_factory=list)  # every linted file, clean ones too (JUnit lists them)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def lint_paths(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -> Report:
+    """Lints files and directories against the context, in `jobs` processes (None: as many
+    as pays); raises InputError for paths that cannot be read."""
+    discovery = discover(paths, settings.exclude)
+    rules = selected_rules(settings)
+    workers = worker_count(discovery.files, jobs)
+    results = check_files(discovery.files, settings, rules, workers)
+    reported = {os.path.normpath(path) for path in discovery.files}
+    context_files = [p for p in discover_context(settings.context, settings.exclude)
+                     if os.path.normpath(p) not in reported]
+    report = combine(results, settings, rules, read_context(context_files, settings, jobs), workers)
+    report.notes = discovery.notes
+    return report
+
+
+def selected_rules(settings: Settings) -> dict[str, Rule]:
+    return {rule.slug: rule for rule in enabled(load_rules().values(), settings.select, settings.ignore)}
+
+
+def read_context(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -> list[FileResult]:
+    """Facts of the context files: from the cache when their content has not changed, else
+    parsed in `jobs` processes (None: as many as pays)."""
+    if not paths:
+        return []
+    from svclint.check.cache import (  # ~7 ms to import
+        FactsCache,
+        cached_result,
+        content_digest,
+        facts_to_cache,
+    )
+
+    cache = FactsCache(settings.cache_dir, settings) if settings.cache_dir else None
+    results: dict[str, FileResult] = {}
+    if cache:
+        for path in paths:
+            facts = cache.get(content_digest(_read_context_file(path)))
+            if facts is not None:
+                results[path] = cached_result(path, facts)
+    missing = [path for path in paths if path not in results]
+    parsed = map_in_workers(_parse_context_file, settings, missing, worker_count(missing, jobs))
+    for path, (result, digest) in zip(missing, parsed):
+        results[path] = result
+        if cache:
+            cache.put(digest, facts_to_cache(result))
+    if cache:
+        cache.save()
+    return [results[path] for path in paths]
+
+
+def _parse_context_file(settings: Settings, path: str) -> tuple[FileResult, str]:
+    """A context file's facts, and the digest of the content they are cached under."""
+    from svclint.check.cache import content_digest
+
+    raw = _read_context_file(path)
+    return context_facts(path, raw, settings), content_digest(raw)
+
+
+def _read_context_file(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise InputError(f"context: {path}: cannot read: {exc.strerror or exc}") from None
+
+
+def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, Rule],
+            context: Sequence[FileResult] = (), workers: int = 1) -> Report:
+    """Resolves namespaces across files, runs the cross-object rules (in `workers` processes)
+    on the objects of the reported files (`results`) against all objects (`context` too), and
+    collects findings."""
+    everything = [*results, *context]
+    kustomized = {file: ns for result in everything for file, ns in result.kustomized.items()}
+    objects_by_file = {
+        result.path: [_with_namespace(r, kustomized, settings.namespace) for r in result.objects]
+        for result in everything
+    }
+    index = ResourceIndex.build((r for objects in objects_by_file.values() for r in objects),
+                                settings.workload_kinds)
+    findings = [
+        Finding(result.path, f.line, f.column, f.rule, f.severity, f.message,
+                objects_by_file[result.path][f.object_number].ref if f.object_number is not None else ObjectRef())
+        for result in results for f in result.findings
+    ]
+    reported = {result.path: result for result in results}
+    findings += _cross_object_findings(index, settings, rules, reported, workers)
+    # Only suppressions need the objects of a file by number (refs cost ~3 µs an object).
+    refs = {path: [r.ref for r in objects_by_file[path]] for path, result in reported.items() if result.suppressions}
+    if settings.allow_suppressions:
+        findings, unused = suppress(findings, {r.path: r.suppressions for r in results}, refs)
+        findings += unused_findings(unused, rules, refs)
+    findings = apply_policy(findings, settings)
+    findings.sort(key=Finding.sort_key)
+    return Report(findings, files=len(results), objects=sum(1 for r in index.objects if r.file in reported),
+                  file_paths=[result.path for result in results])
+
+
+def _with_namespace(resource: Resource, kustomized: dict[str, str], default: str) -> Resource:
+    if resource.qualified_kind in CLUSTER_SCOPED_KINDS:
+        return dataclasses.replace(resource, namespace="") if resource.namespace else resource
+    if resource.namespace:
+        return resource
+    namespace = kustomized.get(os.path.normpath(resource.file)) or default
+    return dataclasses.replace(resource, namespace=namespace)
+
+
+def _cross_object_findings(index: ResourceIndex, settings: Settings, rules: dict[str, Rule],
+                           reported: dict[str, FileResult], workers: int) -> list[Finding]:
+    """The index rules' findings on the objects of `reported`, file by file, in `workers` processes."""
+    enabled_slugs = frozenset(rules)
+    index_rules = [(rule, RuleInputs(index, settings, rule.options, enabled_slugs))
+                   for rule in rules.values() if rule.check and rule.scope == "index"]
+    if not index_rules:
+        return []
+    run = CrossObjectRun(index, reported, RulesByKind(index_rules))
+    workers = workers if FORKS else 1  # elsewhere each worker would get the index pickled
+    return [finding for found in map_in_workers(_findings_in_file, run, list(reported), workers) for finding in found]
+
+
+@dataclass(frozen=True)
+class CrossObjectRun:
+    index: ResourceIndex
+    reported: dict[str, FileResult]
+    rules: RulesByKind
+
+
+def _findings_in_file(run: CrossObjectRun, path: str) -> list[Finding]:
+    hits = [(resource, rule, hit)
+            for resource in run.index.in_file(path)
+            for rule, inputs in run.rules.of_kind(resource.qualified_kind)
+            for hit in rule.check(resource, inputs)]
+    return _located(run.reported[path], hits) if hits else []
+
+
+def _located(result: FileResult, hits: list[tuple[Resource, Rule, Hit]]) -> list[Finding]:
+    resolver = PositionResolver(_text_of(result), result.spans)
+    findings = []
+    for resource, rule, hit in hits:  # in document order: each document is composed once
+        line, column = resolver.locate(resource.doc_index, resource.base_path + tuple(hit.path), hit.anchor)
+        findings.append(Finding(result.path, line, column, rule.slug, hit.severity or rule.severity,
+                                hit.message, resource.ref))
+    return findings
+
+
+def _text_of(result: FileResult) -> str | AsciiFileText:
+    """The text of a reported file, to locate cross-object findings: kept for stdin, else read
+    again (in slices when ASCII: a big file is then not held twice beside the facts)."""
+    if result.text is not None:
+        return result.text
+    return AsciiFileText(result.path) if result.ascii else read_text(result.path)

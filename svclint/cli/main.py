@@ -1,0 +1,218 @@
+"""Command line: `svclint [options] PATH...`; main() returns the exit status.
+
+`svclint rules` and `svclint explain RULE` are subcommands when they are the first argument;
+`svclint check PATH...` (or `svclint ./rules`) lints a path that has a subcommand's name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import io
+import os
+import sys
+from dataclasses import replace
+from typing import Callable, Iterator, Mapping, Sequence, TextIO
+
+from svclint import __version__
+from svclint.check.baseline import apply_baseline, write_baseline
+from svclint.check.engine import Report, lint_paths
+from svclint.check.settings import FAIL_ON, TARGETS, Settings, SettingsError
+from svclint.check.validation import resolve_version
+from svclint.cli.config import CACHE_DIRECTORY, Config, load_config
+from svclint.cli.rule_commands import COMMANDS
+from svclint.report import MODULES, reporter, text
+from svclint.source.atomic import write_text_atomically
+from svclint.source.discover import InputError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # what shells report for a command stopped by Ctrl-C (128 + SIGINT)
+Reporter = Callable[[Report, TextIO, bool], None]
+COMMANDS_HELP = """\
+commands (as the first argument):
+  svclint rules [--format json]   list the rules
+  svclint explain RULE            a rule's rationale, options and examples (RULE: slug or code)
+  svclint check PATH...           lint PATHs, also when the first is named rules, explain or check
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="svclint",
+        description="Lint Kubernetes Service manifests before kubectl apply.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=COMMANDS_HELP,
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or directories to lint; - reads stdin")
+    parser.add_argument("--version", action="version", version=f"svclint {__version__}")
+    parser.add_argument("--format", choices=sorted(MODULES), default="text", help="report format")
+    parser.add_argument("--output", metavar="FILE",
+                        help="write the report to FILE (replaced atomically); a summary line goes to stderr")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
+    parser.add_argument("--no-color", action="store_true", help="never colour the text report")
+    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                        help="skip files and directories matching GLOB (repeatable)")
+    parser.add_argument("--fail-on", choices=FAIL_ON, help="lowest severity that fails the run (default: warning)")
+    parser.add_argument("--kubernetes-version", metavar="1.XX",
+                        help="validate against this Kubernetes version (default: the newest bundled)")
+    parser.add_argument("--node-port-range", metavar="LOW-HIGH",
+                        help="the cluster's --service-node-port-range (default: 30000-32767)")
+    parser.add_argument("--namespace", help="namespace of objects without metadata.namespace (default: default)")
+    parser.add_argument("--target", choices=TARGETS,
+                        help="cluster the manifests are for (default: generic, or kind when a kind config is loaded)")
+    parser.add_argument("--load-balancer-provider", action="append", metavar="NAME",
+                        help="a load-balancer provider installed out of band, e.g. cloud-provider-kind")
+    parser.add_argument("--select", action="append", metavar="RULE",
+                        help="run only these rules: slugs, codes or code prefixes such as SVC2 (repeatable, "
+                             "comma-separated; replaces the configuration's select and ignore)")
+    parser.add_argument("--ignore", action="append", metavar="RULE",
+                        help="skip these rules (repeatable, comma-separated; adds to the configuration's)")
+    parser.add_argument("--config", metavar="FILE",
+                        help="read settings from FILE instead of the nearest .svclint.yaml or pyproject.toml")
+    parser.add_argument("--context", action="append", default=[], metavar="PATH",
+                        help="also read PATH (a file or directory; `git`: every manifest git tracks) to resolve "
+                             "selectors, ports and conflicts, without reporting on it (repeatable)")
+    parser.add_argument("--no-suppressions", action="store_true",
+                        help="ignore `# svclint: disable` comments and svclint.io/ignore annotations")
+    parser.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
+    parser.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE and exit 0")
+    parser.add_argument("--no-cache", action="store_true", help="read context files afresh, without .svclint_cache/")
+    parser.add_argument("--jobs", "-j", type=positive_int, metavar="N",
+                        help="check files in N processes (default: one per core when the input is big "
+                             "enough to gain from it; 1: no worker processes)")
+    return parser
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        with relaxed_garbage_collection():
+            return run(list(sys.argv[1:] if argv is None else argv))
+    except KeyboardInterrupt:  # files are only ever replaced atomically: nothing is half-written
+        print("svclint: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def run(arguments: list[str]) -> int:
+    command = arguments[0] if arguments else None
+    try:
+        if command in COMMANDS:
+            return COMMANDS[command](arguments[1:])
+        args = build_parser().parse_args(arguments[1:] if command == "check" else arguments)
+    except SystemExit as exc:  # argparse exits 2 on usage errors and 0 for --help/--version
+        return int(exc.code or 0)
+    try:
+        settings = settings_from_args(args, load_config(args.config))
+        resolve_version(settings.kubernetes_version)
+        report = lint_paths(args.paths, settings, args.jobs)
+        if args.write_baseline:
+            write_baseline(args.write_baseline, report.findings)
+            count = len(report.findings)
+            print(f"svclint: wrote baseline {args.write_baseline} ({count} finding{'' if count == 1 else 's'})",
+                  file=sys.stderr)
+            return EXIT_OK
+        if args.baseline:
+            report = apply_baseline(report, args.baseline)
+    except (InputError, SettingsError) as exc:
+        print(f"svclint: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for note in report.notes:
+        print(f"svclint: info: {note}", file=sys.stderr)
+    if args.output:
+        if not write_report_file(reporter(args.format), report, args.output):
+            return EXIT_USAGE
+        print(f"{text.summary(report)}; {args.format} report written to {args.output}", file=sys.stderr)
+    else:
+        color = not args.no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        write_to_stdout(choose_reporter(args.format, os.environ), report, color)
+    return EXIT_OK if args.exit_zero else exit_status(report, settings)
+
+
+@contextlib.contextmanager
+def relaxed_garbage_collection() -> Iterator[None]:
+    """A run allocates millions of dicts and lists (documents, then facts kept to the end)
+    that form no reference cycles; at the default thresholds the cycle collector scans the
+    growing heap again and again, a tenth of the run. Collect rarely while it lasts, and never
+    the objects of the modules imported before it."""
+    thresholds = gc.get_threshold()
+    if not gc.get_freeze_count():  # once: called again in-process (a fuzzer, a test), a freeze
+        gc.freeze()                # would keep the garbage cycles of earlier runs for good
+    gc.set_threshold(50_000, 20, 50)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def choose_reporter(name: str, environ: Mapping[str, str]) -> Reporter:
+    """Inside GitHub Actions the text report's findings are also workflow annotations, as in yamllint."""
+    if name == "text" and environ.get("GITHUB_ACTIONS") == "true":
+        from svclint.report import github
+
+        return github.actions_text_report
+    return reporter(name)
+
+
+def write_report_file(reporter: Reporter, report: Report, path: str) -> bool:
+    rendered = io.StringIO()
+    reporter(report, rendered, False)
+    try:
+        write_text_atomically(path, rendered.getvalue())
+    except OSError as exc:
+        print(f"svclint: error: {path}: cannot write the report: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def write_to_stdout(reporter: Reporter, report: Report, color: bool) -> None:
+    try:
+        reporter(report, sys.stdout, color)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `svclint . | head`: the reader left, which is not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def settings_from_args(args: argparse.Namespace, config: Config) -> Settings:
+    """The configuration's settings, overridden by the flags given; --exclude, --context and
+    --ignore add to the configuration's lists."""
+    base = config.settings
+    values = {
+        "kubernetes-version": args.kubernetes_version,
+        "node-port-range": args.node_port_range,
+        "namespace": args.namespace,
+        "target": args.target,
+        "load-balancer-provider": args.load_balancer_provider,
+        "fail-on": args.fail_on,
+        "exclude": base.exclude + tuple(args.exclude) if args.exclude else None,
+        "context": base.context + tuple(args.context) if args.context else None,
+        "allow-suppressions": False if args.no_suppressions else None,
+        **_rule_lists(args, base),
+    }
+    settings = base.updated({key: value for key, value in values.items() if value is not None})
+    cache_dir = None if args.no_cache else settings.cache_dir or os.path.join(config.directory, CACHE_DIRECTORY)
+    return replace(settings, cache_dir=cache_dir)
+
+
+def _rule_lists(args: argparse.Namespace, base: Settings) -> dict:
+    """As in ruff: --select replaces the configuration's select and ignore; --ignore adds to its ignore."""
+    if args.select:
+        return {"select": args.select, "ignore": args.ignore or []}
+    if args.ignore:
+        return {"ignore": list(base.ignore) + args.ignore}
+    return {}
+
+
+def exit_status(report: Report, settings: Settings) -> int:
+    threshold = settings.fail_threshold
+    failed = threshold is not None and any(f.severity >= threshold for f in report.findings)
+    return EXIT_FINDINGS if failed else EXIT_OK

@@ -1,0 +1,31 @@
+"""GitLab Code Quality report: a JSON array of issues for `artifacts: reports: codequality`."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from svclint.check.engine import Report
+from svclint.check.finding import Severity
+from svclint.report.fingerprints import fingerprints
+from svclint.report.paths import report_path
+from svclint.report.text import message_with_object
+
+# Code Quality knows info, minor, major, critical and blocker. What the API server rejects
+# (an error) is critical: nothing is applied. Blocker stays free for security tools.
+SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
+
+
+def report(result: Report, stream: TextIO, color: bool = False) -> None:
+    issues = [
+        {
+            "description": message_with_object(finding),
+            "check_name": finding.rule,
+            "fingerprint": fingerprint,
+            "severity": SEVERITIES[finding.severity],
+            "location": {"path": report_path(finding.file), "lines": {"begin": finding.line}},
+        }
+        for finding, fingerprint in zip(result.findings, fingerprints(result.findings))
+    ]
+    json.dump(issues, stream, indent=2)
+    stream.write("\n")

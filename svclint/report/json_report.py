@@ -1,0 +1,37 @@
+"""The machine-readable report: {"findings": [...], "summary": {...}}."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from svclint.check.engine import Report
+from svclint.check.finding import Severity
+
+
+def report(result: Report, stream: TextIO, color: bool = False) -> None:
+    document = {
+        "findings": [
+            {
+                "file": f.file,
+                "line": f.line,
+                "column": f.column,
+                "rule": f.rule,
+                "severity": f.severity.label,
+                "message": f.message,
+                "kind": f.obj.kind,
+                "namespace": f.obj.namespace,
+                "name": f.obj.name,
+            }
+            for f in result.findings
+        ],
+        "summary": {
+            "files": result.files,
+            "objects": result.objects,
+            "errors": result.count(Severity.ERROR),
+            "warnings": result.count(Severity.WARNING),
+            "infos": result.count(Severity.INFO),
+        },
+    }
+    json.dump(document, stream, indent=2)
+    stream.write("\n")

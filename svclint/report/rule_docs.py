@@ -1,0 +1,87 @@
+"""Rule documentation for people: the `svclint rules` table and the `svclint explain` page.
+
+The explain page is Markdown (as `ruff rule` prints it), so the SARIF report reuses it as
+each rule's help shown on a code scanning alert.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from typing import Any, Iterable
+
+from svclint.check.registry import ANY_KIND, Example, Rule
+
+_EXPECT_MARKER = re.compile(r"#\s*expect:\s*([a-z0-9-]+)")  # the test marker in bad examples
+
+
+def by_code(rules: Iterable[Rule]) -> list[Rule]:
+    return sorted(rules, key=lambda rule: rule.code)
+
+
+def table(rules: Iterable[Rule]) -> str:
+    rows = [("RULE", "CODE", "SEVERITY", "SUMMARY")]
+    rows += [(r.slug, r.code, r.severity.label, r.summary) for r in by_code(rules)]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3] for row in rows
+    )
+
+
+def as_json(rules: Iterable[Rule]) -> list[dict[str, Any]]:
+    return [
+        {"slug": r.slug, "code": r.code, "severity": r.severity.label, "summary": r.summary,
+         "kinds": list(r.kinds)}
+        for r in by_code(rules)
+    ]
+
+
+def find(name: str, rules: dict[str, Rule]) -> Rule | None:
+    """The rule named by its slug or its code (any case)."""
+    wanted = name.strip().lower()
+    return next((r for r in rules.values() if wanted in (r.slug, r.code.lower())), None)
+
+
+def suggestions(name: str, rules: dict[str, Rule]) -> list[str]:
+    return difflib.get_close_matches(name.strip().lower(), list(rules), n=3, cutoff=0.6)
+
+
+def section(rule: Rule, heading: str) -> str:
+    """The text under `## heading` in the rule's rationale; empty when there is none."""
+    match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", rule.rationale, re.S | re.M)
+    return match[1].strip() if match else ""
+
+
+def explain(rule: Rule) -> str:
+    scope = ", ".join(rule.kinds) if rule.kinds else "every input file"
+    if ANY_KIND in rule.kinds:
+        scope = "objects of every kind"
+    parts = [
+        f"# {rule.slug} ({rule.code})",
+        rule.summary,
+        f"Severity: {rule.severity.label}. Checks: {scope}.",
+        rule.rationale,
+    ]
+    if rule.options:
+        parts.append("## Options\n" + "\n".join(
+            f"- `{name}` (default: {_show(option.get('default'))}): {option.get('description', '')}"
+            for name, option in rule.options.items()
+        ))
+    if rule.examples:
+        parts.append("## Examples\n\n" + "\n\n".join(_example(e) for e in rule.examples))
+    return "\n\n".join(parts) + "\n"
+
+
+def _example(example: Example) -> str:
+    heading = ("### Bad" if example.bad else "### Good") + (f": {example.title}" if example.title else "")
+    if example.settings:
+        heading += " (with " + ", ".join(f"`{k}: {_show(v)}`" for k, v in example.settings.items()) + ")"
+    manifest = _EXPECT_MARKER.sub(r"# <- \1", example.text).rstrip("\n")
+    return f"{heading}\n\n```yaml\n{manifest}\n```"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value)) or "none"
+    return value if isinstance(value, str) else json.dumps(value)

@@ -1,0 +1,72 @@
+"""One line per finding, `file:line:col: severity[rule] message (Kind ns/name)`, then a summary."""
+
+from __future__ import annotations
+
+from typing import Callable, TextIO
+
+from svclint.check.engine import Report
+from svclint.check.finding import Finding, Severity
+
+_COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
+_BOLD, _RESET = "\033[1m", "\033[0m"
+# C0 and C1 control characters and DEL, shown as escapes: \n, \x1b.
+_ESCAPES = {code: repr(chr(code))[1:-1] for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+
+
+def report(result: Report, stream: TextIO, color: bool = False) -> None:
+    write_report(result, stream, lambda finding: format_finding(finding, color))
+
+
+def write_report(result: Report, stream: TextIO, render: Callable[[Finding], str]) -> None:
+    """Each finding as `render` makes it a line, the summary, and a pointer to `svclint explain`."""
+    for finding in result.findings:
+        stream.write(render(finding) + "\n")
+    stream.write(summary(result) + "\n")
+    if result.findings:
+        stream.write(explain_hint(result.findings[0].rule) + "\n")
+
+
+def format_finding(finding: Finding, color: bool = False, escaped: bool = True) -> str:
+    """The finding's line; `escaped` shows control characters as escapes (see printable),
+    which the GitHub reporter does not want: it escapes line breaks its own way."""
+    show = printable if escaped else str
+    severity = finding.severity.label
+    location = show(f"{finding.file}:{finding.line}:{finding.column}:")
+    if color:
+        severity = f"{_COLORS[finding.severity]}{severity}{_RESET}"
+        location = f"{_BOLD}{location}{_RESET}"
+    return f"{location} {severity}[{finding.rule}] {show(message_with_object(finding))}"
+
+
+def message_with_object(finding: Finding) -> str:
+    described = finding.obj.describe()
+    return f"{finding.message} ({described})" if described else finding.message
+
+
+def printable(text: str) -> str:
+    """One line, whatever the manifest holds: names and keys quoted in messages may contain
+    line breaks or terminal escapes, and file names bytes that are not UTF-8."""
+    text = text.translate(_ESCAPES)
+    if not text.isprintable():  # lone surrogates from undecodable file names
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
+def summary(result: Report) -> str:
+    scope = f"in {_plural(result.files, 'file')}, {_plural(result.objects, 'object')}"
+    if not result.findings:
+        return f"No problems {scope}"
+    counts = [
+        _plural(result.count(severity), severity.label)
+        for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+        if result.count(severity)
+    ]
+    return f"{_plural(len(result.findings), 'problem')} ({', '.join(counts)}) {scope}"
+
+
+def explain_hint(example_rule: str) -> str:
+    return f"Run `svclint explain RULE` (e.g. `svclint explain {example_rule}`) for a rule's rationale and fix."
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
