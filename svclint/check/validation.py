@@ -80,16 +80,14 @@ class SchemaError:
 
 
 def fast_errors(data: Any, version: str) -> list[SchemaError] | None:
-    """The errors of `data` as jsonschema-rs finds them; None when it is not installed, cannot
-    take the data (a date, an int key), or finds an error it reports differently (oneOf)."""
+    """The errors of `data` as jsonschema-rs finds them; None when it finds an error it
+    reports differently (a oneOf): jsonschema then decides."""
     fast = fast_validator(version)
-    if fast is None:
-        return None
+    if fast.is_valid(data):
+        return []
     try:
-        if fast.is_valid(data):
-            return []
         return [_from_rs(error, _schema(version), data) for error in fast.iter_errors(data)]
-    except Exception:  # ValueError for data it cannot take, LookupError for a oneOf: jsonschema decides
+    except LookupError:  # a keyword _RS_KEYWORDS does not map
         return None
 
 
@@ -99,11 +97,9 @@ def detailed_errors(data: Any, version: str) -> list[SchemaError]:
 
 
 @functools.lru_cache(maxsize=None)
-def fast_validator(version: str) -> jsonschema_rs.Validator | None:
-    try:
-        import jsonschema_rs
-    except ImportError:  # an optional speed-up: without it every document takes the detailed path
-        return None
+def fast_validator(version: str) -> jsonschema_rs.Validator:
+    import jsonschema_rs  # imported when first needed: it is not needed to lint no Service
+
     return jsonschema_rs.validator_for(_rs_schema(_schema(version)))
 
 
