@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 from svclint.check.checkfile import check_file
-from svclint.check.engine import _in_scope, combine, selected_rules
+from svclint.check.engine import combine, selected_rules
+from svclint.check.registry import RulesByKind
 from svclint.check.rule_inputs import RuleInputs
 from svclint.check.settings import Settings
 from svclint.model.resources import ResourceIndex
@@ -100,12 +101,13 @@ def index_rules_alone(results, settings, rules) -> float:
     """Seconds to build the index and run every index rule, without locating findings."""
     start = time.perf_counter()
     index = ResourceIndex.build((r for result in results for r in result.objects), settings.workload_kinds)
-    for rule in rules.values():
-        if rule.check and rule.scope == "index":
-            ctx = RuleInputs(index, settings, rule.options)
-            for resource in _in_scope(index, rule):
-                for _ in rule.check(resource, ctx):
-                    pass
+    enabled = frozenset(rules)
+    index_rules = RulesByKind([(rule, RuleInputs(index, settings, rule.options, enabled))
+                               for rule in rules.values() if rule.check and rule.scope == "index"])
+    for resource in index.objects:
+        for rule, inputs in index_rules.of_kind(resource.qualified_kind):
+            for _ in rule.check(resource, inputs):
+                pass
     return time.perf_counter() - start
 
 
