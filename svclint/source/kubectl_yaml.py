@@ -229,7 +229,10 @@ class _Builder:
 
 
 def _json_value(node: ScalarNode, value: Any) -> Any:
-    """A scalar as encoding/json writes it: integral floats as integers, no NaN or infinity."""
+    """A scalar as kubectl sends it: integral floats as integers (encoding/json writes 80.0 as
+    80), integers beyond int64 as the float64 its re-decoding makes of them, no NaN or infinity."""
+    if value.__class__ is int and value > INT64_MAX:
+        value = float(value)
     if value.__class__ is not float:
         return value
     if not math.isfinite(value):
