@@ -142,7 +142,7 @@ def test_other_settings_from_the_config(cli, tmp_path) -> None:
     ("per-file-ignores: [a]\n", ".svclint.yaml:1: per-file-ignores: expected a mapping of path glob to rules"),
     ("fail-on: error\nfail-on: never\n", ".svclint.yaml:2: duplicate key 'fail-on'"),
     ("select: [SVC1\n", ".svclint.yaml:2:1: invalid YAML"),
-    ("- select\n", ".svclint.yaml: expected a mapping of settings, got list"),
+    ("- select\n", ".svclint.yaml:1: expected a mapping of settings (key: value lines), got a list"),
 ])
 def test_bad_config_exits_2_naming_file_line_and_key(cli, tmp_path, config, message) -> None:
     write(tmp_path, "web.yaml", BAD_NODEPORT)

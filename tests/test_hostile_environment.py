@@ -1,0 +1,154 @@
+"""Nothing lost, nothing hung, no traceback: svclint where its environment is hostile.
+
+File names that look like options, a stdout that is full or closed, configuration and
+baselines of the wrong shape, a bug in svclint itself, a --select that would hide a file
+nobody could read, manifest text aimed at the CI log, and git repositories with
+submodules and odd file names.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from svclint.cli.main import main
+from tests.conftest import REPO, run_cli
+from tests.test_cli import BAD_NODEPORT, CLEAN, write
+from tests.test_context import DEPLOYMENT, SERVICE
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_NOSYSTEM": "1", "HOME": "/nonexistent"}
+
+
+def git(root: Path, *args: str) -> None:
+    env = {**os.environ, **GIT_ENV}
+    env.pop("GIT_DIR", None)
+    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+def svclint_process(*args: str, cwd: Path, stdout: int) -> subprocess.CompletedProcess:
+    """The real CLI writing to `stdout` (a file descriptor), its stderr captured."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("GITHUB_ACTIONS", None)
+    return subprocess.run([sys.executable, "-m", "svclint", *args], cwd=cwd, stdout=stdout,
+                          stderr=subprocess.PIPE, text=True, env=env, timeout=120)
+
+
+# 4. Every failure is a message
+
+@pytest.mark.parametrize("args", [("k8s",), ("rules",)], ids=["report", "rules-command"])
+def test_a_full_stdout_is_one_line_and_exit_2(tmp_path, args) -> None:
+    write(tmp_path, "k8s/web.yaml", BAD_NODEPORT)
+    with open("/dev/full", "w") as full:
+        result = svclint_process(*args, cwd=tmp_path, stdout=full.fileno())
+    assert result.stderr == "svclint: error: cannot write to stdout: No space left on device\n"
+    assert result.returncode == 2
+
+
+@pytest.mark.parametrize("args, status", [(("k8s",), 1), (("rules",), 0), (("explain", "SVC101"), 0)],
+                         ids=["report", "rules-command", "explain-command"])
+def test_a_closed_pipe_ends_the_run_quietly(tmp_path, args, status) -> None:
+    write(tmp_path, "k8s/web.yaml", BAD_NODEPORT)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # `| head -c1` that has already left: every write is EPIPE
+    try:
+        result = svclint_process(*args, cwd=tmp_path, stdout=write_end)
+    finally:
+        os.close(write_end)
+    assert result.stderr == ""
+    assert result.returncode == status  # the run's own status, as when the reader had stayed
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("pyproject.toml", '[tool]\nname = "x"\nsvclint = "strict"\n',
+     "pyproject.toml:3: tool.svclint: expected a table of settings ([tool.svclint]), got the text 'strict'"),
+    ("pyproject.toml", "[project]\nname = 'x'\n\n[[tool.svclint]]\nfail-on = 'error'\n",
+     "pyproject.toml:4: tool.svclint: expected a table of settings ([tool.svclint]), got a list"),
+    ("pyproject.toml", "tool.svclint = 3\n",
+     "pyproject.toml:1: tool.svclint: expected a table of settings ([tool.svclint]), got the value 3"),
+    (".svclint.yaml", "# settings\n- fail-on\n- error\n",
+     ".svclint.yaml:2: expected a mapping of settings (key: value lines), got a list"),
+    (".svclint.yaml", "strict\n", ".svclint.yaml:1: expected a mapping of settings (key: value lines), "
+                                  "got the text 'strict'"),
+    (".svclint.yaml", "target: kind\nseverity: [SVC1]\n",
+     ".svclint.yaml:2: severity: expected a mapping of rule to error, warning or info, got ['SVC1']"),
+    (".svclint.yaml", "per-file-ignores:\n  '*.yaml': {a: 1}\n",
+     ".svclint.yaml:1: per-file-ignores.*.yaml: expected a string or a list of strings, got {'a': 1}"),
+], ids=["tool-svclint-text", "tool-svclint-array", "tool-svclint-number", "yaml-list", "yaml-scalar",
+        "key-of-wrong-type", "nested-key-of-wrong-type"])
+def test_configuration_of_the_wrong_shape_names_file_line_and_key(tmp_path, monkeypatch, capsys,
+                                                                  name, text, message) -> None:
+    write(tmp_path, name, text)
+    write(tmp_path, "web.yaml", CLEAN)
+    monkeypatch.chdir(tmp_path)
+    assert main(["web.yaml"]) == 2
+    assert capsys.readouterr().err == f"svclint: error: {message}\n"
+
+
+@pytest.mark.parametrize("content", [
+    b"[1]",
+    b"not json",
+    b"\xff\xfe",
+    b'{"svclint-baseline": 1, "findings": [{"rule": ["nodeport-out-of-range"]}]}',
+    b'{"svclint-baseline": 1, "findings": [{"rule": "x", "file": {"a": 1}}]}',
+    b"[" * 100_000,
+], ids=["list", "not-json", "not-utf8", "rule-is-a-list", "file-is-a-mapping", "nested-too-deep"])
+def test_a_baseline_of_the_wrong_shape_is_a_usage_error(tmp_path, capsys, content) -> None:
+    (tmp_path / "baseline.json").write_bytes(content)
+    web = write(tmp_path, "web.yaml", BAD_NODEPORT)
+    assert main(["--baseline", str(tmp_path / "baseline.json"), str(web)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"svclint: error: {tmp_path / 'baseline.json'}: not a svclint baseline"), err
+    assert err.count("\n") == 1
+
+
+def _boom(*args, **kwargs):
+    raise RuntimeError("boom")
+
+
+# Where a bug can strike: checking a file (per-object), the cross-object rules on a
+# reported file, reading a context file; in this process and in worker processes.
+FAILURE_POINTS = [
+    pytest.param("svclint.check.checkfile.facts_of", "web.yaml", (), id="checking-a-file"),
+    pytest.param("svclint.check.checkfile.facts_of", "web.yaml", ("--jobs", "2"), id="in-a-worker"),
+    pytest.param("svclint.check.engine._located", "web.yaml", (), id="cross-object-rules"),
+    pytest.param("svclint.check.engine.context_facts", "context.yaml", ("--context", "context.yaml"),
+                 id="reading-a-context-file"),
+]
+
+
+@pytest.mark.parametrize("target, culprit, options", FAILURE_POINTS)
+def test_an_internal_error_is_one_line_naming_the_file_and_exit_2(tmp_path, monkeypatch, capsys,
+                                                                 target, culprit, options) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SVCLINT_DEBUG", raising=False)
+    write(tmp_path, "web.yaml", BAD_NODEPORT)
+    write(tmp_path, "other.yaml", CLEAN)
+    write(tmp_path, "context.yaml", DEPLOYMENT)
+    monkeypatch.setattr(target, _boom)
+    assert main([*options, "--no-cache", "web.yaml", "other.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.splitlines() == [
+        f"svclint: internal error while reading {culprit}: RuntimeError: boom",
+        "svclint: run with --debug (or SVCLINT_DEBUG=1) for the traceback, and report it as a bug",
+    ]
+
+
+@pytest.mark.parametrize("how", ["flag", "environment"])
+def test_debug_shows_the_traceback(tmp_path, monkeypatch, capsys, how) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "web.yaml", BAD_NODEPORT)
+    monkeypatch.setattr("svclint.check.checkfile.facts_of", _boom)
+    if how == "environment":
+        monkeypatch.setenv("SVCLINT_DEBUG", "1")
+    assert main(["--debug", "web.yaml"] if how == "flag" else ["web.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("svclint: internal error while reading web.yaml: RuntimeError: boom\nTraceback")
+    assert 'raise RuntimeError("boom")' in err
