@@ -171,3 +171,29 @@ def test_debug_shows_the_traceback(tmp_path, monkeypatch, capsys, how) -> None:
     err = capsys.readouterr().err
     assert err.startswith("svclint: internal error while reading web.yaml: RuntimeError: boom\nTraceback")
     assert 'raise RuntimeError("boom")' in err
+
+
+# 10. Git context includes submodules
+
+def test_git_context_lists_submodules_and_odd_file_names(cli, tmp_path) -> None:
+    sub, project = tmp_path / "sub", tmp_path / "project"
+    sub.mkdir()
+    project.mkdir()
+    git(sub, "init", "-q")
+    write(sub, "deploy/vendored.yaml", DEPLOYMENT.replace("web", "vendored"))
+    git(sub, "add", "-A")
+    git(sub, "commit", "-q", "-m", "vendored manifests")
+    git(project, "init", "-q")
+    git(project, "-c", "protocol.file.allow=always", "submodule", "add", "-q", "../sub", "sub")
+    names = {"with space": "with space.yaml", "newline": "new\nline.yaml",
+             "not-utf8": os.fsdecode(b"\xff\xfe.yaml")}
+    for app, name in names.items():
+        app = app.replace(" ", "-")
+        (project / name).write_bytes(DEPLOYMENT.replace("web", app).encode())
+    services = [SERVICE.replace("web", app.replace(" ", "-")) for app in [*names, "vendored"]]
+    write(project, "services.yaml", "---\n".join(services))
+    git(project, "add", "-A")
+    result = cli("--context", "git", "services.yaml", cwd=project)
+    assert "selector-no-match" not in result.stdout, result.stdout + result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert cli("services.yaml", cwd=project).stdout.count("warning[selector-no-match]") == 4
