@@ -173,6 +173,42 @@ def test_debug_shows_the_traceback(tmp_path, monkeypatch, capsys, how) -> None:
     assert 'raise RuntimeError("boom")' in err
 
 
+# 8. --select never hides broken input
+
+BROKEN_FILES = {
+    "broken.yaml": "kind: Service\nmetadata: {name: x\n",  # invalid-yaml at 3:1
+    "deep.yaml": "a: " + "[" * 150 + "]" * 150 + "\n",  # document-too-complex at 1:103
+}
+BROKEN_FINDINGS = ["broken.yaml:3:1: error[invalid-yaml]", "deep.yaml:1:103: error[document-too-complex]"]
+
+
+@pytest.mark.parametrize("options, config", [
+    (("--select", "SVC1"), ""),
+    (("--select", "selector-no-match"), ""),
+    (("--ignore", "SVC0,invalid-yaml,document-too-complex"), ""),
+    ((), "ignore: [SVC]\n"),
+    ((), "per-file-ignores: {'*.yaml': [SVC]}\n"),
+    ((), "severity: {SVC0: info}\n"),
+], ids=["select-prefix", "select-slug", "ignore", "config-ignore", "per-file-ignores", "severity"])
+def test_broken_input_is_reported_whatever_the_selection(cli, tmp_path, options, config) -> None:
+    for name, text in BROKEN_FILES.items():
+        write(tmp_path, f"k8s/{name}", text)
+    write(tmp_path, "k8s/clean.yaml", CLEAN)
+    write(tmp_path, ".svclint.yaml", config)
+    result = cli(*options, "k8s", cwd=tmp_path)
+    lines = result.stdout.splitlines()
+    for expected in BROKEN_FINDINGS:
+        assert any(line.startswith(f"k8s/{expected}") for line in lines), result.stdout
+    assert result.returncode == 1
+
+
+def test_a_suppression_comment_does_not_hide_broken_input(cli, tmp_path) -> None:
+    write(tmp_path, "broken.yaml", "# svclint: disable-file=invalid-yaml\nkind: Service\nmetadata: {name: x\n")
+    result = cli("broken.yaml", cwd=tmp_path)
+    assert "broken.yaml:4:1: error[invalid-yaml]" in result.stdout
+    assert result.returncode == 1
+
+
 # 10. Git context includes submodules
 
 def test_git_context_lists_submodules_and_odd_file_names(cli, tmp_path) -> None:
