@@ -209,6 +209,61 @@ def test_a_suppression_comment_does_not_hide_broken_input(cli, tmp_path) -> None
     assert result.returncode == 1
 
 
+# 9. Safe annotations in CI
+
+# A label value written to drive a CI log: an ANSI colour, a new workflow command after a
+# line break, GitHub's `%` escape, a right-to-left override and the other bidi controls.
+HOSTILE_VALUE = "x\\e[31m::error::pwned\\r\\n::warning file=a::y%0A\\u202e\\u2066\\u200f%"
+HOSTILE = f"""\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {{app: "{HOSTILE_VALUE}"}}
+  ports: [{{port: 80}}]
+"""
+RAW_CONTROLS = ["\x1b", "\r", "\u202e", "\u2066", "\u200f"]
+
+
+def test_github_annotations_carry_no_raw_control_or_bidi_character(cli, tmp_path) -> None:
+    write(tmp_path, "web.yaml", HOSTILE)
+    result = cli("--format", "github", "web.yaml", cwd=tmp_path)
+    lines = result.stdout.split("\n")[:-1]
+    assert len(lines) == 2  # selector-no-match and label-invalid: one command each, nothing more
+    assert all(line.startswith(("::error file=web.yaml,", "::warning file=web.yaml,")) for line in lines)
+    assert not [c for c in RAW_CONTROLS if c in result.stdout]
+    [selector] = [line for line in lines if "selector-no-match" in line]
+    assert ("selector {app: x\\x1b[31m::error::pwned%0D%0A::warning file=a::y%250A\\u202e\\u2066\\u200f%25}"
+            in selector)
+
+
+@pytest.mark.parametrize("env, shown", [
+    ({}, "x\\x1b[31m::error::pwned\\r\\n::warning file=a::y%0A\\u202e\\u2066\\u200f%"),
+    # Inside GitHub Actions each finding is a workflow command: line breaks and % escaped as such.
+    ({"GITHUB_ACTIONS": "true"}, "x\\x1b[31m::error::pwned%0D%0A::warning file=a::y%250A\\u202e\\u2066\\u200f%25"),
+], ids=["terminal", "in-actions"])
+def test_text_report_shows_escapes_and_bidi_controls_as_escapes(cli, tmp_path, env, shown) -> None:
+    write(tmp_path, "web.yaml", HOSTILE)
+    result = cli("web.yaml", cwd=tmp_path, env=env)
+    assert not [c for c in RAW_CONTROLS if c in result.stdout]
+    assert f"selector {{app: {shown}}}" in result.stdout
+
+
+def test_gitlab_descriptions_are_one_line_without_controls(cli, tmp_path) -> None:
+    write(tmp_path, "web.yaml", HOSTILE)
+    issues = json.loads(cli("--format", "gitlab", "web.yaml", cwd=tmp_path).stdout)
+    assert issues and all(
+        not [c for c in [*RAW_CONTROLS, "\n"] if c in issue["description"]] for issue in issues)
+
+
+def test_notes_and_errors_on_stderr_show_a_file_name_escaped(cli, tmp_path) -> None:
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "x\n::error::pwned\u202e.yaml").symlink_to(tmp_path / "missing")
+    result = cli("k8s", cwd=tmp_path)
+    assert result.stderr == ("svclint: info: k8s/x\\n::error::pwned\\u202e.yaml: skipped a broken symbolic link\n")
+
+
 # 10. Git context includes submodules
 
 def test_git_context_lists_submodules_and_odd_file_names(cli, tmp_path) -> None:
