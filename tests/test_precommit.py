@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import REPO, run_cli
-from tests.test_cli import BAD_NODEPORT, write
+from tests.test_cli import BAD_NODEPORT, CLEAN, write
 from tests.test_context import DEPLOYMENT, SERVICE
 
 GIT_IDENTITY = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
@@ -58,11 +58,14 @@ def test_hook_uses_the_repository_as_context_and_blocks_a_bad_node_port(tmp_path
     # The Service's pods are in a file this commit does not touch: only the context finds them.
     write(project, "services/web.yaml", SERVICE)
     assert run_cli("services/web.yaml", cwd=project).returncode == 1  # without context: selector-no-match
-    run(["git", "add", "services/web.yaml"], project, env).check_returncode()
+    # A file named like an option comes after the hook's `--`: linted, never read as --output.
+    write(project, "--output=victim.yaml", CLEAN)
+    run(["git", "add", "--", "services/web.yaml", "--output=victim.yaml"], project, env).check_returncode()
     good = run(["git", "commit", "-m", "a good Service"], project, env)
     hook_output = good.stderr  # git gives hooks the terminal's stderr
     assert good.returncode == 0, hook_output
     assert re.search(r"^svclint\.+Passed$", hook_output, re.MULTILINE), hook_output
+    assert not (project / "victim.yaml").exists()
 
     write(project, "services/admin.yaml", BAD_NODEPORT)
     run(["git", "add", "services/admin.yaml"], project, env).check_returncode()

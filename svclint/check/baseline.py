@@ -59,11 +59,19 @@ def _load(path: str) -> Counter:
         raise InputError(f"{path}: cannot read the baseline: {exc.strerror or exc}") from None
     except ValueError as exc:  # not JSON, or not UTF-8
         raise InputError(f"{path}: not a svclint baseline: {exc}") from None
+    except RecursionError:  # `[[[[...` nested deeper than the JSON decoder goes
+        raise InputError(f"{path}: not a svclint baseline: JSON nested too deeply") from None
     entries = document.get("findings") if isinstance(document, dict) else None
     if (not isinstance(entries, list) or document.get("svclint-baseline") != FORMAT
-            or not all(isinstance(entry, dict) for entry in entries)):
+            or not all(_is_entry(entry) for entry in entries)):
         raise InputError(f"{path}: not a svclint baseline (version {FORMAT}); write it with --write-baseline")
     return Counter(tuple(entry.get(name) for name in _FIELDS) for entry in entries)
+
+
+def _is_entry(entry: object) -> bool:
+    """A recorded finding: its key fields are text (or absent, for findings on no object);
+    a list or mapping there would not even be a key to count."""
+    return isinstance(entry, dict) and all(isinstance(entry.get(name), (str, type(None))) for name in _FIELDS)
 
 
 _FIELDS = ("rule", "file", "kind", "namespace", "name")

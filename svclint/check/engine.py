@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from svclint.check.checkfile import FileResult, context_facts
+from svclint.check.failure import reading
 from svclint.check.finding import Finding, Hit, Severity
 from svclint.check.overrides import apply_policy
 from svclint.check.parallel import FORKS, check_files, map_in_workers, worker_count
@@ -80,9 +81,10 @@ def read_context(paths: Sequence[str], settings: Settings, jobs: int | None = 1)
     results: dict[str, FileResult] = {}
     if cache:
         for path in paths:
-            facts = cache.get(content_digest(_read_context_file(path)))
-            if facts is not None:
-                results[path] = cached_result(path, facts)
+            with reading(path):
+                facts = cache.get(content_digest(_read_context_file(path)))
+                if facts is not None:
+                    results[path] = cached_result(path, facts)
     missing = [path for path in paths if path not in results]
     parsed = map_in_workers(_parse_context_file, settings, missing, worker_count(missing, jobs))
     for path, (result, digest) in zip(missing, parsed):
@@ -99,7 +101,8 @@ def _parse_context_file(settings: Settings, path: str) -> tuple[FileResult, str]
     from svclint.check.cache import content_digest
 
     raw = _read_context_file(path)
-    return context_facts(path, raw, settings), content_digest(raw)
+    with reading(path):
+        return context_facts(path, raw, settings), content_digest(raw)
 
 
 def _read_context_file(path: str) -> bytes:
@@ -171,6 +174,11 @@ class CrossObjectRun:
 
 
 def _findings_in_file(run: CrossObjectRun, path: str) -> list[Finding]:
+    with reading(path):
+        return _cross_object_hits_located(run, path)
+
+
+def _cross_object_hits_located(run: CrossObjectRun, path: str) -> list[Finding]:
     hits = [(resource, rule, hit)
             for resource in run.index.in_file(path)
             for rule, inputs in run.rules.of_kind(resource.qualified_kind)

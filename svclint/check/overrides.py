@@ -9,18 +9,22 @@ from typing import Iterable
 
 from svclint.check.finding import Finding
 from svclint.check.registry import load_rules
-from svclint.check.selection import matches, most_specific
+from svclint.check.selection import BROKEN_INPUT, matches, most_specific
 from svclint.check.settings import Settings
 from svclint.model.resources import ObjectRef
 from svclint.source.discover import matches_any
 
 
 def apply_policy(findings: Iterable[Finding], settings: Settings) -> list[Finding]:
+    """Broken input is kept as it is (see selection.BROKEN_INPUT): to skip such a file, exclude it."""
     kept = [
         f for f in findings
-        if not _ignored_in_file(f, settings) and not _ignored_object(f.obj, settings.ignore_objects)
+        if f.rule in BROKEN_INPUT
+        or not _ignored_in_file(f, settings) and not _ignored_object(f.obj, settings.ignore_objects)
     ]
-    return [_with_severity(f, settings) for f in kept] if settings.severity else kept
+    if not settings.severity:
+        return kept
+    return [f if f.rule in BROKEN_INPUT else _with_severity(f, settings) for f in kept]
 
 
 def _ignored_in_file(finding: Finding, settings: Settings) -> bool:

@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
 
 from svclint.check.checkfile import FileResult, check_file
+from svclint.check.failure import reading
 from svclint.check.registry import Rule
 from svclint.check.settings import Settings
 from svclint.source.discover import STDIN, InputError
@@ -54,10 +55,11 @@ def check_files(files: Sequence[str], settings: Settings, rules: dict[str, Rule]
 
 
 def check_one(shared: tuple[Settings, dict[str, Rule]], path: str) -> FileResult:
-    try:
-        return check_file(path, *shared)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    with reading(path):
+        try:
+            return check_file(path, *shared)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 def map_in_workers(function: Callable[[Shared, Item], Result], shared: Shared, items: Sequence[Item],

@@ -14,6 +14,11 @@ from typing import Iterable
 from svclint.check.registry import Rule, load_rules
 
 EXACT = 1000  # specificity of a slug or a full code; a prefix's is its length
+# Findings that say svclint could not read a file or a document at all. They are reported
+# whatever select, ignore, per-file-ignores, severity overrides and suppressions say (as ruff
+# reports syntax errors): a run that selects a few rules must not pass on a file nobody read.
+# not-an-object is not among them: svclint read that document, and says what it holds.
+BROKEN_INPUT = frozenset({"invalid-yaml", "document-too-complex"})
 
 
 class UnknownRuleError(ValueError):
@@ -46,10 +51,14 @@ def check_selector(selector: str) -> None:
 
 
 def enabled(rules: Iterable[Rule], select: Iterable[str], ignore: Iterable[str]) -> list[Rule]:
-    """The rules that `select` (all rules when empty) and `ignore` leave switched on."""
+    """The rules that `select` (all rules when empty) and `ignore` leave switched on, and
+    those reporting broken input, always."""
     select, ignore = tuple(select), tuple(ignore)
     chosen = []
     for rule in rules:
+        if rule.slug in BROKEN_INPUT:
+            chosen.append(rule)
+            continue
         selected = _best(select, rule) if select else 0
         ignored = _best(ignore, rule)
         if selected is not None and (ignored is None or selected > ignored):

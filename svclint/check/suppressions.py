@@ -18,7 +18,7 @@ from typing import Any, Mapping, Sequence
 
 from svclint.check.finding import Finding
 from svclint.check.registry import Rule
-from svclint.check.selection import UnknownRuleError, check_selector, matches
+from svclint.check.selection import BROKEN_INPUT, UnknownRuleError, check_selector, matches
 from svclint.model.resources import ObjectRef
 from svclint.source.documents import Problem
 from svclint.source.lines import split_lines
@@ -42,8 +42,8 @@ class Suppression:
     object_number: int | None = None  # the object carrying the annotation (scope "object")
 
     def covers(self, finding: Finding, obj: ObjectRef | None) -> bool:
-        if not matches(self.selector, finding.rule):
-            return False
+        if finding.rule in BROKEN_INPUT or not matches(self.selector, finding.rule):
+            return False  # broken input is never suppressed: see selection.BROKEN_INPUT
         if self.scope == "lines":
             return self.first_line <= finding.line <= self.last_line
         return self.scope == "file" or obj == finding.obj

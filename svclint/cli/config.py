@@ -80,7 +80,8 @@ def _has_svclint_table(path: str) -> bool:
         raw = handle.read()
     if b"svclint" not in raw:  # not ours: do not fail on someone else's broken TOML
         return False
-    return "svclint" in _parse_toml(os.path.relpath(path), raw).get("tool", {})
+    tool = _parse_toml(os.path.relpath(path), raw).get("tool")
+    return isinstance(tool, dict) and "svclint" in tool  # a `tool` that is no table is not ours either
 
 
 def _read(path: str) -> tuple[dict[str, Any], dict[str, int]]:
@@ -110,19 +111,43 @@ def _read_yaml(path: str, raw: bytes) -> tuple[dict[str, Any], dict[str, int]]:
     if data is None:
         return {}, {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping of settings, got {type(data).__name__}")
+        raise ConfigError(f"{path}:{node.start_mark.line + 1}: expected a mapping of settings "
+                          f"(key: value lines), got {_kind_of(data)}")
     lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
     return {str(key): value for key, value in data.items()}, lines
 
 
 def _read_toml(path: str, raw: bytes) -> tuple[dict[str, Any], dict[str, int]]:
     data = _parse_toml(path, raw)
-    if "tool" in data:  # pyproject.toml; a plain TOML file holds the settings at its top level
-        if "svclint" not in data["tool"]:
-            raise ConfigError(f"{path}: no [tool.svclint] table")
-        data = data["tool"]["svclint"]
     text = raw.decode("utf-8")
+    if "tool" in data:  # pyproject.toml; a plain TOML file holds the settings at its top level
+        tool = data["tool"]
+        if not isinstance(tool, dict) or "svclint" not in tool:
+            raise ConfigError(f"{path}: no [tool.svclint] table")
+        data = tool["svclint"]
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}:{_toml_table_line(text)}: tool.svclint: expected a table of settings "
+                              f"([tool.svclint]), got {_kind_of(data)}")
     return data, {key: _toml_line(text, key) for key in data}
+
+
+def _toml_table_line(text: str) -> int:
+    """The line that defines tool.svclint: `[tool.svclint]`, `[[tool.svclint]]`,
+    `tool.svclint = ...` or, under `[tool]`, `svclint = ...`."""
+    pattern = re.compile(r"^\s*(?:\[\[?\s*tool\.svclint\s*\]|(?:tool\s*\.\s*)?svclint\s*=)")
+    for number, line in enumerate(split_lines(text), start=1):
+        if pattern.match(line):
+            return number
+    return 1
+
+
+def _kind_of(value: Any) -> str:
+    """What a value is, in the words of YAML and TOML rather than Python's type names."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    return f"the value {value!r}"
 
 
 def _parse_toml(path: str, raw: bytes) -> dict[str, Any]:

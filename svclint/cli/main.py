@@ -12,12 +12,14 @@ import gc
 import io
 import os
 import sys
+import traceback
 from dataclasses import replace
 from typing import Callable, Iterator, Mapping, Sequence, TextIO
 
 from svclint import __version__
 from svclint.check.baseline import apply_baseline, write_baseline
 from svclint.check.engine import Report, lint_paths
+from svclint.check.failure import FileFailure
 from svclint.check.settings import FAIL_ON, TARGETS, Settings, SettingsError
 from svclint.check.validation import resolve_version
 from svclint.cli.config import CACHE_DIRECTORY, Config, load_config
@@ -28,6 +30,7 @@ from svclint.source.discover import InputError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # what shells report for a command stopped by Ctrl-C (128 + SIGINT)
+DEBUG_FLAG, DEBUG_ENV = "--debug", "SVCLINT_DEBUG"
 Reporter = Callable[[Report, TextIO, bool], None]
 COMMANDS_HELP = """\
 commands (as the first argument):
@@ -81,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--jobs", "-j", type=positive_int, metavar="N",
                         help="check files in N processes (default: one per core when the input is big "
                              "enough to gain from it; 1: no worker processes)")
+    parser.add_argument(DEBUG_FLAG, action="store_true",
+                        help=f"show the traceback of an internal error (also: {DEBUG_ENV}=1)")
     return parser
 
 
@@ -95,19 +100,22 @@ def positive_int(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         with relaxed_garbage_collection():
-            return run(list(sys.argv[1:] if argv is None else argv))
+            return run(arguments)
     except KeyboardInterrupt:  # files are only ever replaced atomically: nothing is half-written
-        print("svclint: interrupted", file=sys.stderr)
+        say("interrupted")
         return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug in svclint: exit 1 would read as "findings" in CI
+        return internal_error(exc, debugging(arguments, os.environ))
 
 
 def run(arguments: list[str]) -> int:
     command = arguments[0] if arguments else None
     try:
         if command in COMMANDS:
-            return COMMANDS[command](arguments[1:])
+            return run_command(COMMANDS[command], arguments[1:])
         args = build_parser().parse_args(arguments[1:] if command == "check" else arguments)
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 for --help/--version
         return int(exc.code or 0)
@@ -124,18 +132,49 @@ def run(arguments: list[str]) -> int:
         if args.baseline:
             report = apply_baseline(report, args.baseline)
     except (InputError, SettingsError) as exc:
-        print(f"svclint: error: {exc}", file=sys.stderr)
+        say(f"error: {exc}")
         return EXIT_USAGE
     for note in report.notes:
-        print(f"svclint: info: {note}", file=sys.stderr)
+        say(f"info: {note}")
+    status = EXIT_OK if args.exit_zero else exit_status(report, settings)
     if args.output:
         if not write_report_file(reporter(args.format), report, args.output):
             return EXIT_USAGE
-        print(f"{text.summary(report)}; {args.format} report written to {args.output}", file=sys.stderr)
+        print(text.printable(f"{text.summary(report)}; {args.format} report written to {args.output}"),
+              file=sys.stderr)
+        return status
+    color = not args.no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    write = choose_reporter(args.format, os.environ)
+    return to_stdout(lambda: write(report, sys.stdout, color)) or status
+
+
+def say(message: str) -> None:
+    """One line on stderr; names and paths in it cannot break the line or send terminal escapes."""
+    print(f"svclint: {text.printable(message)}", file=sys.stderr)
+
+
+def run_command(command: Callable[[list[str]], int], arguments: list[str]) -> int:
+    statuses: list[int] = []
+    return to_stdout(lambda: statuses.append(command(arguments))) or (statuses[0] if statuses else EXIT_OK)
+
+
+def debugging(arguments: Sequence[str], environ: Mapping[str, str]) -> bool:
+    """--debug among the options (not among the file names after `--`), or SVCLINT_DEBUG=1."""
+    options = arguments[:arguments.index("--")] if "--" in arguments else arguments
+    return DEBUG_FLAG in options or environ.get(DEBUG_ENV, "") not in ("", "0")
+
+
+def internal_error(exc: Exception, debug: bool) -> int:
+    """One line naming the file being read (exit 2); the traceback only when debugging."""
+    if isinstance(exc, FileFailure):
+        say(f"internal error while reading {exc.path}: {exc.problem}")
     else:
-        color = not args.no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        write_to_stdout(choose_reporter(args.format, os.environ), report, color)
-    return EXIT_OK if args.exit_zero else exit_status(report, settings)
+        say(f"internal error: {type(exc).__name__}: {exc}")
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    else:
+        say(f"run with {DEBUG_FLAG} (or {DEBUG_ENV}=1) for the traceback, and report it as a bug")
+    return EXIT_USAGE
 
 
 @contextlib.contextmanager
@@ -174,12 +213,32 @@ def write_report_file(reporter: Reporter, report: Report, path: str) -> bool:
     return True
 
 
-def write_to_stdout(reporter: Reporter, report: Report, color: bool) -> None:
+def to_stdout(write: Callable[[], object]) -> int | None:
+    """Runs `write`, which writes to stdout, and flushes it. None when it is all written, and
+    when the reader left (`svclint . | head -1`: not an error, as for grep); EXIT_USAGE, said
+    in one line on stderr, when stdout cannot take it (`> /dev/full`, a full disk)."""
     try:
-        reporter(report, sys.stdout, color)
+        write()
         sys.stdout.flush()
-    except BrokenPipeError:  # `svclint . | head`: the reader left, which is not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except BrokenPipeError:
+        _discard_stdout()
+    except OSError as exc:
+        _discard_stdout()
+        say(f"error: cannot write to stdout: {exc.strerror or exc}")
+        return EXIT_USAGE
+    return None
+
+
+def _discard_stdout() -> None:
+    """Points stdout at /dev/null: what is left in its buffer would fail again, with a
+    traceback, when Python flushes it on the way out."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (OSError, ValueError):  # not a real file (a test's capture): nothing is flushed at exit
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)
 
 
 def settings_from_args(args: argparse.Namespace, config: Config) -> Settings:

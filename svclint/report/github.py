@@ -2,7 +2,10 @@
 
 The runner turns each command into an annotation on the file and line. Values are escaped
 as the runner's command parser expects: `%`, CR and LF in the message; also `:` and `,` in
-properties, which would otherwise end the property.
+properties, which would otherwise end the property. A `::` in the message needs nothing: the
+runner splits a command at its first `::`, and the properties before it hold no raw `:`.
+Escape sequences, other control characters and bidi controls are shown as `\x1b`, `\u202e`
+(text.printable): the log and the annotation never run or reorder them.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ def actions_text_report(result: Report, stream: TextIO, color: bool = False) -> 
 
 def command(finding: Finding) -> str:
     properties = {
-        "file": report_path(finding.file),
+        "file": text.printable(report_path(finding.file)),
         "line": str(finding.line),
         "col": str(finding.column),
         "title": f"svclint ({finding.rule})",

@@ -9,7 +9,7 @@ from svclint.check.engine import Report
 from svclint.check.finding import Severity
 from svclint.report.fingerprints import fingerprints
 from svclint.report.paths import report_path
-from svclint.report.text import message_with_object
+from svclint.report.text import message_with_object, printable
 
 # Code Quality knows info, minor, major, critical and blocker. What the API server rejects
 # (an error) is critical: nothing is applied. Blocker stays free for security tools.
@@ -19,11 +19,12 @@ SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.IN
 def report(result: Report, stream: TextIO, color: bool = False) -> None:
     issues = [
         {
-            "description": message_with_object(finding),
+            # One line, no escape sequences or bidi controls, as the text report shows it.
+            "description": printable(message_with_object(finding)),
             "check_name": finding.rule,
             "fingerprint": fingerprint,
             "severity": SEVERITIES[finding.severity],
-            "location": {"path": report_path(finding.file), "lines": {"begin": finding.line}},
+            "location": {"path": printable(report_path(finding.file)), "lines": {"begin": finding.line}},
         }
         for finding, fingerprint in zip(result.findings, fingerprints(result.findings))
     ]

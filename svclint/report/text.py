@@ -9,8 +9,15 @@ from svclint.check.finding import Finding, Severity
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _BOLD, _RESET = "\033[1m", "\033[0m"
-# C0 and C1 control characters and DEL, shown as escapes: \n, \x1b.
+# C0 and C1 control characters and DEL, shown as escapes: \n, \x1b (a terminal or a CI log
+# would run an ANSI sequence, and a CR would let a value overwrite the line).
 _ESCAPES = {code: repr(chr(code))[1:-1] for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+# Unicode bidi controls (LRM, RLM, embeddings, overrides, isolates), which reorder the text
+# shown around them ("Trojan Source"), and the Unicode line and paragraph separators.
+_ESCAPES.update({code: f"\\u{code:04x}" for code in (0x200E, 0x200F, *range(0x202A, 0x202F),
+                                                       *range(0x2066, 0x206A), 0x2028, 0x2029)})
+# The same, but leaving CR and LF to a format that escapes line breaks its own way (GitHub's %0A).
+_ESCAPES_BUT_LINE_BREAKS = {code: escape for code, escape in _ESCAPES.items() if chr(code) not in "\r\n"}
 
 
 def report(result: Report, stream: TextIO, color: bool = False) -> None:
@@ -27,9 +34,9 @@ def write_report(result: Report, stream: TextIO, render: Callable[[Finding], str
 
 
 def format_finding(finding: Finding, color: bool = False, escaped: bool = True) -> str:
-    """The finding's line; `escaped` shows control characters as escapes (see printable),
-    which the GitHub reporter does not want: it escapes line breaks its own way."""
-    show = printable if escaped else str
+    """The finding's line; control characters are shown as escapes (see printable), except
+    CR and LF when not `escaped`: the GitHub reporter escapes line breaks its own way."""
+    show = printable if escaped else printable_but_line_breaks
     severity = finding.severity.label
     location = show(f"{finding.file}:{finding.line}:{finding.column}:")
     if color:
@@ -46,7 +53,15 @@ def message_with_object(finding: Finding) -> str:
 def printable(text: str) -> str:
     """One line, whatever the manifest holds: names and keys quoted in messages may contain
     line breaks or terminal escapes, and file names bytes that are not UTF-8."""
-    text = text.translate(_ESCAPES)
+    return _without_surrogates(text.translate(_ESCAPES))
+
+
+def printable_but_line_breaks(text: str) -> str:
+    """printable(), with CR and LF left as they are."""
+    return _without_surrogates(text.translate(_ESCAPES_BUT_LINE_BREAKS))
+
+
+def _without_surrogates(text: str) -> str:
     if not text.isprintable():  # lone surrogates from undecodable file names
         text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     return text

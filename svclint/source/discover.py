@@ -69,14 +69,18 @@ def _git_tracked(patterns: tuple[str, ...]) -> list[str]:
     import subprocess  # here, not at the top: most runs never start git
 
     # `:/` is the whole work tree even from a subdirectory; paths come relative to the cwd.
+    # Checked-out submodules are part of what is applied together (vendored manifests,
+    # shared bases); -z keeps names with spaces, line breaks and any bytes whole.
+    command = ["git", "ls-files", "-z", "--recurse-submodules", "--", ":/"]
     try:
-        listing = subprocess.run(["git", "ls-files", "-z", "--", ":/"], capture_output=True, check=False)
+        listing = subprocess.run(command, capture_output=True, check=False)
     except OSError as exc:
         raise InputError(f"git: cannot run git: {exc.strerror or exc}") from None
     if listing.returncode != 0:
         reason = listing.stderr.decode("utf-8", "replace").strip().splitlines()
         raise InputError(f"git: cannot list the files git tracks: {reason[0] if reason else 'git failed'}")
-    paths = listing.stdout.decode("utf-8", "surrogateescape").split("\0")
+    # As the file system names them (bytes that are not UTF-8 survive, as surrogates).
+    paths = [os.fsdecode(path) for path in listing.stdout.split(b"\0") if path]
     return [
         os.path.normpath(path) for path in paths
         if path.endswith(MANIFEST_SUFFIXES) and not _in_hidden_directory(path)
