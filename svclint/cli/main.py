@@ -18,6 +18,7 @@ from typing import Callable, Iterator, Mapping, Sequence, TextIO
 from svclint import __version__
 from svclint.check.baseline import apply_baseline, write_baseline
 from svclint.check.engine import Report, lint_paths
+from svclint.check.registry import RuleFileError
 from svclint.check.settings import FAIL_ON, TARGETS, Settings, SettingsError
 from svclint.check.validation import resolve_version
 from svclint.cli.config import CACHE_DIRECTORY, Config, load_config
@@ -98,6 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with relaxed_garbage_collection():
             return run(list(sys.argv[1:] if argv is None else argv))
+    except RuleFileError as exc:  # a broken rules/*.yaml of this installation: say which, no traceback
+        print(f"svclint: error: bad rule metadata: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:  # files are only ever replaced atomically: nothing is half-written
         print("svclint: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
