@@ -5,28 +5,34 @@ from typing import Iterator
 from svclint.check.finding import Hit
 from svclint.check.rule_inputs import RuleInputs
 from svclint.model.resources import Resource
+from svclint.model.versions import (
+    LOAD_BALANCER_IP_DEPRECATED,
+    PREFER_SAME_TRAFFIC_DISTRIBUTION,
+    TOPOLOGY_AWARE_HINTS_DEPRECATED,
+    version,
+)
 from svclint.source.positions import Path
 
 # path -> (deprecated since, what to use instead); the API server warns about each.
-DEPRECATED: dict[Path, tuple[str, str]] = {
+DEPRECATED: dict[Path, tuple[int, str]] = {
     ("spec", "loadBalancerIP"): (
-        "1.24", "its meaning was never portable and many providers ignore it; use the provider's annotation "
-                "(e.g. metallb.io/loadBalancerIPs, service.beta.kubernetes.io/azure-load-balancer-ipv4) "
-                "or a Gateway address"),
+        LOAD_BALANCER_IP_DEPRECATED,
+        "its meaning was never portable and many providers ignore it; use the provider's annotation "
+        "(e.g. metallb.io/loadBalancerIPs, service.beta.kubernetes.io/azure-load-balancer-ipv4) "
+        "or a Gateway address"),
     ("metadata", "annotations", "service.kubernetes.io/topology-aware-hints"): (
-        "1.27", "use the annotation service.kubernetes.io/topology-mode: Auto"),
+        TOPOLOGY_AWARE_HINTS_DEPRECATED, "use the annotation service.kubernetes.io/topology-mode: Auto"),
 }
-
-
-# PreferClose was renamed PreferSameZone, which is on by default from 1.34; before, there is no new name.
-PREFER_SAME_ZONE_FROM = 34
 
 
 def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     for path, (since, instead) in DEPRECATED.items():
         if service.get(*path) not in (None, ""):
-            yield Hit(path, f"`{path[-1]}` is deprecated since Kubernetes {since}: {instead}", anchor="key")
-    if service.get("spec", "trafficDistribution") == "PreferClose" and inputs.kubernetes_minor >= PREFER_SAME_ZONE_FROM:
+            yield Hit(path, f"`{path[-1]}` is deprecated since Kubernetes {version(since)}: {instead}", anchor="key")
+    # PreferClose was renamed PreferSameZone; before that, there is no new name to use.
+    minor = inputs.kubernetes_minor
+    if service.get("spec", "trafficDistribution") == "PreferClose" and minor >= PREFER_SAME_TRAFFIC_DISTRIBUTION:
         yield Hit(("spec", "trafficDistribution"),
-                  f"`trafficDistribution: PreferClose` is deprecated since Kubernetes 1.{PREFER_SAME_ZONE_FROM}: "
+                  f"`trafficDistribution: PreferClose` is deprecated since Kubernetes "
+                  f"{version(PREFER_SAME_TRAFFIC_DISTRIBUTION)}: "
                   "use PreferSameZone, its new name (same meaning)")

@@ -11,10 +11,7 @@ from svclint.model.apimachinery import (
     mask_trailing_dash,
 )
 from svclint.model.resources import Resource
-
-# RelaxedServiceNameValidation (KEP 5311) is on by default from 1.36: Service names become
-# DNS-1123 labels, so they may start with a digit.
-RELAXED_NAMES_FROM = 36
+from svclint.model.versions import RELAXED_SERVICE_NAMES, version
 
 
 def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
@@ -23,7 +20,7 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     if name in (None, "") and generate_name in (None, ""):
         yield Hit(("metadata", "name"), with_hint(
             required("metadata.name", "name or generateName is required"), "Give the Service a name"))
-    rule = is_dns1123_label if inputs.kubernetes_minor >= RELAXED_NAMES_FROM else is_dns1035_label
+    rule = is_dns1123_label if inputs.kubernetes_minor >= RELAXED_SERVICE_NAMES else is_dns1035_label
     if isinstance(name, str) and name:
         yield from _check_name("name", name, rule(name), rule, inputs)
     if isinstance(generate_name, str) and generate_name:
@@ -42,8 +39,8 @@ def _check_name(field: str, value: str, problems: list[str], rule: Callable[[str
     if not problems:
         return
     if rule is is_dns1035_label and not is_dns1123_label(value.rstrip("-")):
-        hint = (f"Service names may start with a digit only from Kubernetes 1.{RELAXED_NAMES_FROM} on "
-                f"(linted for 1.{inputs.kubernetes_minor}): start it with a letter")
+        hint = (f"Service names may start with a digit only from Kubernetes {version(RELAXED_SERVICE_NAMES)} on "
+                f"(linted for {version(inputs.kubernetes_minor)}): start it with a letter")
     else:
         hint = label_hint(value, rule)
     yield Hit(("metadata", field), with_hint(invalid(f"metadata.{field}", value, problems), hint))

@@ -7,8 +7,6 @@ from svclint.check.rule_inputs import RuleInputs
 from svclint.model.resources import PodTemplate, Resource
 from svclint.model.services import format_labels, selector_of
 
-# The labels that name the application a pod belongs to, the recommended one first.
-APP_LABELS = ("app.kubernetes.io/name", "app")
 
 
 def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
@@ -17,7 +15,7 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
         return
     apps: dict[str, PodTemplate] = {}
     for template in inputs.index.select(service.namespace, selector):
-        app = app_of(template)
+        app = app_of(template, inputs.options["app-labels"])
         if app is not None:
             apps.setdefault(app, template)
     if len(apps) < 2:
@@ -27,12 +25,13 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
         listing += f" and {len(apps) - 4} more"
     message = (f"selector {format_labels(selector)} selects the pods of {len(apps)} different applications: "
                f"{listing}; connections are spread over all of them. Add the application's own label "
-               f"(`{APP_LABELS[0]}` or `app`) to the selector")
+               f"({' or '.join(f'`{label}`' for label in inputs.options['app-labels'][:2])}) to the selector")
     yield Hit(("spec", "selector"), message, anchor="key")
 
 
-def app_of(template: PodTemplate) -> str | None:
-    for key in APP_LABELS:
+def app_of(template: PodTemplate, app_labels: tuple[str, ...]) -> str | None:
+    """The application the pod belongs to: the value of the first of `app_labels` it has."""
+    for key in app_labels:
         value = template.labels.get(key)
         if value not in (None, ""):
             return str(value)

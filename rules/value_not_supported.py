@@ -14,14 +14,12 @@ from svclint.model.services import (
     service_ports,
     string_items,
 )
+from svclint.model.versions import PREFER_SAME_TRAFFIC_DISTRIBUTION, TRAFFIC_DISTRIBUTION, version
 from svclint.source.positions import Path
 
 TRAFFIC_POLICIES = ("Cluster", "Local")
 OLD_TRAFFIC_POLICIES = {"Global": "Cluster", "OnlyLocal": "Local"}  # the beta annotation's values
 IP_FAMILY_POLICIES = ("SingleStack", "PreferDualStack", "RequireDualStack")
-# trafficDistribution: beta (on by default) from 1.31; the alpha field of 1.30 is dropped unread.
-TRAFFIC_DISTRIBUTION_FROM = 31
-PREFER_SAME_FROM = 34  # PreferSameTrafficDistribution is on by default from 1.34
 
 
 def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
@@ -63,15 +61,16 @@ def _when_set(path: Path, value: object, supported: tuple[str, ...],
 
 
 def _traffic_distribution(service: Resource, minor: int) -> Iterator[Hit]:
-    if minor < TRAFFIC_DISTRIBUTION_FROM:
+    if minor < TRAFFIC_DISTRIBUTION:  # the alpha field before it is dropped unread
         return
     supported = ("PreferClose",)
-    if minor >= PREFER_SAME_FROM:
+    if minor >= PREFER_SAME_TRAFFIC_DISTRIBUTION:
         supported += ("PreferSameZone", "PreferSameNode")
     value = service.get("spec", "trafficDistribution")
     hint = None
     if value in ("PreferSameZone", "PreferSameNode") and value not in supported:
-        hint = f"{value} is accepted from Kubernetes 1.{PREFER_SAME_FROM} on (linted for 1.{minor})"
+        hint = (f"{value} is accepted from Kubernetes {version(PREFER_SAME_TRAFFIC_DISTRIBUTION)} on "
+                f"(linted for {version(minor)})")
         if value == "PreferSameZone":
             hint += ": PreferClose means the same"
     yield from _when_set(("spec", "trafficDistribution"), value, supported, hint=hint)

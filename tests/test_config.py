@@ -143,6 +143,16 @@ def test_other_settings_from_the_config(cli, tmp_path) -> None:
     ("fail-on: error\nfail-on: never\n", ".svclint.yaml:2: duplicate key 'fail-on'"),
     ("select: [SVC1\n", ".svclint.yaml:2:1: invalid YAML"),
     ("- select\n", ".svclint.yaml:1: expected a mapping of settings (key: value lines), got a list"),
+    ("fail-on: error\nrule-options:\n  selector-overlap:\n    app-label: [k8s-app]\n",
+     ".svclint.yaml:4: rule-options.selector-overlap: unknown option 'app-label' of selector-overlap; "
+     "did you mean 'app-labels'?"),
+    ("rule-options:\n  SVC204:\n\n    app-labels: k8s-app\n",
+     ".svclint.yaml:4: rule-options.SVC204.app-labels: expected a list of strings, got 'k8s-app'"),
+    ("rule-options:\n  selector-overlp: {app-labels: [app]}\n",
+     ".svclint.yaml:2: rule-options: unknown rule 'selector-overlp'; did you mean 'selector-overlap'?"),
+    ("rule-options:\n  exposed-nodeport: {x: 1}\n",
+     ".svclint.yaml:2: rule-options.exposed-nodeport: exposed-nodeport has no options (rules with options: "),
+    ("rule-options: [selector-overlap]\n", ".svclint.yaml:1: rule-options: expected a mapping of rule to its options"),
 ])
 def test_bad_config_exits_2_naming_file_line_and_key(cli, tmp_path, config, message) -> None:
     write(tmp_path, "web.yaml", BAD_NODEPORT)
@@ -159,6 +169,46 @@ def test_bad_pyproject_value_names_its_line(cli, tmp_path) -> None:
     result = cli("web.yaml", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.startswith("svclint: error: pyproject.toml:6: target: expected one of generic")
+
+
+def test_bad_rule_option_in_pyproject_names_its_line(cli, tmp_path) -> None:
+    write(tmp_path, "web.yaml", BAD_NODEPORT)
+    write(tmp_path, "pyproject.toml", "[tool.svclint]\nfail-on = 'never'\n\n"
+                                      "[tool.svclint.rule-options.selector-overlap]\napp-labels = [1, 2]\n")
+    result = cli("web.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("svclint: error: pyproject.toml:5: rule-options.selector-overlap.app-labels: "
+                                    "expected a list of strings, got [1, 2]"), result.stderr
+
+
+OVERLAP_BY_K8S_APP = """\
+apiVersion: v1
+kind: Service
+metadata: {name: dns}
+spec:
+  selector: {tier: node}
+  ports: [{port: 53}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: proxy, labels: {k8s-app: proxy, tier: node}}
+spec: {containers: [{name: proxy, image: proxy, ports: [{containerPort: 53}]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: dns, labels: {k8s-app: dns, tier: node}}
+spec: {containers: [{name: dns, image: dns, ports: [{containerPort: 53}]}]}
+"""
+
+
+def test_rule_options_from_the_config_reach_the_rule(cli, tmp_path) -> None:
+    write(tmp_path, "dns.yaml", OVERLAP_BY_K8S_APP)
+    assert rules_of(cli("--format", "json", "dns.yaml", cwd=tmp_path)) == []  # by default k8s-app names nothing
+    write(tmp_path, ".svclint.yaml", "rule-options:\n  selector-overlap:\n    app-labels: [app, k8s-app]\n")
+    assert rules_of(cli("--format", "json", "dns.yaml", cwd=tmp_path)) == ["selector-overlap"]
+    write(tmp_path, "pyproject.toml", '[tool.svclint.rule-options.SVC204]\napp-labels = ["k8s-app"]\n')
+    result = cli("--format", "json", "--config", "pyproject.toml", "-j", "2", "dns.yaml", cwd=tmp_path)
+    assert "(`k8s-app`) to the selector" in json.loads(result.stdout)["findings"][0]["message"]
 
 
 def test_unknown_rules_on_the_command_line_exit_2(cli, tmp_path) -> None:

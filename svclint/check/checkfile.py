@@ -69,7 +69,8 @@ def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileRes
         result.findings.extend(_local(p, rules) for p in invalid if p.rule in rules)
     resolver = PositionResolver(source.text, result.spans)
     enabled = frozenset(rules)
-    object_rules = RulesByKind([(rule, RuleInputs(None, settings, rule.options, enabled, resolver))
+    options = settings.options_by_rule
+    object_rules = RulesByKind([(rule, RuleInputs(None, settings, rule.options_for(options), enabled, resolver))
                                 for rule in rules.values() if rule.check and rule.scope == "object"])
     workload_kinds = settings.workload_kinds
     for number, resource in enumerate(_resources(source, result.spans)):

@@ -157,7 +157,7 @@ def _cross_object_findings(index: ResourceIndex, settings: Settings, rules: dict
                            reported: dict[str, FileResult], workers: int) -> list[Finding]:
     """The index rules' findings on the objects of `reported`, file by file, in `workers` processes."""
     enabled_slugs = frozenset(rules)
-    index_rules = [(rule, RuleInputs(index, settings, rule.options, enabled_slugs))
+    index_rules = [(rule, RuleInputs(index, settings, rule.options_for(settings.options_by_rule), enabled_slugs))
                    for rule in rules.values() if rule.check and rule.scope == "index"]
     if not index_rules:
         return []

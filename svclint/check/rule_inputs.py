@@ -15,7 +15,7 @@ from svclint.source.positions import PositionResolver
 class RuleInputs:
     index: ResourceIndex | None  # None for per-object rules (scope: object)
     settings: Settings
-    options: dict
+    options: dict  # the rule's own options: the defaults of its YAML, overridden by `rule-options`
     enabled_rules: frozenset[str] = frozenset()  # slugs of every rule in this run
     positions: PositionResolver | None = None  # of the object's file, while per-object rules run
 

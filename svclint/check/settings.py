@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, Mapping
 
 from svclint.check.finding import Severity
+from svclint.check.registry import OptionError, load_rules
 from svclint.check.selection import UnknownRuleError, check_selector
 from svclint.model.workloads import WorkloadKind, workload_table
 from svclint.source.positions import Path
@@ -19,7 +20,13 @@ DEFAULT_NODE_PORT_RANGE = (30000, 32767)
 
 
 class SettingsError(ValueError):
-    """A setting has a bad value; the message names the setting."""
+    """A setting has a bad value; the message names the setting. `path` is the keys below the
+    setting that hold the bad value (`("selector-overlap", "app-labels")`), so that the
+    configuration file can say on which line it is."""
+
+    def __init__(self, message: str, path: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,12 @@ class Settings:
     allow_suppressions: bool = True
     cache_dir: str | None = None  # where context facts are cached; None: no cache
     workloads: tuple[tuple[str, Path], ...] = ()  # the user's (kind, pod template path) entries
+    rule_options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()  # (slug, ((option, value), ...))
+
+    @functools.cached_property
+    def options_by_rule(self) -> dict[str, dict[str, Any]]:
+        """`rule-options` as slug -> option -> value (checked against each option's type)."""
+        return {slug: dict(values) for slug, values in self.rule_options}
 
     @functools.cached_property
     def workload_kinds(self) -> dict[str, WorkloadKind]:
@@ -178,6 +191,52 @@ def _optional_text(key: str, value: Any) -> str | None:
     return value
 
 
+def _rule_options(key: str, value: Any) -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]:
+    """`{selector-overlap: {app-labels: [k8s-app, app]}}`: each rule's own options, by slug or code."""
+    if not isinstance(value, Mapping):
+        raise SettingsError(f"{key}: expected a mapping of rule to its options, such as "
+                            f"{{selector-overlap: {{app-labels: [app]}}}}, got {value!r}")
+    rules = load_rules()
+    entries: dict[str, dict[str, Any]] = {}
+    for name, options in value.items():
+        rule = next((r for r in rules.values() if str(name) in (r.slug, r.code)), None)
+        if rule is None:
+            close = difflib.get_close_matches(str(name), list(rules), n=1)
+            raise SettingsError(f"{key}: unknown rule {name!r}" + (f"; did you mean {close[0]!r}?" if close else ""),
+                                (str(name),))
+        if not rule.options:
+            with_options = ", ".join(sorted(r.slug for r in rules.values() if r.options))
+            raise SettingsError(f"{key}.{name}: {rule.slug} has no options (rules with options: {with_options})",
+                                (str(name),))
+        if not isinstance(options, Mapping):
+            raise SettingsError(f"{key}.{name}: expected a mapping of option to value, got {options!r}", (str(name),))
+        chosen = entries.setdefault(rule.slug, {})
+        for option_name, option_value in options.items():
+            option = rule.options.get(str(option_name))
+            if option is None:
+                close = difflib.get_close_matches(str(option_name), list(rule.options), n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"its options: {', '.join(rule.options)}"
+                raise SettingsError(f"{key}.{name}: unknown option {option_name!r} of {rule.slug}; {hint}",
+                                    (str(name), str(option_name)))
+            try:
+                chosen[option.name] = option.parse(option_value)
+            except OptionError as exc:
+                raise SettingsError(f"{key}.{name}.{option_name}: {exc}", (str(name), str(option_name))) from None
+    return tuple((slug, tuple(values.items())) for slug, values in entries.items())
+
+
+def shown_default(key: str) -> str:
+    """A setting's default as the docs show it (`30000-32767`, `newest bundled`)."""
+    shown = {"kubernetes-version": "newest bundled", "target": "generic, or kind when a kind cluster config is loaded",
+             "node-port-range": "-".join(map(str, DEFAULT_NODE_PORT_RANGE))}
+    if key in shown:
+        return shown[key]
+    default = getattr(Settings(), _ATTRIBUTE_FOR_KEY.get(key, key.replace("-", "_")))
+    if isinstance(default, tuple):
+        return ", ".join(map(str, default)) or "none"
+    return str(default)
+
+
 def setting_keys() -> list[str]:
     """Every setting in config-key spelling (`node-port-range`)."""
     key_for = {name: key for key, name in _ATTRIBUTE_FOR_KEY.items()}
@@ -202,4 +261,5 @@ _PARSERS = {
     "allow_suppressions": _boolean,
     "cache_dir": _optional_text,
     "workloads": _workloads,
+    "rule_options": _rule_options,
 }

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from svclint.check.finding import Hit
 from svclint.check.settings import SettingsError
+from svclint.model.versions import schema_versions
 
 if TYPE_CHECKING:
     import jsonschema_rs
@@ -41,8 +42,14 @@ class UnknownVersionError(SettingsError):
     pass
 
 
-@functools.lru_cache(maxsize=1)
 def supported_versions() -> tuple[str, ...]:
+    """The versions of svclint/model/versions.py's schema rows (tests/test_versions.py checks
+    that schemas/ holds exactly their files)."""
+    return schema_versions()
+
+
+def bundled_schema_versions() -> tuple[str, ...]:
+    """The versions of the schema files in schemas/, oldest first."""
     names = (e.name for e in importlib.resources.files(SCHEMAS_PACKAGE).iterdir())
     versions = [m[1] for m in map(_SCHEMA_NAME.fullmatch, names) if m]
     return tuple(sorted(versions, key=lambda v: int(v.split(".")[1])))

@@ -47,7 +47,7 @@ def load_config(explicit: str | None = None, start: str = ".") -> Config:
     if path is None:
         return Config(None, Settings())
     shown = os.path.relpath(path) if os.path.isabs(path) else path
-    values, lines = _read(shown)
+    values, line_of = _read(shown)
     directory = os.path.dirname(shown)
     settings = Settings()
     for key, value in values.items():
@@ -55,7 +55,7 @@ def load_config(explicit: str | None = None, start: str = ".") -> Config:
             Settings().updated({key: value})  # checked as written, so that messages quote the file
             settings = settings.updated({key: _anchored(key, value, directory)})
         except SettingsError as exc:
-            line = lines.get(key)
+            line = line_of((key, *exc.path))  # the line of the nested key at fault, else of the setting
             raise ConfigError(f"{shown}:{line}: {exc}" if line else f"{shown}: {exc}") from None
     return Config(shown, settings)
 
@@ -84,8 +84,12 @@ def _has_svclint_table(path: str) -> bool:
     return isinstance(tool, dict) and "svclint" in tool  # a `tool` that is no table is not ours either
 
 
-def _read(path: str) -> tuple[dict[str, Any], dict[str, int]]:
-    """The settings in the file, and the line of each key."""
+LineOf = Callable[[tuple], "int | None"]
+
+
+def _read(path: str) -> tuple[dict[str, Any], LineOf]:
+    """The settings in the file, and a function giving the line of a key path (the deepest
+    of its keys that can be found: `("rule-options", "selector-overlap", "app-labels")`)."""
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
@@ -94,7 +98,7 @@ def _read(path: str) -> tuple[dict[str, Any], dict[str, int]]:
     return _read_toml(path, raw) if path.endswith(".toml") else _read_yaml(path, raw)
 
 
-def _read_yaml(path: str, raw: bytes) -> tuple[dict[str, Any], dict[str, int]]:
+def _read_yaml(path: str, raw: bytes) -> tuple[dict[str, Any], LineOf]:
     text, problems = decode(raw)
     for problem in problems:
         raise ConfigError(f"{path}:{problem.line}:{problem.column}: {problem.message}")
@@ -109,15 +113,26 @@ def _read_yaml(path: str, raw: bytes) -> tuple[dict[str, Any], dict[str, int]]:
     for key_node in duplicate_keys:
         raise ConfigError(f"{path}:{key_node.start_mark.line + 1}: duplicate key {key_node.value!r}")
     if data is None:
-        return {}, {}
+        return {}, lambda keys: None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:{node.start_mark.line + 1}: expected a mapping of settings "
                           f"(key: value lines), got {_kind_of(data)}")
-    lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
-    return {str(key): value for key, value in data.items()}, lines
+    return {str(key): value for key, value in data.items()}, lambda keys: _yaml_line(node, keys)
 
 
-def _read_toml(path: str, raw: bytes) -> tuple[dict[str, Any], dict[str, int]]:
+def _yaml_line(node: yaml.Node, keys: tuple) -> int | None:
+    line = None
+    for key in keys:
+        if not isinstance(node, yaml.MappingNode):
+            break
+        match = next(((k, v) for k, v in node.value if str(k.value) == str(key)), None)
+        if match is None:
+            break
+        line, node = match[0].start_mark.line + 1, match[1]
+    return line
+
+
+def _read_toml(path: str, raw: bytes) -> tuple[dict[str, Any], LineOf]:
     data = _parse_toml(path, raw)
     text = raw.decode("utf-8")
     if "tool" in data:  # pyproject.toml; a plain TOML file holds the settings at its top level
@@ -128,7 +143,7 @@ def _read_toml(path: str, raw: bytes) -> tuple[dict[str, Any], dict[str, int]]:
         if not isinstance(data, dict):
             raise ConfigError(f"{path}:{_toml_table_line(text)}: tool.svclint: expected a table of settings "
                               f"([tool.svclint]), got {_kind_of(data)}")
-    return data, {key: _toml_line(text, key) for key in data}
+    return data, lambda keys: _toml_nested_line(text, keys)
 
 
 def _toml_table_line(text: str) -> int:
@@ -168,6 +183,26 @@ def _toml_line(text: str, key: str) -> int | None:
         if pattern.match(line):
             return number
     return None
+
+
+def _toml_nested_line(text: str, keys: tuple) -> int | None:
+    """The line of `keys[0]` (see _toml_line), then of each deeper key on a later line: `key =`
+    or a table header ending with it (`[tool.svclint.rule-options.selector-overlap]`)."""
+    lines = split_lines(text)
+    line = _toml_line(text, str(keys[0]))
+    if line is None:  # only in dotted headers: [tool.svclint.rule-options.selector-overlap]
+        header = re.compile(rf"^\s*\[(?:tool\.svclint\.)?[\"']?{re.escape(str(keys[0]))}[\"']?\.")
+        line = next((number for number, text_line in enumerate(lines, 1) if header.match(text_line)), None)
+    if line is None:
+        return None
+    for key in keys[1:]:
+        quoted = rf"[\"']?{re.escape(str(key))}[\"']?"
+        pattern = re.compile(rf"^\s*(?:{quoted}\s*=|\[[^\]]*\.{quoted}\s*\])|[{{,]\s*{quoted}\s*=")
+        found = next((number for number in range(line, len(lines) + 1) if pattern.search(lines[number - 1])), None)
+        if found is None:
+            break
+        line = found
+    return line
 
 
 def _anchored(key: str, value: Any, directory: str) -> Any:

@@ -20,6 +20,7 @@ from svclint import __version__
 from svclint.check.baseline import apply_baseline, write_baseline
 from svclint.check.engine import Report, lint_paths
 from svclint.check.failure import FileFailure
+from svclint.check.registry import RuleFileError
 from svclint.check.settings import FAIL_ON, TARGETS, Settings, SettingsError
 from svclint.check.validation import resolve_version
 from svclint.cli.config import CACHE_DIRECTORY, Config, load_config
@@ -104,6 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with relaxed_garbage_collection():
             return run(arguments)
+    except RuleFileError as exc:  # a broken rules/*.yaml of this installation: say which, no traceback
+        say(f"error: bad rule metadata: {exc}")
+        return EXIT_USAGE
     except KeyboardInterrupt:  # files are only ever replaced atomically: nothing is half-written
         say("interrupted")
         return EXIT_INTERRUPTED

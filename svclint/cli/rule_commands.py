@@ -20,13 +20,16 @@ EXIT_OK, EXIT_USAGE = 0, 2
 
 def rules_main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="svclint rules", description="List every rule.")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="table or JSON list")
+    parser.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                        help="table, JSON list, or the Markdown table of the README (scripts/gen_rule_table.py)")
     args = parser.parse_args(argv)
     if os.path.isdir("rules"):  # the user may have meant the directory; say how to lint it
         print("svclint: info: listing rules; to lint the directory rules/ run `svclint ./rules`", file=sys.stderr)
     rules = load_rules().values()
     if args.format == "json":
         print(json.dumps(rule_docs.as_json(rules), indent=2))
+    elif args.format == "markdown":
+        sys.stdout.write(rule_docs.markdown_table(rules))
     else:
         print(rule_docs.table(rules))
     return EXIT_OK

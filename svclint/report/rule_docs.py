@@ -11,7 +11,8 @@ import json
 import re
 from typing import Any, Iterable
 
-from svclint.check.registry import ANY_KIND, Example, Rule
+from svclint.check.registry import ANY_KIND, Example, Option, Rule
+from svclint.check.settings import shown_default
 
 _EXPECT_MARKER = re.compile(r"#\s*expect:\s*([a-z0-9-]+)")  # the test marker in bad examples
 
@@ -27,6 +28,20 @@ def table(rules: Iterable[Rule]) -> str:
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3] for row in rows
     )
+
+
+def markdown_table(rules: Iterable[Rule]) -> str:
+    """The README's rule table (between its rules-table markers): `svclint rules --format markdown`."""
+    rows = ["| rule | code | severity | what | settings and options |", "|---|---|---|---|---|"]
+    for rule in by_code(rules):
+        tuning = [f"`{key}`" for key in rule.settings] + [f"`{name}` (option)" for name in rule.options]
+        rows.append(f"| `{rule.slug}` | {rule.code} | {rule.severity.label} | {_cell(rule.summary)} | "
+                    f"{', '.join(tuning)} |")
+    return "\n".join(rows) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
 
 
 def as_json(rules: Iterable[Rule]) -> list[dict[str, Any]]:
@@ -64,21 +79,57 @@ def explain(rule: Rule) -> str:
         rule.rationale,
     ]
     if rule.options:
-        parts.append("## Options\n" + "\n".join(
-            f"- `{name}` (default: {_show(option.get('default'))}): {option.get('description', '')}"
-            for name, option in rule.options.items()
-        ))
+        parts.append(_options(rule))
+    if rule.settings:
+        parts.append("## Settings\n\nRun settings (configuration keys and flags) that change what it reports:\n\n"
+                     + "\n".join(f"- `{key}` (default: {shown_default(key)}): {text}"
+                                  for key, text in rule.settings.items()))
     if rule.examples:
         parts.append("## Examples\n\n" + "\n\n".join(_example(e) for e in rule.examples))
     return "\n\n".join(parts) + "\n"
 
 
+def _options(rule: Rule) -> str:
+    """The rule's own options, as ruff documents a rule's options: each with its type, default and
+    meaning, then how to set them in the configuration file."""
+    entries = "\n".join(f"- `{name}` ({_constraints(option)}; default: {_show(option.default)}): "
+                         f"{option.description}" for name, option in rule.options.items())
+    name, option = next(iter(rule.options.items()))
+    yaml_value = json.dumps(list(option.default) if option.type == "array" else option.default)
+    toml_value = yaml_value if option.type != "boolean" else yaml_value.lower()
+    return (f"## Options\n\n{entries}\n\nSet them under `rule-options` in `.svclint.yaml` or in "
+            f"`pyproject.toml`:\n\n```yaml\nrule-options:\n  {rule.slug}:\n    {name}: {yaml_value}\n```\n\n"
+            f"```toml\n[tool.svclint.rule-options.{rule.slug}]\n{name} = {toml_value}\n```")
+
+
+def _constraints(option: Option) -> str:
+    text = option.type_label
+    if option.enum is not None:
+        text += ": one of " + ", ".join(f"`{value}`" for value in option.enum)
+    if option.minimum is not None or option.maximum is not None:
+        low = "" if option.minimum is None else f"{option.minimum:g}"
+        high = "" if option.maximum is None else f"{option.maximum:g}"
+        text += f", {low}..{high}"
+    return text
+
+
 def _example(example: Example) -> str:
     heading = ("### Bad" if example.bad else "### Good") + (f": {example.title}" if example.title else "")
     if example.settings:
-        heading += " (with " + ", ".join(f"`{k}: {_show(v)}`" for k, v in example.settings.items()) + ")"
+        heading += " (with " + ", ".join(f"`{k}: {_show(v)}`" for k, v in _flat_settings(example.settings)) + ")"
     manifest = _EXPECT_MARKER.sub(r"# <- \1", example.text).rstrip("\n")
     return f"{heading}\n\n```yaml\n{manifest}\n```"
+
+
+def _flat_settings(settings: dict[str, Any]) -> list[tuple[str, Any]]:
+    """An example's settings, with `rule-options: {rule: {name: value}}` shown as `name: value`."""
+    flat = []
+    for key, value in settings.items():
+        if key == "rule-options" and isinstance(value, dict):
+            flat += [item for options in value.values() for item in options.items()]
+        else:
+            flat.append((key, value))
+    return flat
 
 
 def _show(value: Any) -> str:

@@ -1,0 +1,66 @@
+"""Every Kubernetes-version cut-off svclint knows, in one table.
+
+A rule whose verdict depends on `--kubernetes-version` compares the minor version linted for
+(`inputs.kubernetes_minor`) with a constant of this module, never with a number of its own;
+tests/test_versions.py fails when a module elsewhere in svclint/ or rules/ writes a minor
+version. To follow a new Kubernetes release, change or add a row here (and regenerate the
+bundled Service schemas with scripts/gen_schemas.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Cutoff:
+    name: str
+    minor: int  # from Kubernetes 1.<minor> on
+    what: str
+    where: str  # the rule (or part of svclint) that reads it
+
+
+# The bundled Service schemas (schemas/service-v1.<minor>.json): --kubernetes-version accepts these.
+FIRST_SCHEMA = 25
+LAST_SCHEMA = 37  # the default: the newest bundled
+
+# Deprecations that the API server warns about on apply.
+LOAD_BALANCER_IP_DEPRECATED = 24
+TOPOLOGY_AWARE_HINTS_DEPRECATED = 27
+
+# spec.trafficDistribution is beta (on by default) from 1.31; the alpha field of 1.30 is dropped unread.
+TRAFFIC_DISTRIBUTION = 31
+# PreferSameTrafficDistribution is on by default from 1.34: PreferSameZone (PreferClose's new
+# name, which it deprecates) and PreferSameNode are accepted.
+PREFER_SAME_TRAFFIC_DISTRIBUTION = 34
+
+# RelaxedServiceNameValidation (KEP 5311) is on by default from 1.36: Service names are
+# DNS-1123 labels, so they may start with a digit.
+RELAXED_SERVICE_NAMES = 36
+
+
+CUTOFFS: tuple[Cutoff, ...] = (
+    Cutoff("FIRST_SCHEMA", FIRST_SCHEMA, "oldest bundled Service schema", "schema, --kubernetes-version"),
+    Cutoff("LAST_SCHEMA", LAST_SCHEMA, "newest bundled Service schema, the default version", "schema"),
+    Cutoff("LOAD_BALANCER_IP_DEPRECATED", LOAD_BALANCER_IP_DEPRECATED, "spec.loadBalancerIP deprecated",
+           "deprecated-field"),
+    Cutoff("TOPOLOGY_AWARE_HINTS_DEPRECATED", TOPOLOGY_AWARE_HINTS_DEPRECATED,
+           "service.kubernetes.io/topology-aware-hints annotation deprecated", "deprecated-field"),
+    Cutoff("TRAFFIC_DISTRIBUTION", TRAFFIC_DISTRIBUTION, "spec.trafficDistribution read (PreferClose)",
+           "value-not-supported"),
+    Cutoff("PREFER_SAME_TRAFFIC_DISTRIBUTION", PREFER_SAME_TRAFFIC_DISTRIBUTION,
+           "trafficDistribution PreferSameZone and PreferSameNode accepted; PreferClose deprecated",
+           "value-not-supported, deprecated-field"),
+    Cutoff("RELAXED_SERVICE_NAMES", RELAXED_SERVICE_NAMES, "Service names may start with a digit (DNS-1123 label)",
+           "name-invalid"),
+)
+
+
+def schema_versions() -> tuple[str, ...]:
+    """The versions whose Service schema is bundled, oldest first ("1.25", ...)."""
+    return tuple(f"1.{minor}" for minor in range(FIRST_SCHEMA, LAST_SCHEMA + 1))
+
+
+def version(minor: int) -> str:
+    """`1.<minor>`, as messages write a version."""
+    return f"1.{minor}"
