@@ -6,14 +6,30 @@ from typing import Any, Iterator
 
 from svclint.check.finding import Hit
 from svclint.check.rule_inputs import RuleInputs
+from svclint.model.facts import EACH, Reads
 from svclint.model.resources import Resource, dig
 from svclint.model.services import (
+    PORTS_FIELDS,
+    TYPE_FIELDS,
     port_number,
     service_ports,
     service_type,
     services_by_namespace,
 )
 from svclint.source.positions import Path
+
+# Of other objects, the check reads the named Services' types and ports (and their names,
+# which the index keeps anyway).
+_ROUTE_RULES = [("spec", "rules", EACH, "backendRefs")]
+READS: Reads = {
+    "networking.k8s.io/Ingress": [("spec", "defaultBackend"), ("spec", "rules", EACH, "http", "paths", EACH, "backend")],
+    "gateway.networking.k8s.io/HTTPRoute": _ROUTE_RULES,
+    "gateway.networking.k8s.io/GRPCRoute": _ROUTE_RULES,
+    "gateway.networking.k8s.io/TCPRoute": _ROUTE_RULES,
+    "gateway.networking.k8s.io/TLSRoute": _ROUTE_RULES,
+    "gateway.networking.k8s.io/UDPRoute": _ROUTE_RULES,
+    "Service": [*TYPE_FIELDS, *PORTS_FIELDS],
+}
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,11 @@ from typing import Iterator
 
 from svclint.check.finding import Hit, Severity
 from svclint.check.rule_inputs import RuleInputs
+from svclint.model.facts import Reads
 from svclint.model.resources import Resource
-from svclint.model.services import service_type
+from svclint.model.services import TYPE_FIELDS, service_type
+
+READS: Reads = {"Service": TYPE_FIELDS}
 
 # On local clusters a NodePort is the documented way in from the host; elsewhere it is a
 # hint, and a warning where the target is known to be a cloud.

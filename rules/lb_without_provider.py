@@ -4,8 +4,9 @@ from typing import Iterator
 
 from svclint.check.finding import Hit, Severity
 from svclint.check.rule_inputs import RuleInputs
+from svclint.model.facts import Reads
 from svclint.model.resources import Resource
-from svclint.model.services import service_type
+from svclint.model.services import TYPE_FIELDS, service_type
 
 METALLB_KINDS = ("metallb.io/IPAddressPool", "metallb.io/L2Advertisement", "metallb.io/BGPAdvertisement")
 # Only local clusters are known to lack a provider; on generic and cloud targets most
@@ -20,6 +21,8 @@ MESSAGES = {
                  "(keep it running in another terminal), or enable the metallb addon; then pass "
                  "--load-balancer-provider minikube-tunnel"),
 }
+# Of MetalLB objects only that they are there (their kind, which the index keeps).
+READS: Reads = {"Service": TYPE_FIELDS}
 
 
 def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:

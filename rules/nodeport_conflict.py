@@ -5,9 +5,12 @@ from typing import Iterator
 
 from svclint.check.finding import Hit
 from svclint.check.rule_inputs import RuleInputs
+from svclint.model.facts import Reads
 from svclint.model.resources import Resource, ResourceIndex, identity
-from svclint.model.services import port_number, service_ports, service_type
+from svclint.model.services import PORTS_FIELDS, TYPE_FIELDS, port_number, service_ports, service_type
 from svclint.source.positions import Path
+
+READS: Reads = {"Service": [*TYPE_FIELDS, *PORTS_FIELDS, ("spec", "healthCheckNodePort")]}
 
 
 def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:

@@ -4,8 +4,21 @@ from typing import Iterator
 
 from svclint.check.finding import Hit, Severity
 from svclint.check.rule_inputs import RuleInputs
+from svclint.model.facts import EACH, Reads
 from svclint.model.resources import Resource, ResourceIndex
-from svclint.model.services import port_number, protocol_of, service_ports, service_type
+from svclint.model.services import (
+    PORTS_FIELDS,
+    TYPE_FIELDS,
+    port_number,
+    protocol_of,
+    service_ports,
+    service_type,
+)
+
+READS: Reads = {
+    "Service": [*TYPE_FIELDS, *PORTS_FIELDS],
+    "kind.x-k8s.io/Cluster": [("nodes", EACH, "extraPortMappings")],  # KindCluster.mapped_node_ports
+}
 
 
 def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:

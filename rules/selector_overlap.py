@@ -4,8 +4,12 @@ from typing import Iterator
 
 from svclint.check.finding import Hit
 from svclint.check.rule_inputs import RuleInputs
+from svclint.model.facts import Reads
 from svclint.model.resources import PodTemplate, Resource
-from svclint.model.services import format_labels, selector_of
+from svclint.model.services import SELECTOR_FIELDS, format_labels, selector_of
+
+# Of pod templates, their labels (the index keeps them).
+READS: Reads = {"Service": SELECTOR_FIELDS}
 
 
 

@@ -4,10 +4,16 @@ from typing import Iterator
 
 from svclint.check.finding import Hit
 from svclint.check.rule_inputs import RuleInputs
+from svclint.model.facts import Reads
 from svclint.model.resources import Resource, ResourceIndex
-from svclint.model.services import has_selector, service_type
+from svclint.model.services import SELECTOR_FIELDS, has_selector, service_type
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
+# Of Endpoints, their names (the index keeps them).
+READS: Reads = {
+    "Service": SELECTOR_FIELDS,
+    "discovery.k8s.io/EndpointSlice": [("metadata", "labels", SERVICE_NAME_LABEL)],
+}
 
 
 def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:

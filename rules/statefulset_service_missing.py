@@ -4,10 +4,18 @@ from typing import Iterator
 
 from svclint.check.finding import Hit, Severity
 from svclint.check.rule_inputs import RuleInputs
+from svclint.model.facts import Reads
 from svclint.model.resources import Resource, ResourceIndex
-from svclint.model.services import is_headless, selector_of, services_by_namespace
+from svclint.model.services import (
+    HEADLESS_FIELDS,
+    SELECTOR_FIELDS,
+    is_headless,
+    selector_of,
+    services_by_namespace,
+)
 
 PATH = ("spec", "serviceName")
+READS: Reads = {"apps/StatefulSet": [PATH], "Service": [*HEADLESS_FIELDS, *SELECTOR_FIELDS]}
 
 
 def check(statefulset: Resource, inputs: RuleInputs) -> Iterator[Hit]:

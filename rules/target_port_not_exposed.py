@@ -4,14 +4,19 @@ from typing import Iterator
 
 from svclint.check.finding import Hit, Severity
 from svclint.check.rule_inputs import RuleInputs
-from svclint.model.pods import container_ports, describe_owners
+from svclint.model.facts import POD_TEMPLATES, Reads
+from svclint.model.pods import CONTAINER_PORT_FIELDS, container_ports, describe_owners
 from svclint.model.resources import Resource
 from svclint.model.services import (
+    PORTS_FIELDS,
+    SELECTOR_FIELDS,
     protocol_of,
     selector_of,
     service_ports,
     target_number,
 )
+
+READS: Reads = {"Service": [*SELECTOR_FIELDS, *PORTS_FIELDS], POD_TEMPLATES: CONTAINER_PORT_FIELDS}
 
 
 def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:

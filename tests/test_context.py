@@ -7,6 +7,13 @@ import pickle
 import subprocess
 from pathlib import Path
 
+from svclint.check.cache import cache_key, fact_code_files
+from svclint.check.checkfile import fact_plan
+from svclint.check.engine import selected_rules
+from svclint.check.registry import load_rules
+from svclint.check.settings import Settings
+from svclint.model.facts import INDEX_READS, FactPlan
+from tests.conftest import REPO
 from tests.test_cli import BAD_NODEPORT, write
 
 SERVICE = """\
@@ -153,3 +160,29 @@ class _Exploit:
 
     def __reduce__(self):
         return exec, (self.code,)
+
+
+
+def test_the_cache_key_follows_what_facts_are_made_of() -> None:
+    settings = Settings()
+    rules = list(selected_rules(settings).values())
+    key = cache_key(settings, fact_plan(rules, settings))
+    assert cache_key(settings, fact_plan(rules, settings)) == key
+
+    def key_with(slug: str, reads: dict) -> str:
+        declared = [INDEX_READS, *(reads if rule.slug == slug else rule.reads for rule in rules)]
+        return cache_key(settings, FactPlan(declared, settings.workload_kinds))
+
+    # A rule's READS with one field more, or one less (no other rule reads healthCheckNodePort).
+    conflict = load_rules()["nodeport-conflict"].reads
+    assert key_with("nodeport-conflict", conflict) == key
+    assert key_with("nodeport-conflict", {"Service": [*conflict["Service"], ("spec", "sessionAffinity")]}) != key
+    fewer = {"Service": [path for path in conflict["Service"] if path != ("spec", "healthCheckNodePort")]}
+    assert key_with("nodeport-conflict", fewer) != key
+    # The cross-object rules that run, the workload table, and the code that makes objects of files.
+    assert cache_key(settings, fact_plan([r for r in rules if r.slug != "nodeport-conflict"], settings)) != key
+    widgets = settings.updated({"workloads": {"acme.io/Widget": "spec.podTemplate"}})
+    assert cache_key(widgets, fact_plan(rules, widgets)) != key
+    code = {path.relative_to(REPO / "svclint").as_posix() for path in fact_code_files()}
+    assert {"source/documents.py", "source/kubectl_yaml.py", "model/facts.py", "model/resources.py",
+            "model/workloads.py", "check/checkfile.py"} <= code

@@ -16,6 +16,7 @@ from svclint.check.checkfile import FileResult
 from svclint.check.engine import lint_paths, selected_rules
 from svclint.check.finding import Finding
 from svclint.check.settings import Settings
+from svclint.model.facts import FactPlan
 from tests.conftest import REPO
 from tests.test_cli import BAD_NODEPORT
 
@@ -131,8 +132,8 @@ def test_context_files_are_parsed_in_worker_processes(project, monkeypatch) -> N
     alone = engine.read_context(files, settings, jobs=1)
     original = engine._parse_context_file
 
-    def tagged(settings: Settings, path: str) -> tuple[FileResult, str]:
-        result, digest = original(settings, path)
+    def tagged(plan: FactPlan, path: str) -> tuple[FileResult, str]:
+        result, digest = original(plan, path)
         result.path = f"{os.getpid()}:{result.path}"
         return result, digest
 

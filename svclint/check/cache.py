@@ -2,9 +2,13 @@
 
 A pre-commit run checks a few changed files against every manifest in the repository; only
 the facts of the unchanged ones (what cross-object rules read) are needed, and they depend
-on the file's bytes, on svclint's own code and on the few settings that shape facts. One
-file per such key holds {sha256 of content: facts}; it is rewritten atomically with the
-entries of the current run only, so it never grows beyond the repository's manifests.
+on the file's bytes and on what the key covers: the code that reads files and makes objects
+of them (every module of svclint.source and svclint.model, checkfile.py, PyYAML's version; this
+module too, for the format of entries),
+the FactPlan (what the running cross-object rules declare they read, and the workload
+table), and every setting not known to leave facts alone. One file per key holds
+{sha256 of content: facts}; it is rewritten atomically with the entries of the current run
+only, so it never grows beyond the repository's manifests.
 
 The entries are pickled plain data (dicts, lists, strings, numbers) and read back with an
 unpickler that refuses every class and function, so a planted cache file cannot run code;
@@ -19,16 +23,23 @@ import os
 import pickle
 import sys
 from dataclasses import fields
+from pathlib import Path
 from typing import Any
 
+import yaml
+
+import svclint
 from svclint import __version__
 from svclint.check.checkfile import FileResult
 from svclint.check.settings import Settings
+from svclint.model.facts import FactPlan
 from svclint.model.resources import Resource, kustomization_namespaces
 from svclint.source.atomic import write_bytes_atomically
 
-# Modules whose code decides what the facts of a file are.
-FACT_MODULES = ("svclint.source.documents", "svclint.model.resources", "svclint.model.facts", "svclint.model.workloads", "svclint.check.checkfile")
+# The code that decides what the facts of a file are: how it is read and parsed (source),
+# what objects and their facts are (model), and the step that keeps them (checkfile). What
+# the rules read is in the key as the FactPlan itself; cache.py holds the format of entries.
+FACT_CODE = ("source", "model", "check/checkfile.py", "check/cache.py")
 # Settings that do not change facts. Any setting not listed here is part of the cache key, so
 # one added later (e.g. custom workload kinds) invalidates the cache rather than going stale.
 FACT_NEUTRAL_SETTINGS = frozenset({
@@ -40,8 +51,8 @@ Facts = list  # [(data, doc_index, namespace, base_path), ...] per object of the
 
 
 class FactsCache:
-    def __init__(self, directory: str, settings: Settings) -> None:
-        self.path = os.path.join(directory, f"facts-{_key(settings)}.pickle")
+    def __init__(self, directory: str, settings: Settings, plan: FactPlan) -> None:
+        self.path = os.path.join(directory, f"facts-{cache_key(settings, plan)}.pickle")
         self._directory = directory
         self._stored = _load(self.path)
         self._current: dict[str, Facts] = {}
@@ -100,22 +111,25 @@ def _load(path: str) -> dict[str, Facts]:
     return data if isinstance(data, dict) else {}
 
 
-def _key(settings: Settings) -> str:
+def cache_key(settings: Settings, plan: FactPlan) -> str:
     shaping = {f.name: getattr(settings, f.name) for f in fields(settings) if f.name not in FACT_NEUTRAL_SETTINGS}
-    digest = hashlib.sha256(f"{__version__}\0{sys.version_info[:2]}\0{shaping!r}".encode())
-    for name in FACT_MODULES:
-        digest.update(_module_source(name))
+    digest = hashlib.sha256(f"{__version__}\0{sys.version_info[:2]}\0{yaml.__version__}\0{shaping!r}\0{plan!r}".encode())
+    for path in fact_code_files():
+        digest.update(f"\0{path.relative_to(_PACKAGE).as_posix()}\0".encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def _module_source(name: str) -> bytes:
-    """The code of a module, so that a changed checkout of svclint never reads stale facts."""
-    module = sys.modules.get(name)
-    try:
-        with open(module.__file__, "rb") as handle:  # type: ignore[union-attr, arg-type]
-            return handle.read()
-    except (AttributeError, TypeError, OSError):
-        return name.encode()
+_PACKAGE = Path(svclint.__file__).parent
+
+
+def fact_code_files() -> list[Path]:
+    """The source files of FACT_CODE, so that a changed checkout of svclint never reads stale facts."""
+    files: list[Path] = []
+    for entry in FACT_CODE:
+        path = _PACKAGE / entry
+        files += sorted(path.glob("*.py")) if path.is_dir() else [path]
+    return files
 
 
 def _prepare(directory: str) -> None:

@@ -3,6 +3,7 @@
 This is the unit of parallel work (--jobs): its arguments and result are plain data, and
 the result holds no document text (except for stdin, which cannot be read twice).
 Context files (read only to resolve cross-object rules) keep their facts and nothing else.
+What the facts of an object are follows from the cross-object rules that run (fact_plan).
 Documents are checked as they are parsed and dropped after: however big the file, one
 document at a time is constructed.
 """
@@ -10,7 +11,7 @@ document at a time is constructed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from svclint.check.finding import Severity
 from svclint.check.registry import Rule, RulesByKind
@@ -22,9 +23,8 @@ from svclint.check.suppressions import (
     annotation_suppressions,
     comment_suppressions,
 )
-from svclint.model.facts import facts_of
+from svclint.model.facts import INDEX_READS, FactPlan, facts_of
 from svclint.model.resources import Resource, kustomization_namespaces, objects_in
-from svclint.model.workloads import WorkloadKind
 from svclint.source.documents import (
     STDIN_NAME,
     Problem,
@@ -72,7 +72,7 @@ def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileRes
     options = settings.options_by_rule
     object_rules = RulesByKind([(rule, RuleInputs(None, settings, rule.options_for(options), enabled, resolver))
                                 for rule in rules.values() if rule.check and rule.scope == "object"])
-    workload_kinds = settings.workload_kinds
+    plan = fact_plan(rules.values(), settings)
     for number, resource in enumerate(_resources(source, result.spans)):
         for rule, inputs in object_rules.of_kind(resource.qualified_kind):
             for hit in rule.check(resource, inputs):
@@ -81,7 +81,7 @@ def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileRes
                     line, column, rule.slug, hit.severity or rule.severity, hit.message, number))
         if settings.allow_suppressions:
             _collect_annotation(resource, number, resolver, rules, result)
-        _keep_facts(resource, workload_kinds, result)
+        _keep_facts(resource, plan, result)
     # Last: the loader adds its problems (bad YAML, duplicate keys) as it parses.
     result.findings.extend(_local(p, rules) for p in source.problems if p.rule in rules)
     return result
@@ -93,12 +93,25 @@ def _read(path: str) -> tuple[SourceFile, bool]:
     return decode_source(display, raw), raw.isascii()
 
 
-def context_facts(path: str, raw: bytes, settings: Settings) -> FileResult:
+def context_facts(path: str, raw: bytes, plan: FactPlan) -> FileResult:
     """The facts of a context file: its objects, for the index, and nothing to report."""
     result = FileResult(path)
     for resource in _resources(decode_source(path, raw), result.spans):
-        _keep_facts(resource, settings.workload_kinds, result)
+        _keep_facts(resource, plan, result)
     return result
+
+
+_plans: dict[tuple, FactPlan] = {}
+
+
+def fact_plan(rules: Iterable[Rule], settings: Settings) -> FactPlan:
+    """What the facts of objects hold when these rules run: what the index reads, and what
+    the cross-object rules among them declare they read (built once per run, not per file)."""
+    index_rules = sorted((rule for rule in rules if rule.scope == "index" and rule.check), key=lambda r: r.slug)
+    key = (tuple(rule.slug for rule in index_rules), settings.workloads)
+    if key not in _plans:
+        _plans[key] = FactPlan([INDEX_READS, *(rule.reads for rule in index_rules)], settings.workload_kinds)
+    return _plans[key]
 
 
 def _resources(source: SourceFile, spans: SpanList) -> Iterator[Resource]:
@@ -109,9 +122,9 @@ def _resources(source: SourceFile, spans: SpanList) -> Iterator[Resource]:
             yield Resource(data, source.path, document.index, _explicit_namespace(data), base)
 
 
-def _keep_facts(resource: Resource, workload_kinds: dict[str, WorkloadKind], result: FileResult) -> None:
+def _keep_facts(resource: Resource, plan: FactPlan, result: FileResult) -> None:
     result.kustomized.update(kustomization_namespaces(resource))
-    result.objects.append(facts_of(resource, workload_kinds))
+    result.objects.append(facts_of(resource, plan))
 
 
 def _collect_annotation(resource: Resource, number: int, resolver: PositionResolver,

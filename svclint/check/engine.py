@@ -13,7 +13,7 @@ import os.path
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from svclint.check.checkfile import FileResult, context_facts
+from svclint.check.checkfile import FileResult, context_facts, fact_plan
 from svclint.check.failure import reading
 from svclint.check.finding import Finding, Hit, Severity
 from svclint.check.overrides import apply_policy
@@ -23,6 +23,7 @@ from svclint.check.rule_inputs import RuleInputs
 from svclint.check.selection import enabled
 from svclint.check.settings import Settings
 from svclint.check.suppressions import suppress, unused_findings
+from svclint.model.facts import FactPlan
 from svclint.model.resources import (
     CLUSTER_SCOPED_KINDS,
     ObjectRef,
@@ -77,7 +78,8 @@ def read_context(paths: Sequence[str], settings: Settings, jobs: int | None = 1)
         facts_to_cache,
     )
 
-    cache = FactsCache(settings.cache_dir, settings) if settings.cache_dir else None
+    plan = fact_plan(selected_rules(settings).values(), settings)
+    cache = FactsCache(settings.cache_dir, settings, plan) if settings.cache_dir else None
     results: dict[str, FileResult] = {}
     if cache:
         for path in paths:
@@ -86,7 +88,7 @@ def read_context(paths: Sequence[str], settings: Settings, jobs: int | None = 1)
                 if facts is not None:
                     results[path] = cached_result(path, facts)
     missing = [path for path in paths if path not in results]
-    parsed = map_in_workers(_parse_context_file, settings, missing, worker_count(missing, jobs))
+    parsed = map_in_workers(_parse_context_file, plan, missing, worker_count(missing, jobs))
     for path, (result, digest) in zip(missing, parsed):
         results[path] = result
         if cache:
@@ -96,13 +98,13 @@ def read_context(paths: Sequence[str], settings: Settings, jobs: int | None = 1)
     return [results[path] for path in paths]
 
 
-def _parse_context_file(settings: Settings, path: str) -> tuple[FileResult, str]:
+def _parse_context_file(plan: FactPlan, path: str) -> tuple[FileResult, str]:
     """A context file's facts, and the digest of the content they are cached under."""
     from svclint.check.cache import content_digest
 
     raw = _read_context_file(path)
     with reading(path):
-        return context_facts(path, raw, settings), content_digest(raw)
+        return context_facts(path, raw, plan), content_digest(raw)
 
 
 def _read_context_file(path: str) -> bytes:

@@ -1,7 +1,9 @@
 """The rule catalog: one `rules/<slug>.yaml` per rule, and beside it the check's module.
 
 `rules/nodeport-out-of-range.yaml` holds the metadata, docs and examples; its check is
-`check()` in `rules/nodeport_out_of_range.py` (installed as `svclint.rules`). Rules that
+`check()` in `rules/nodeport_out_of_range.py` (installed as `svclint.rules`); a cross-object
+rule (`scope: index`) also declares there, as `READS`, what it reads of the indexed objects
+(see svclint/model/facts.py: only that is kept of them). Rules that
 the loader itself reports (`produced-by: loader`), or the suppression machinery
 (`produced-by: suppressions`), have no module.
 
@@ -22,6 +24,7 @@ from typing import Any, Callable, Iterator, Mapping
 import yaml
 
 from svclint.check.finding import Hit, Severity
+from svclint.model.facts import Reads
 
 RULES_PACKAGE = "svclint.rules"
 SCHEMAS_PACKAGE = "svclint.schemas"
@@ -125,8 +128,21 @@ class Rule:
     def check(self) -> Check | None:
         if self.produced_by != "check":
             return None
-        module = importlib.import_module(f"{RULES_PACKAGE}.{self.slug.replace('-', '_')}")
-        return module.check
+        return self._module().check
+
+    @property
+    def reads(self) -> Reads:
+        """What a cross-object rule reads of the indexed objects (its module's READS); a
+        per-object rule reads only the whole object it is given, never facts."""
+        if self.scope != "index" or self.produced_by != "check":
+            return {}
+        module = self._module()
+        if not hasattr(module, "READS"):
+            raise ValueError(f"{module.__name__}: a rule with `scope: index` declares what it reads (READS)")
+        return module.READS
+
+    def _module(self) -> Any:
+        return importlib.import_module(f"{RULES_PACKAGE}.{self.slug.replace('-', '_')}")
 
 
 class RulesByKind:

@@ -5,8 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
+from svclint.model.facts import EACH
 from svclint.model.resources import PodTemplate
 from svclint.model.services import protocol_of
+from svclint.source.positions import Path
+
+# What container_ports reads of a pod template, for the READS of rules that call it.
+CONTAINER_PORT_FIELDS: list[Path] = [
+    ("spec", key, EACH, field) for key in ("containers", "initContainers") for field in ("name", "ports", "restartPolicy")]
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,12 @@ SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
 PROTOCOLS = ("SCTP", "TCP", "UDP")  # case-sensitive: `tcp` is rejected
 NONE = "None"  # clusterIP of a headless Service
 
+# What the readers below read of a Service, for the READS of cross-object rules that call them.
+TYPE_FIELDS: list[Path] = [("spec", "type")]  # service_type, known_type
+PORTS_FIELDS: list[Path] = [("spec", "ports")]  # service_ports
+SELECTOR_FIELDS: list[Path] = [("spec", "selector"), *TYPE_FIELDS]  # has_selector, selector_of
+HEADLESS_FIELDS: list[Path] = [("spec", "clusterIPs"), ("spec", "clusterIP")]  # cluster_ips, is_headless
+
 
 def service_type(service: Resource) -> str:
     """The type after defaulting: an omitted type is ClusterIP."""
