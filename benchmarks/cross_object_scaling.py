@@ -102,7 +102,7 @@ def index_rules_alone(results, settings, rules) -> float:
     start = time.perf_counter()
     index = ResourceIndex.build((r for result in results for r in result.objects), settings.workload_kinds)
     enabled = frozenset(rules)
-    index_rules = RulesByKind([(rule, RuleInputs(index, settings, rule.options, enabled))
+    index_rules = RulesByKind([(rule, RuleInputs(index, settings, rule.options_for({}), enabled))
                                for rule in rules.values() if rule.check and rule.scope == "index"])
     for resource in index.objects:
         for rule, inputs in index_rules.of_kind(resource.qualified_kind):

@@ -36,7 +36,7 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
                   anchor="key")
     if bad:
         return  # as the API server: the checks below would only repeat the same problem
-    addresses = [parse_ip(value) for value in values]
+    addresses = [address for value in values if (address := parse_ip(value)) is not None]  # all: none is bad
     if len(ips) > 1 and len({is_ipv6(a) for a in addresses}) < 2:
         yield Hit(("spec", "clusterIPs"), with_hint(
             invalid("spec.clusterIPs", values, ["may specify no more than one IP for each IP family"]),

@@ -18,8 +18,8 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
             hint = ("externalIPs lists single addresses, not ranges" if "/" in value
                     else "externalIPs lists IP addresses of the nodes' network, not host names")
             yield Hit(("spec", "externalIPs", index), with_hint(invalid(where, value, [INVALID_IP]), hint))
-        elif special_range(value, address):
+        elif reason := special_range(value, address):
             yield Hit(("spec", "externalIPs", index), with_hint(
-                invalid(where, value, [special_range(value, address)]),
+                invalid(where, value, [reason]),
                 "Traffic for this address never reaches the Service from outside the node: use an "
                 "address routed to the nodes"))

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from svclint.check.finding import Hit
 from svclint.check.rule_inputs import RuleInputs
@@ -28,7 +28,7 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
         yield Hit(("spec", "ports", number, "targetPort"), _message(name, protocol, declared, templates))
 
 
-def _message(name: str, protocol: str, declared: list[ContainerPort], templates: list[PodTemplate]) -> str:
+def _message(name: str, protocol: str, declared: list[ContainerPort], templates: Sequence[PodTemplate]) -> str:
     same_name = [p for p in declared if p.name == name]
     serving = [p for p in same_name if p.serving]
     if serving:

@@ -63,7 +63,7 @@ def _when_set(path: Path, value: object, supported: tuple[str, ...],
 def _traffic_distribution(service: Resource, minor: int) -> Iterator[Hit]:
     if minor < TRAFFIC_DISTRIBUTION:  # the alpha field before it is dropped unread
         return
-    supported = ("PreferClose",)
+    supported: tuple[str, ...] = ("PreferClose",)
     if minor >= PREFER_SAME_TRAFFIC_DISTRIBUTION:
         supported += ("PreferSameZone", "PreferSameNode")
     value = service.get("spec", "trafficDistribution")

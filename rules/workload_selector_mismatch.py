@@ -58,11 +58,12 @@ def _label_mismatch(wanted: dict, labels: Mapping[str, Any], base: Path) -> tupl
 def _satisfies(expression: dict, labels: Mapping[str, Any]) -> bool:
     key, operator = expression.get("key"), expression.get("operator")
     values = [str(v) for v in expression.get("values") or []]
-    present = key in labels
+    value = str(labels[key]) if isinstance(key, str) and key in labels else None
+    present = value is not None
     if operator == "In":
-        return present and str(labels[key]) in values
+        return present and value in values
     if operator == "NotIn":
-        return not present or str(labels[key]) not in values
+        return not present or value not in values
     if operator == "Exists":
         return present
     if operator == "DoesNotExist":

@@ -75,7 +75,7 @@ def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileRes
     plan = fact_plan(rules.values(), settings)
     for number, resource in enumerate(_resources(source, result.spans)):
         for rule, inputs in object_rules.of_kind(resource.qualified_kind):
-            for hit in rule.check(resource, inputs):
+            for hit in rule.hits(resource, inputs):
                 line, column = resolver.locate(resource.doc_index, resource.base_path + tuple(hit.path), hit.anchor)
                 result.findings.append(LocalFinding(
                     line, column, rule.slug, hit.severity or rule.severity, hit.message, number))

@@ -184,7 +184,7 @@ def _cross_object_hits_located(run: CrossObjectRun, path: str) -> list[Finding]:
     hits = [(resource, rule, hit)
             for resource in run.index.in_file(path)
             for rule, inputs in run.rules.of_kind(resource.qualified_kind)
-            for hit in rule.check(resource, inputs)]
+            for hit in rule.hits(resource, inputs)]
     return _located(run.reported[path], hits) if hits else []
 
 

@@ -76,7 +76,8 @@ def map_in_workers(function: Callable[[Shared, Item], Result], shared: Shared, i
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker,
                                                 initargs=(function, shared)) as pool:
         try:
-            return list(pool.map(_run_in_worker, items, chunksize=chunk))
+            results: list[Result] = list(pool.map(_run_in_worker, items, chunksize=chunk))  # type: ignore[arg-type]
+            return results
         except KeyboardInterrupt:
             pool.shutdown(wait=False, cancel_futures=True)  # the batches under way end; no other starts
             raise

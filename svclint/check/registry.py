@@ -19,7 +19,7 @@ import importlib
 import importlib.resources
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import yaml
 
@@ -129,6 +129,11 @@ class Rule:
         if self.produced_by != "check":
             return None
         return self._module().check
+
+    def hits(self, resource: Any, inputs: Any) -> Iterable[Hit]:
+        """What the rule's check() finds on `resource` (nothing for a rule the loader or the
+        suppressions produce)."""
+        return self.check(resource, inputs) if self.check else ()
 
     @property
     def reads(self) -> Reads:

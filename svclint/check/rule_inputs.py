@@ -13,11 +13,18 @@ from svclint.source.positions import PositionResolver
 
 @dataclass(frozen=True)
 class RuleInputs:
-    index: ResourceIndex | None  # None for per-object rules (scope: object)
+    every_object: ResourceIndex | None  # None for per-object rules (scope: object): see `index`
     settings: Settings
     options: dict  # the rule's own options: the defaults of its YAML, overridden by `rule-options`
     enabled_rules: frozenset[str] = frozenset()  # slugs of every rule in this run
     positions: PositionResolver | None = None  # of the object's file, while per-object rules run
+
+    @property
+    def index(self) -> ResourceIndex:
+        """Every object of the run, for cross-object rules (`scope: index` in their YAML)."""
+        if self.every_object is None:
+            raise RuntimeError("a rule with `scope: object` read the index: declare `scope: index`")
+        return self.every_object
 
     def runs(self, slug: str) -> bool:
         """Whether another rule runs too: a rule leaves to it what it reports better."""
@@ -39,4 +46,4 @@ class RuleInputs:
         """The cluster profile: as set, else kind when a kind cluster config is loaded."""
         if self.settings.target:
             return self.settings.target
-        return "kind" if self.index is not None and self.index.kind_clusters else "generic"
+        return "kind" if self.every_object is not None and self.every_object.kind_clusters else "generic"

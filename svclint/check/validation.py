@@ -147,7 +147,7 @@ def _rs_schema(schema: Any) -> Any:
     if not isinstance(schema, dict):
         return schema
     bounded = {key: _rs_schema(value) for key, value in schema.items()}
-    bits = _INTEGER_BITS.get(schema.get("format"))
+    bits = _INTEGER_BITS.get(str(schema.get("format")))
     if bits:
         bounded["minimum"], bounded["maximum"] = _bounds(bits)
     return bounded
@@ -164,7 +164,8 @@ def _from_rs(error: jsonschema_rs.ValidationError, schema: dict, data: Any) -> S
     parent = _at(schema, error.schema_path[:-1])  # the schema holding the failing keyword
     path = tuple(error.instance_path)
     # jsonschema's wording, which the finding quotes
-    message = f"{error.kind.property!r} is a required property" if keyword == "required" else error.message
+    message = (f"{error.kind.property!r} is a required property"  # type: ignore[attr-defined]  # kind Required
+               if keyword == "required" else error.message)
     return SchemaError(keyword, path, parent[keyword], _at(data, path), tuple(parent.get("properties", ())), message)
 
 

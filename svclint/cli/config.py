@@ -112,7 +112,7 @@ def _read_yaml(path: str, raw: bytes) -> tuple[dict[str, Any], LineOf]:
         raise ConfigError(f"{path}: invalid YAML: {exc}") from None
     for key_node in duplicate_keys:
         raise ConfigError(f"{path}:{key_node.start_mark.line + 1}: duplicate key {key_node.value!r}")
-    if data is None:
+    if data is None or node is None:
         return {}, lambda keys: None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:{node.start_mark.line + 1}: expected a mapping of settings "

@@ -96,7 +96,8 @@ def label_hint(value: str, problems: Callable[[str], list[str]]) -> str:
 def string_expected(where: str, key: str, value: Any, written: str | None, go_field: str) -> str:
     """A YAML boolean or number in a map of strings (labels, selector, annotations): the decode
     error kubectl gets, and the quoted form that fixes it."""
-    go_type = "bool" if isinstance(value, bool) else {dict: "object", list: "array"}.get(type(value), "number")
+    go_types: dict[type, str] = {dict: "object", list: "array"}
+    go_type = "bool" if isinstance(value, bool) else go_types.get(type(value), "number")
     message = f"{where}: json: cannot unmarshal {go_type} into Go struct field {go_field} of type string"
     if isinstance(value, (dict, list)):
         return with_hint(message, "The value must be a single string")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from svclint.model.facts import EACH
 from svclint.model.resources import PodTemplate
@@ -46,7 +46,7 @@ def container_ports(template: PodTemplate) -> Iterator[ContainerPort]:
                     )
 
 
-def describe_owners(templates: list[PodTemplate], limit: int = 3) -> str:
+def describe_owners(templates: Sequence[PodTemplate], limit: int = 3) -> str:
     """`Deployment shop/web, Deployment shop/web-v2 and 2 more`."""
     names = [t.owner.ref.describe() for t in templates[:limit]]
     more = len(templates) - limit

@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Generator, Iterator
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -52,7 +52,7 @@ class Refusal:
     message: str
 
 
-def compose_documents(text: str) -> Iterator[yaml.Node | Refusal]:
+def compose_documents(text: str) -> Generator[yaml.Node | Refusal, None, None]:
     """The root node of each document in turn, or why it is refused.
 
     A node yielded here is safe to construct and to walk. Raises yaml.YAMLError where the
@@ -62,7 +62,7 @@ def compose_documents(text: str) -> Iterator[yaml.Node | Refusal]:
         yield root if isinstance(root, Refusal) else (refusal_for(root) or root)
 
 
-def compose_unchecked(text: str) -> Iterator[yaml.Node | Refusal]:
+def compose_unchecked(text: str) -> Generator[yaml.Node | Refusal, None, None]:
     """As compose_documents, refusing only documents too deep to compose: a node yielded
     here may still be an alias bomb or recursive, so ask refusal_for before walking it (no
     need for construct.py, which gives up at the first alias and on deep nesting)."""
@@ -188,12 +188,12 @@ def _nests_too_deep(text: str) -> bool:
     return False
 
 
-def _compose_in_c(text: str) -> Iterator[yaml.Node | Refusal]:
-    loader = Loader(TextChunks(text))
+def _compose_in_c(text: str) -> Generator[yaml.Node | Refusal, None, None]:
+    loader = Loader(TextChunks(text))  # type: ignore[arg-type]  # read(size) is all PyYAML asks of a stream
     composed = 0
     try:
         while loader.check_node():
-            yield loader.get_node()
+            yield loader.get_node()  # type: ignore[misc]  # a node: check_node said there is one
             composed += 1
         return
     except yaml.YAMLError:
@@ -246,33 +246,33 @@ class _EventComposer:
             yield root
 
     def node(self, depth: int) -> yaml.Node:
-        event = self.loader.get_event()
+        event: Any = self.loader.get_event()  # never None before the stream's end
+        start: Any = event.start_mark  # libyaml's marks, which the node classes take too
         if isinstance(event, yaml.AliasEvent):
             if event.anchor not in self.anchors:
-                raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}",
-                                                  event.start_mark)
+                raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}", start)
             return self.anchors[event.anchor]
         if depth >= MAX_DEPTH:
-            raise _TooDeep(event.start_mark)
+            raise _TooDeep(start)
         if isinstance(event, yaml.ScalarEvent):
+            end: Any = event.end_mark
             node: yaml.Node = ScalarNode(tag_of(ScalarNode, event.tag, event.implicit[0]), event.value,
-                                         event.start_mark, event.end_mark, style=event.style)
+                                         start, end, style=event.style)
             self.name(event.anchor, node)
             return node
         if isinstance(event, yaml.SequenceStartEvent):
-            node = SequenceNode(tag_of(SequenceNode, event.tag, True), [], event.start_mark, None,
-                                flow_style=event.flow_style)
+            node = SequenceNode(tag_of(SequenceNode, event.tag, True), [], start, None, flow_style=event.flow_style)
             self.name(event.anchor, node)
             while not self.loader.check_event(yaml.SequenceEndEvent):
                 node.value.append(self.node(depth + 1))
         else:
-            node = MappingNode(tag_of(MappingNode, event.tag, True), [], event.start_mark, None,
-                               flow_style=event.flow_style)
+            node = MappingNode(tag_of(MappingNode, event.tag, True), [], start, None, flow_style=event.flow_style)
             self.name(event.anchor, node)
             while not self.loader.check_event(yaml.MappingEndEvent):
                 key = self.node(depth + 1)
                 node.value.append((key, self.node(depth + 1)))
-        node.end_mark = self.loader.get_event().end_mark
+        closing: Any = self.loader.get_event()
+        node.end_mark = closing.end_mark
         return node
 
     def name(self, anchor: str | None, node: yaml.Node) -> None:
@@ -280,7 +280,7 @@ class _EventComposer:
             self.anchors[anchor] = node
 
 
-def _compose_in_python(text: str) -> Iterator[yaml.Node | Refusal]:
+def _compose_in_python(text: str) -> Generator[yaml.Node | Refusal, None, None]:
     """After a document too deep, reading resumes at the next `---` line: libyaml's scanner
     takes time quadratic in the depth to get to the end of the document itself."""
     remaining: str | None = text

@@ -308,9 +308,9 @@ def _number(plain: str, text: str) -> Any:
             if -INT64_MAX - 1 <= number <= (UINT64_MAX if sign == "" else INT64_MAX):
                 return number
     if YAML_FLOAT.fullmatch(plain):
-        number = float(plain)
-        if math.isfinite(number):  # ParseFloat fails on overflow: the text stays a string
-            return number
+        real = float(plain)
+        if math.isfinite(real):  # ParseFloat fails on overflow: the text stays a string
+            return real
     return text
 
 

@@ -127,7 +127,8 @@ def _squash(text: str) -> str:
 
 def _distance(a: str, b: str) -> int:
     """Edits from `a` to `b`: insertions, deletions, substitutions and swaps of neighbours."""
-    previous, current = None, list(range(len(b) + 1))
+    previous: list[int] = []
+    current = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
         before, previous, current = previous, current, [i] + [0] * len(b)
         for j in range(1, len(b) + 1):

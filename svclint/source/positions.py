@@ -8,7 +8,7 @@ document, not of the file, and only the last document asked about keeps its node
 from __future__ import annotations
 
 import itertools
-from typing import Sequence
+from typing import Protocol, Sequence
 
 import yaml
 
@@ -20,8 +20,16 @@ from svclint.source.lines import Lines
 Path = tuple  # a JSON path into a document: keys and list indices
 
 
+class Spans(Protocol):
+    """The span of each document by its index: a list of Span, or a compact SpanList."""
+
+    def __getitem__(self, index: int) -> Span: ...
+
+    def __len__(self) -> int: ...
+
+
 class PositionResolver:
-    def __init__(self, text: str | AsciiFileText, spans: Sequence[Span]) -> None:
+    def __init__(self, text: str | AsciiFileText, spans: Spans) -> None:
         self._text = text
         self._spans = spans  # by document index (while a file is parsed: of the documents so far)
         self._doc_index = -1
