@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from svclint.check.finding import Severity
+from svclint.check.finding import Severity, grouped
 from svclint.check.registry import Rule, RulesByKind
 from svclint.check.rule_inputs import RuleInputs
 from svclint.check.settings import Settings
@@ -74,7 +74,7 @@ def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileRes
     workload_kinds = settings.workload_kinds
     for number, resource in enumerate(_resources(source, result.spans)):
         for rule, inputs in object_rules.of_kind(resource.qualified_kind):
-            for hit in rule.check(resource, inputs):
+            for hit in grouped(rule.check(resource, inputs)):
                 line, column = resolver.locate(resource.doc_index, resource.base_path + tuple(hit.path), hit.anchor)
                 result.findings.append(LocalFinding(
                     line, column, rule.slug, hit.severity or rule.severity, hit.message, number))
