@@ -29,7 +29,14 @@ from svclint.source.atomic import write_bytes_atomically
 from svclint.source.complexity import EXPANSION_FLOOR, EXPANSION_PER_CHAR, MAX_DEPTH
 
 # Modules whose code decides what the facts of a file are.
-FACT_MODULES = ("svclint.source.documents", "svclint.model.resources", "svclint.model.facts", "svclint.model.workloads", "svclint.check.checkfile")
+FACT_MODULES = (
+    "svclint.source.documents",
+    "svclint.source.json_reading",
+    "svclint.model.resources",
+    "svclint.model.facts",
+    "svclint.model.workloads",
+    "svclint.check.checkfile",
+)
 # Settings that do not change facts. Any setting not listed here is part of the cache key, so
 # one added later (e.g. custom workload kinds) invalidates the cache rather than going stale.
 FACT_NEUTRAL_SETTINGS = frozenset({
