@@ -6,9 +6,21 @@ from typing import Iterator, Sequence
 from svclint.check.finding import Hit
 from svclint.check.rule_inputs import RuleInputs
 from svclint.model.facts import POD_TEMPLATES, Reads
-from svclint.model.pods import CONTAINER_PORT_FIELDS, ContainerPort, container_ports, describe_owners
+from svclint.model.pods import (
+    CONTAINER_PORT_FIELDS,
+    ContainerPort,
+    container_ports,
+    describe_owners,
+)
 from svclint.model.resources import PodTemplate, Resource
-from svclint.model.services import PORTS_FIELDS, SELECTOR_FIELDS, protocol_of, selector_of, service_ports, target_name
+from svclint.model.services import (
+    PORTS_FIELDS,
+    SELECTOR_FIELDS,
+    protocol_of,
+    selector_of,
+    service_ports,
+    target_name,
+)
 
 READS: Reads = {"Service": [*SELECTOR_FIELDS, *PORTS_FIELDS], POD_TEMPLATES: CONTAINER_PORT_FIELDS}
 

@@ -14,7 +14,11 @@ from svclint.model.services import (
     service_ports,
     string_items,
 )
-from svclint.model.versions import PREFER_SAME_TRAFFIC_DISTRIBUTION, TRAFFIC_DISTRIBUTION, version
+from svclint.model.versions import (
+    PREFER_SAME_TRAFFIC_DISTRIBUTION,
+    TRAFFIC_DISTRIBUTION,
+    version,
+)
 from svclint.source.positions import Path
 
 TRAFFIC_POLICIES = ("Cluster", "Local")

@@ -7,6 +7,8 @@ import pickle
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from svclint.check.cache import cache_key, fact_code_files
 from svclint.check.checkfile import fact_plan
 from svclint.check.engine import selected_rules
@@ -145,6 +147,46 @@ def test_corrupt_or_planted_cache_files_are_ignored(cli, tmp_path) -> None:
     assert cli("--context", "k8s", "svc.yaml", cwd=tmp_path).returncode == 0
     assert not marker.exists()
     assert pickle.loads(cache_file.read_bytes())  # rebuilt with plain data
+
+
+def _nested(depth: int) -> list:
+    value: list = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def _shared_bomb() -> list:
+    level: list = ["lol"] * 9
+    for _ in range(8):  # 9**9 values once walked, a few hundred bytes pickled
+        level = [level] * 9
+    return level
+
+
+# Found by fuzzing (fuzz/fuzz_svclint.py, cache mode): plain data of another shape crashed
+# the run (TypeError, AttributeError) or would stall it.
+WRONG_SHAPES = {
+    "facts not a list": 3,
+    "an entry not a tuple": [1, 2],
+    "data not a mapping": [(1, 2, 3, 4)],
+    "a key not a string": [({1: "v"}, 0, "default", ())],
+    "a namespace not a string": [({"kind": "Pod"}, 0, None, ())],
+    "a class in the data": [({"kind": "Pod", "spec": {1.5j: 1}}, 0, "default", ())],
+    "nested deeper than a manifest may be": [({"a": _nested(200)}, 0, "", ())],
+    "an alias bomb through shared references": [({"kind": "Pod", "spec": _shared_bomb()}, 0, "default", ())],
+}
+
+
+@pytest.mark.parametrize("facts", WRONG_SHAPES.values(), ids=WRONG_SHAPES.keys())
+def test_cache_entries_of_another_shape_are_ignored(cli, tmp_path, facts) -> None:
+    write(tmp_path, "svc.yaml", SERVICE)
+    write(tmp_path, "k8s/deploy.yaml", DEPLOYMENT)
+    cli("--context", "k8s", "svc.yaml", cwd=tmp_path)
+    [cache_file] = (tmp_path / ".svclint_cache").glob("facts-*.pickle")
+    [digest] = pickle.loads(cache_file.read_bytes())
+    cache_file.write_bytes(pickle.dumps({digest: facts}))
+    result = cli("--format", "json", "--context", "k8s", "svc.yaml", cwd=tmp_path)
+    assert (result.returncode, findings(result), result.stderr) == (0, [], "")
 
 
 def test_no_cache_writes_no_cache(cli, tmp_path) -> None:

@@ -8,7 +8,13 @@ import pytest
 import yaml
 
 from svclint.check import registry
-from svclint.check.registry import Option, OptionError, RuleFileError, load_rule_directory, load_rules
+from svclint.check.registry import (
+    Option,
+    OptionError,
+    RuleFileError,
+    load_rule_directory,
+    load_rules,
+)
 from svclint.check.settings import Settings, setting_keys
 from svclint.cli import rule_commands
 from svclint.cli.main import main

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import lint_text, problems
 from tests.test_cli import write
 
@@ -201,3 +203,61 @@ def test_readme_suppression_example_suppresses_everything_it_shows(tmp_path) -> 
     assert problems(lint_text(tmp_path, text)) == []  # every rule runs
     assert sorted(rule for _, _, rule in problems(lint_text(tmp_path, text, allow_suppressions=False))) == [
         "exposed-nodeport", "nodeport-out-of-range", "nodeport-out-of-range", "selector-no-match"]
+
+
+# A directive counts only as a real YAML comment: the same text inside a scalar (a script in
+# an annotation, a config file in a ConfigMap) is data and suppresses nothing.
+SCRIPT_SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  annotations:
+    script: {script}
+spec:
+  type: NodePort
+  ports:
+    - port: 80
+      nodePort: 40080{comment}
+"""
+IN_SCALARS = {
+    "literal block": "|\n      echo\n      # svclint: disable-file=nodeport-out-of-range\n      done",
+    "folded block": ">-\n      echo\n      # svclint: disable-file=nodeport-out-of-range",
+    "double-quoted, multi-line": '"echo\n      # svclint: disable-file=nodeport-out-of-range\n      done"',
+    "single-quoted": "'echo # svclint: disable-file=nodeport-out-of-range'",
+    "single-quoted, multi-line": "'echo\n      # svclint: disable-file=nodeport-out-of-range'",
+    "quoted key in a flow mapping": '{"k # svclint: disable-file=SVC1": v}',
+}
+
+
+@pytest.mark.parametrize("script", IN_SCALARS.values(), ids=IN_SCALARS.keys())
+def test_a_directive_inside_a_scalar_suppresses_nothing(tmp_path, script: str) -> None:
+    text = SCRIPT_SERVICE.format(script=script, comment="")
+    found = problems(lint(tmp_path, text))
+    assert [rule for *_, rule in found] == ["nodeport-out-of-range"], found
+
+
+@pytest.mark.parametrize("script", IN_SCALARS.values(), ids=IN_SCALARS.keys())
+def test_a_real_comment_after_such_a_scalar_still_suppresses(tmp_path, script: str) -> None:
+    text = SCRIPT_SERVICE.format(script=script, comment="  # svclint: disable=nodeport-out-of-range")
+    assert problems(lint(tmp_path, text)) == []
+
+
+def test_a_comment_on_a_block_scalars_header_line_is_a_comment(tmp_path) -> None:
+    script = "|  # svclint: disable-file=nodeport-out-of-range\n      echo # svclint: disable=SVC1"
+    assert problems(lint(tmp_path, SCRIPT_SERVICE.format(script=script, comment=""))) == []
+
+
+def test_a_directive_text_in_a_quoted_string_is_not_an_invalid_suppression(tmp_path) -> None:
+    script = '"# svclint: bogus"'
+    found = problems(lint(tmp_path, SCRIPT_SERVICE.format(script=script, comment="")))
+    assert [rule for *_, rule in found] == ["nodeport-out-of-range"]
+
+
+def test_comments_are_told_from_scalars_in_a_file_that_turns_invalid(tmp_path) -> None:
+    text = SCRIPT_SERVICE.format(script="'# svclint: disable-file=SVC1'", comment="") + "---\na: b: c\n"
+    found = [rule for *_, rule in problems(lint(tmp_path, text))]
+    assert found == ["nodeport-out-of-range", "invalid-yaml"]
+    text = SCRIPT_SERVICE.format(script="'# svclint: disable-file=SVC1'",
+                                 comment="  # svclint: disable=SVC1") + "---\na: b: c\n"
+    assert [rule for *_, rule in problems(lint(tmp_path, text))] == ["invalid-yaml"]

@@ -35,6 +35,7 @@ from svclint.check.settings import Settings
 from svclint.model.facts import FactPlan
 from svclint.model.resources import Resource, kustomization_namespaces
 from svclint.source.atomic import write_bytes_atomically
+from svclint.source.complexity import EXPANSION_FLOOR, EXPANSION_PER_CHAR, MAX_DEPTH
 
 # The code that decides what the facts of a file are: how it is read and parsed (source),
 # what objects and their facts are (model), and the step that keeps them (checkfile). What
@@ -105,10 +106,48 @@ class _PlainDataUnpickler(pickle.Unpickler):
 def _load(path: str) -> dict[str, Facts]:
     try:
         with open(path, "rb") as handle:
-            data = _PlainDataUnpickler(io.BytesIO(handle.read())).load()
+            raw = handle.read()
+        data = _PlainDataUnpickler(io.BytesIO(raw)).load()
     except Exception:  # missing, unreadable or corrupt: start afresh
         return {}
-    return data if isinstance(data, dict) else {}
+    return data if _well_formed(data, EXPANSION_FLOOR + EXPANSION_PER_CHAR * len(raw)) else {}
+
+
+def _well_formed(data: Any, budget: int) -> bool:
+    """Whether the cache holds what facts_to_cache gives. A planted or damaged cache file can
+    hold any plain data, and the rules must only ever see what a manifest can hold: shared
+    references in a pickle can make an alias bomb, so the walk stops after `budget` values."""
+    if not isinstance(data, dict) or not all(type(digest) is str and type(facts) is list
+                                             for digest, facts in data.items()):
+        return False
+    pending: list[tuple[Any, int]] = []
+    for facts in data.values():
+        for entry in facts:
+            if not (type(entry) is tuple and len(entry) == 4 and type(entry[0]) is dict
+                    and type(entry[1]) is int and type(entry[2]) is str and type(entry[3]) is tuple
+                    and all(type(part) in (str, int) for part in entry[3])):
+                return False
+            pending.append((entry[0], 0))
+    return _is_yaml_data(pending, budget)
+
+
+def _is_yaml_data(pending: list[tuple[Any, int]], budget: int) -> bool:
+    """Plain data as a manifest is read: string keys; strings, numbers, booleans, null, lists,
+    nested no deeper than a manifest may be. Iterative: a planted value cannot exhaust the stack."""
+    while pending:
+        item, depth = pending.pop()
+        budget -= 1
+        if budget < 0 or isinstance(item, (dict, list)) and depth > MAX_DEPTH:
+            return False
+        if type(item) is dict:
+            if not all(type(key) is str for key in item):
+                return False
+            pending.extend((child, depth + 1) for child in item.values())
+        elif type(item) is list:
+            pending.extend((child, depth + 1) for child in item)
+        elif item is not None and type(item) not in (str, int, float, bool):
+            return False
+    return True
 
 
 def cache_key(settings: Settings, plan: FactPlan) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from svclint.check.finding import Severity
+from svclint.check.finding import Severity, grouped
 from svclint.check.registry import Rule, RulesByKind
 from svclint.check.rule_inputs import RuleInputs
 from svclint.check.settings import Settings
@@ -75,7 +75,7 @@ def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileRes
     plan = fact_plan(rules.values(), settings)
     for number, resource in enumerate(_resources(source, result.spans)):
         for rule, inputs in object_rules.of_kind(resource.qualified_kind):
-            for hit in rule.hits(resource, inputs):
+            for hit in grouped(rule.hits(resource, inputs)):
                 line, column = resolver.locate(resource.doc_index, resource.base_path + tuple(hit.path), hit.anchor)
                 result.findings.append(LocalFinding(
                     line, column, rule.slug, hit.severity or rule.severity, hit.message, number))

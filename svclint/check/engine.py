@@ -15,7 +15,7 @@ from typing import Sequence
 
 from svclint.check.checkfile import FileResult, context_facts, fact_plan
 from svclint.check.failure import reading
-from svclint.check.finding import Finding, Hit, Severity
+from svclint.check.finding import Finding, Hit, Severity, grouped
 from svclint.check.overrides import apply_policy
 from svclint.check.parallel import FORKS, check_files, map_in_workers, worker_count
 from svclint.check.registry import Rule, RulesByKind, load_rules
@@ -184,7 +184,7 @@ def _cross_object_hits_located(run: CrossObjectRun, path: str) -> list[Finding]:
     hits = [(resource, rule, hit)
             for resource in run.index.in_file(path)
             for rule, inputs in run.rules.of_kind(resource.qualified_kind)
-            for hit in rule.hits(resource, inputs)]
+            for hit in grouped(rule.hits(resource, inputs))]
     return _located(run.reported[path], hits) if hits else []
 
 

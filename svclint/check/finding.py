@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import enum
+import re
+from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Iterable
 
+from svclint.model.apierrors import field_path
 from svclint.model.resources import ObjectRef
 from svclint.source.positions import Path
+
+# A message quotes at most this much of any one value: aliases can repeat a 64 KB value
+# thousands of times, and a report must stay about as big as the findings are many.
+LONGEST_RUN = 320  # above what go_value quotes of a long string (300 and quotes)
+LONGEST_MESSAGE = 4_000
+_LONG_RUN = re.compile(r"\S{%d,}" % (LONGEST_RUN + 1))
+# More hits than this of one rule on one object, alike but for list indices, are one finding.
+GROUP_AT = 10
+SHOWN_PLACES = 3
+_INDEX = re.compile(r"\[\d+\]")
 
 
 class Severity(enum.IntEnum):
@@ -34,6 +48,41 @@ class Hit:
     message: str
     anchor: str = "value"  # "value" points at the value, "key" at the mapping key
     severity: Severity | None = None  # overrides the rule's severity for this one hit
+
+    def __post_init__(self) -> None:
+        if len(self.message) > LONGEST_RUN:
+            object.__setattr__(self, "message", bounded(self.message))
+
+
+def bounded(message: str) -> str:
+    """The message with each run of more than LONGEST_RUN non-blank characters (a quoted
+    value) cut to an excerpt, and the whole cut to LONGEST_MESSAGE characters."""
+    message = _LONG_RUN.sub(lambda run: f"{run[0][:LONGEST_RUN]}... ({len(run[0]):,} characters)", message)
+    if len(message) > LONGEST_MESSAGE:
+        message = f"{message[:LONGEST_MESSAGE]}... ({len(message):,} characters)"
+    return message
+
+
+def grouped(hits: Iterable[Hit]) -> list[Hit]:
+    """One rule's hits on one object, with more than GROUP_AT alike (the same but for list
+    indices: one aliased bad value repeated 20,000 times in a list) made one hit that names
+    a few of the other places and counts them."""
+    hits = list(hits)
+    if len(hits) <= GROUP_AT:
+        return hits
+    groups: dict[tuple, list[Hit]] = defaultdict(list)
+    for hit in hits:
+        groups[(_INDEX.sub("[]", hit.message), hit.anchor, hit.severity)].append(hit)
+    kept = []
+    for alike in groups.values():
+        if len(alike) <= GROUP_AT:
+            kept += alike
+            continue
+        first, others = alike[0], alike[1:]
+        places = ", ".join(field_path(hit.path) for hit in others[:SHOWN_PLACES])
+        kept.append(Hit(first.path, f"{first.message} (the same at {len(others):,} more places: {places}, ...)",
+                        first.anchor, first.severity))
+    return kept
 
 
 @dataclass(frozen=True)

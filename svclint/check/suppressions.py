@@ -14,12 +14,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from svclint.check.finding import Finding
 from svclint.check.registry import Rule
-from svclint.check.selection import BROKEN_INPUT, UnknownRuleError, check_selector, matches
+from svclint.check.selection import (
+    BROKEN_INPUT,
+    UnknownRuleError,
+    check_selector,
+    matches,
+)
 from svclint.model.resources import ObjectRef
+from svclint.source.comments import comment_starts
 from svclint.source.documents import Problem
 from svclint.source.lines import split_lines
 
@@ -55,10 +61,7 @@ def comment_suppressions(text: str) -> tuple[list[Suppression], list[Problem]]:
     lines = split_lines(text)
     suppressions: list[Suppression] = []
     problems: list[Problem] = []
-    for number, line in enumerate(lines, start=1):
-        comment = _COMMENT.search(line)
-        if comment is None:
-            continue
+    for number, line, comment in _directive_comments(text, lines):
         directive = _DIRECTIVE.match(line, comment.end())
         column = comment.start() + 1
         if directive["kind"] not in DIRECTIVES:
@@ -81,6 +84,26 @@ def comment_suppressions(text: str) -> tuple[list[Suppression], list[Problem]]:
             else:
                 suppressions.append(Suppression(selector[0], *where, scope, first, last))
     return suppressions, problems
+
+
+def _directive_comments(text: str, lines: Sequence[str]) -> Iterator[tuple[int, str, re.Match]]:
+    """(line number, line, match) of each `# svclint:` that is a real YAML comment: the same
+    text inside a block scalar or a quoted string (a script in an annotation) is data.
+    Lines are found by regex; only a file that has some is scanned as YAML."""
+    candidates: list[tuple[int, str, re.Match, int]] = []
+    line_start = 0
+    for number, (line, raw) in enumerate(zip(lines, text.split("\n")), start=1):
+        candidates.extend((number, line, match, line_start + match.start())
+                          for match in _COMMENT.finditer(line))
+        line_start += len(raw) + 1  # `line` lacks the `\r` of a `\r\n`
+    if not candidates:
+        return
+    comments = comment_starts(text, [offset for *_, offset in candidates])
+    seen: set[int] = set()
+    for number, line, match, offset in candidates:
+        if offset in comments and number not in seen:  # a line's first directive comment
+            seen.add(number)
+            yield number, line, match
 
 
 def annotation_suppressions(value: Any, line: int, column: int,

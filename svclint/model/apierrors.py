@@ -11,6 +11,7 @@ from typing import Any, Callable, Iterable, Mapping
 from svclint.source.positions import Path
 
 LONGEST_QUOTED_VALUE = 300
+LONGEST_QUOTED_LIST = 10
 
 
 def field_path(path: Path) -> str:
@@ -29,6 +30,8 @@ def go_value(value: Any) -> str:
         return json.dumps(value[:LONGEST_QUOTED_VALUE], ensure_ascii=False) + f"... ({len(value):,} characters)"
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list) and len(value) > LONGEST_QUOTED_LIST:  # aliases can repeat an item 20,000 times
+        return "[]string{" + ", ".join(go_value(v) for v in value[:LONGEST_QUOTED_LIST]) + f", ...}} ({len(value):,} items)"
     if isinstance(value, list):
         return "[]string{" + ", ".join(go_value(v) for v in value) + "}"
     if value is None:

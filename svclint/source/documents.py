@@ -27,12 +27,14 @@ from svclint.source.complexity import (
     refusal_for,
 )
 from svclint.source.discover import STDIN
+from svclint.source.json_reading import load_json
 from svclint.source.kubectl_yaml import Duplicate, KubectlError, NeedsCheck, build
 from svclint.source.lines import Lines
+from svclint.source.objects import Complaint, is_object
 from svclint.source.objects import complaints as object_complaints
-from svclint.source.objects import is_object
 
 STDIN_NAME = "<stdin>"
+MAX_COMPLAINTS = 1_000  # not-an-object findings listed one by one in a file
 
 
 @dataclass(frozen=True)
@@ -308,10 +310,15 @@ def iter_documents(source: SourceFile) -> Iterator[Document]:
     """
     text, lines = source.text, Lines(source.text)
     json_stream = is_json_stream(text)
+    if json_stream:
+        document = _json_document(text, lines)
+        if document is not None:
+            yield document
+            return
     if not json_stream:
         source.problems.extend(stream_problems(text))
         text = without_ignored_text(text, source.problems)
-    holds_objects, complaints = False, []
+    holds_objects, complaints = False, _Complaints()
     roots = compose_unchecked(text)
     try:
         for index, root in enumerate(roots):
@@ -329,7 +336,7 @@ def iter_documents(source: SourceFile) -> Iterator[Document]:
                 source.problems.append(_problem(lines, "invalid-yaml", error.mark, error.message))
             else:
                 holds_objects = holds_objects or is_object(data)
-                complaints += object_complaints(root, data)
+                complaints.add(object_complaints(root, data))
             source.problems.extend(_problem(lines, "duplicate-key", d.key.start_mark, _duplicate_message(d))
                                    for d in duplicates)
             yield Document(index, data, _span(lines, root))
@@ -341,9 +348,54 @@ def iter_documents(source: SourceFile) -> Iterator[Document]:
         source.problems.append(Problem("invalid-yaml", 1, 1, f"cannot parse: {exc}"))
     finally:
         roots.close()
-    source.problems.extend(_problem(lines, "not-an-object", mark, message)
-                           for only_among_objects, mark, message in complaints
-                           if holds_objects or not only_among_objects)
+    source.problems.extend(complaints.problems(lines, holds_objects))
+
+
+def _json_document(text: str, lines: Lines) -> Document | None:
+    """The one object of a JSON file read with the json module (see json_reading.py), when it
+    is one the YAML path would read alike and find nothing wrong with; else None."""
+    loaded = load_json(text)
+    if loaded is None or not _clean_object(loaded[0]):
+        return None
+    data, start, end = loaded
+    line = lines.at(start)[0]
+    return Document(0, data, Span(start - lines.at(start)[1] + 1, end, line - 1))
+
+
+def _clean_object(data: Any) -> bool:
+    """An object, or a List of objects: nothing for not-an-object to say (its messages point
+    at nodes, which only the YAML path composes)."""
+    if not is_object(data) or not data["kind"].endswith("List") or "items" not in data:
+        return is_object(data)
+    return isinstance(data["items"], list) and all(is_object(item) for item in data["items"])
+
+
+class _Complaints:
+    """The not-an-object complaints of a file, kept until it is known whether the file holds
+    objects: the first MAX_COMPLAINTS one by one, the others counted (a million `- a`
+    documents would otherwise keep a million marks and messages, 200 MB)."""
+
+    def __init__(self) -> None:
+        self.kept: list[Complaint] = []
+        self.more: dict[bool, tuple[int, yaml.Mark]] = {}  # only among objects -> count, first mark
+
+    def add(self, complaints: list[Complaint]) -> None:
+        for complaint in complaints:
+            if len(self.kept) < MAX_COMPLAINTS:
+                self.kept.append(complaint)
+            else:
+                count, mark = self.more.get(complaint[0], (0, complaint[1]))
+                self.more[complaint[0]] = count + 1, mark
+
+    def problems(self, lines: Lines, holds_objects: bool) -> Iterator[Problem]:
+        for only_among_objects, mark, message in self.kept:
+            if holds_objects or not only_among_objects:
+                yield _problem(lines, "not-an-object", mark, message)
+        counted = [(count, mark) for only, (count, mark) in self.more.items() if holds_objects or not only]
+        if counted:
+            yield _problem(lines, "not-an-object", min((m for _, m in counted), key=lambda m: m.index),
+                           f"and {sum(c for c, _ in counted):,} more documents or items from here on are "
+                           "not Kubernetes objects either (not listed one by one)")
 
 
 def _span(lines: Lines, node: yaml.Node) -> Span:

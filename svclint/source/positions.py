@@ -13,11 +13,13 @@ from typing import Protocol, Sequence
 import yaml
 
 from svclint.source.complexity import Refusal, compose_documents
-from svclint.source.documents import AsciiFileText, Span
+from svclint.source.documents import AsciiFileText, Span, is_json_stream
+from svclint.source.json_reading import JsonLocator
 from svclint.source.kubectl_yaml import is_merge_key
 from svclint.source.lines import Lines
 
 Path = tuple  # a JSON path into a document: keys and list indices
+_NOT_WALKABLE = (ValueError, IndexError)
 
 
 class Spans(Protocol):
@@ -36,8 +38,15 @@ class PositionResolver:
         self._root: yaml.Node | None = None
         self._line_offset = 0
         self._lines: Lines | None = None
+        self._json: JsonLocator | None = None
+        self._json_doc_index = -1  # 0 once document 0 was looked at as JSON
 
     def locate(self, doc_index: int, path: Path, anchor: str = "value") -> tuple[int, int]:
+        if self._json_document(doc_index) is not None:
+            try:
+                return self._json_locate(path, anchor)
+            except _NOT_WALKABLE:  # not JSON the walk follows (`{a: 1}` is YAML): compose it
+                self._json = None
         node, key_node = self._document(doc_index), None
         if node is None:
             return 1, 1
@@ -58,11 +67,41 @@ class PositionResolver:
         Loading turns `yes` into True and `1.10` into 1.1; a message that shows the quoted
         form needs what the user typed.
         """
+        if self._json_document(doc_index) is not None:
+            try:
+                key, value, found = self._json.find(path)  # type: ignore[union-attr]
+                return self._json.scalar(value) if found else None  # type: ignore[union-attr]
+            except _NOT_WALKABLE:
+                self._json = None
         node = self._document(doc_index)
         for part in path:
             child = _child(node, part) if node is not None else None
             node = child[1] if child else None
         return node.value if isinstance(node, yaml.ScalarNode) else None
+
+    def _json_locate(self, path: Path, anchor: str) -> tuple[int, int]:
+        key, value, found = self._json.find(path)  # type: ignore[union-attr]
+        if not found:  # as below: a missing field is reported at its parent's key
+            anchor = "key" if key is not None else "value"
+        offset = key if anchor == "key" and key is not None else value
+        line, column = self._lines.at(offset)  # type: ignore[union-attr]
+        return self._line_offset + line, column
+
+    def _json_document(self, doc_index: int) -> JsonLocator | None:
+        """A JSON file's document, walked as text (json_reading.py) rather than composed: a
+        5 MB List would compose to 600 MB of nodes. None for YAML, and for JSON the walk
+        cannot follow (YAML flow style, invalid JSON: composed as YAML)."""
+        if doc_index != 0 or not self._spans:
+            return None
+        if self._json is None and self._json_doc_index != 0:
+            self._json_doc_index = 0
+            span = self._spans[0]
+            text = self._text[span.start:span.end]
+            text = text.decode("utf-8") if isinstance(text, bytes) else text
+            if is_json_stream(text):
+                self._json, self._lines, self._line_offset = JsonLocator(text), Lines(text), span.line
+                self._doc_index, self._root = -1, None
+        return self._json
 
     def _document(self, doc_index: int) -> yaml.Node | None:
         if doc_index != self._doc_index:
