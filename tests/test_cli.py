@@ -1,9 +1,16 @@
-"""The real CLI in a subprocess: inputs, formats, exit statuses (and main in-process, as a fuzzer calls it)."""
+"""The command: inputs, formats, exit statuses.
+
+Most tests call main() in-process (the `cli` fixture, tests/conftest.py): the same arguments,
+working directory, stdin and environment, in milliseconds. What only a real process shows
+runs the real command (run_cli): the exit status it passes on, stdin and the standard
+streams, Ctrl-C, and the installed `svclint` script.
+"""
 
 from __future__ import annotations
 
 import gc
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -14,6 +21,7 @@ import pytest
 
 from svclint import __version__
 from svclint.cli.main import build_parser, main
+from tests.conftest import REPO, run_cli, run_main
 
 BAD_NODEPORT = """\
 apiVersion: v1
@@ -47,42 +55,35 @@ def write(root: Path, name: str, text: str) -> Path:
     return path
 
 
-def test_version(cli) -> None:
-    result = cli("--version")
+def test_version() -> None:
+    result = run_cli("--version")
     assert result.returncode == 0
     assert result.stdout.strip() == f"svclint {__version__}"
 
 
-def test_text_report_names_file_line_column_rule_and_object(cli, tmp_path) -> None:
+def test_text_report_names_file_line_column_rule_and_object(cli, tmp_path, snapshot) -> None:
     write(tmp_path, "k8s/web.yaml", BAD_NODEPORT)
-    result = cli(*WITHOUT_CONTEXT_INFOS, "k8s", cwd=tmp_path)
+    result = cli("k8s", cwd=tmp_path)
     assert result.returncode == 1
-    lines = result.stdout.splitlines()
-    assert lines[0] == (
-        "k8s/web.yaml:9:17: error[nodeport-out-of-range] nodePort 40080 is outside the node port "
-        "range 30000-32767 (Service default/web)"
-    )
-    assert lines[-2] == "1 problem (1 error) in 1 file, 1 object"
-    assert lines[-1] == ("Run `svclint explain RULE` (e.g. `svclint explain nodeport-out-of-range`) "
-                         "for a rule's rationale and fix.")
+    # Every finding on BAD_NODEPORT, the summary and the hint to `svclint explain`.
+    snapshot("bad-nodeport.txt", result.stdout)
+    assert ("k8s/web.yaml:9:17: error[nodeport-out-of-range] nodePort 40080 is outside the node port "
+            "range 30000-32767 (Service default/web)") in result.stdout.splitlines()
 
 
-def test_json_report_has_exactly_the_documented_shape(cli, tmp_path) -> None:
+def test_json_report_has_exactly_the_documented_shape(cli, tmp_path, snapshot) -> None:
     write(tmp_path, "web.yaml", BAD_NODEPORT)
-    result = cli(*WITHOUT_CONTEXT_INFOS, "--format", "json", "web.yaml", cwd=tmp_path)
+    result = cli("--format", "json", "web.yaml", cwd=tmp_path)
     report = json.loads(result.stdout)
     assert set(report) == {"findings", "summary"}
-    assert report["summary"] == {"files": 1, "objects": 1, "errors": 1, "warnings": 0, "infos": 0}
-    [finding] = report["findings"]
-    assert finding == {
-        "file": "web.yaml", "line": 9, "column": 17, "rule": "nodeport-out-of-range",
-        "severity": "error", "message": "nodePort 40080 is outside the node port range 30000-32767",
-        "kind": "Service", "namespace": "default", "name": "web",
-    }
+    assert set(report["summary"]) == {"files", "objects", "errors", "warnings", "infos"}
+    assert all(set(finding) == {"file", "line", "column", "rule", "severity", "message", "kind", "namespace",
+                                "name"} for finding in report["findings"])
+    snapshot("bad-nodeport.json", result.stdout)
 
 
-def test_stdin(cli) -> None:
-    result = cli(*WITHOUT_CONTEXT_INFOS, "--format", "json", "-", stdin=BAD_NODEPORT)
+def test_stdin() -> None:
+    result = run_cli(*WITHOUT_CONTEXT_INFOS, "--format", "json", "-", stdin=BAD_NODEPORT)
     [finding] = json.loads(result.stdout)["findings"]
     assert (finding["file"], finding["line"]) == ("<stdin>", 9)
 
@@ -101,8 +102,8 @@ def test_fail_on_levels(cli, tmp_path) -> None:
     assert cli("--fail-on", "never", "svc.yaml", cwd=tmp_path).returncode == 0
 
 
-def test_missing_path_is_a_usage_error_without_traceback(cli, tmp_path) -> None:
-    result = cli("nope.yaml", cwd=tmp_path)
+def test_missing_path_is_a_usage_error_without_traceback(tmp_path) -> None:
+    result = run_cli("nope.yaml", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == "svclint: error: nope.yaml: no such file or directory"
 
@@ -201,16 +202,35 @@ def test_unknown_kinds_are_indexed_but_not_checked(cli, tmp_path) -> None:
     assert result.stdout.strip() == "No problems in 1 file, 1 object"
 
 
-def test_examples_show_each_seed_rule_once_and_clean_is_clean(cli) -> None:
-    from tests.conftest import REPO
-
+def test_examples_show_each_seed_rule_once_and_clean_is_clean(cli, snapshot) -> None:
     result = cli("--format", "json", "--exclude", "clean", "examples", cwd=REPO)
-    rules = sorted(f["rule"] for f in json.loads(result.stdout)["findings"])
-    # the three seed rules, and two rules on Services in context (shop/reviews.yaml, shop/ingress.yaml)
-    assert rules == ["backend-service-missing", "lb-without-provider", "nodeport-out-of-range",
-                     "selector-no-match", "target-port-unresolved"]
+    rules = [f["rule"] for f in json.loads(result.stdout)["findings"]]
+    assert all(rules.count(seed) == 1 for seed in ("nodeport-out-of-range", "selector-no-match", "lb-without-provider"))
+    # The seed rules, and the rules on Services in context (shop/reviews.yaml, shop/ingress.yaml).
+    snapshot("examples.txt", cli("--exclude", "clean", "examples", cwd=REPO).stdout)
     clean = cli("examples/clean", cwd=REPO)
     assert clean.returncode == 0, clean.stdout
+
+
+def installed_command() -> str | None:
+    """The `svclint` script that pip installed beside this Python (the [project.scripts] entry point)."""
+    script = Path(sys.executable).with_name("svclint")
+    return str(script) if os.access(script, os.X_OK) else None
+
+
+@pytest.mark.skipif(installed_command() is None, reason="no svclint script beside this Python")
+def test_the_installed_command_exits_with_the_status_and_report_of_main() -> None:
+    args = ("--format", "json", "--exclude", "clean", "examples")
+    env = {key: value for key, value in os.environ.items() if key != "GITHUB_ACTIONS"}
+    found = subprocess.run([installed_command(), *args], cwd=REPO, capture_output=True, text=True, timeout=120, env=env)
+    in_process = run_main(*args, cwd=REPO)
+    assert (found.returncode, found.stdout, found.stderr) == (1, in_process.stdout, "")
+    clean = subprocess.run([installed_command(), "examples/clean"], cwd=REPO, capture_output=True, text=True,
+                           timeout=120, env=env)
+    assert (clean.returncode, clean.stderr) == (0, "")
+    usage = subprocess.run([installed_command(), "--fail-on", "sometimes", "examples"], cwd=REPO,
+                           capture_output=True, text=True, timeout=120, env=env)
+    assert usage.returncode == 2 and "--fail-on" in usage.stderr and "Traceback" not in usage.stderr
 
 
 @pytest.mark.skipif(not Path("/proc/self/wchan").exists(), reason="waits through Linux /proc for the read")

@@ -100,12 +100,15 @@ def test_aliases_stay_shared_objects_and_recursion_is_refused() -> None:
         load("r: &r {self: *r}\n")
 
 
-def manifests() -> list[Path]:
+def manifests() -> list:
+    """Every real manifest; the few above 500 kB (a second or more each) only in the whole suite."""
     roots = [CORPUS, REPO / "examples"]
-    return sorted(p for root in roots if root.is_dir() for p in root.rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
+    paths = sorted(p for root in roots if root.is_dir() for p in root.rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
+    return [pytest.param(p, id=f"{p.parent.name}/{p.name}", marks=[pytest.mark.slow] if p.stat().st_size > 500_000 else [])
+            for p in paths]
 
 
-@pytest.mark.parametrize("path", manifests(), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", manifests())
 def test_real_manifests(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert outcome(True, text) == outcome(False, text)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import CORPUS, run_cli
+from tests.conftest import CORPUS, run_main
 
 FOLDERS = sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_dir() else []
 
@@ -15,7 +15,7 @@ FOLDERS = sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_di
 @pytest.mark.parametrize("folder", FOLDERS)
 def test_corpus_folder_has_no_errors_or_false_warnings(folder: str) -> None:
     extra = ["--load-balancer-provider", "cloud-provider-kind"] if folder == "kind" else []
-    result = run_cli("--format", "json", *extra, folder, cwd=CORPUS)
+    result = run_main("--format", "json", *extra, folder, cwd=CORPUS)
     assert result.returncode in (0, 1), result.stderr
     findings = json.loads(result.stdout)["findings"]
     assert [f for f in findings if f["severity"] == "error"] == []

@@ -18,7 +18,7 @@ from svclint.check.registry import load_rules
 from svclint.check.settings import Settings
 from svclint.source.complexity import C_COMPOSER_MAX_CHARS, MAX_DEPTH
 from svclint.source.documents import parse_source
-from tests.conftest import lint_text, problems, run_cli
+from tests.conftest import lint_text, problems, run_main
 from tests.test_cli import BAD_NODEPORT
 
 
@@ -286,7 +286,7 @@ def test_one_line_per_finding_whatever_the_names_hold(tmp_path) -> None:
     (tmp_path / "web.yaml").write_text(service(
         '  "sel\\necter": {app: web}\n  ports: [{port: 80}]\n',
         name='"web\\nforged.yaml:1:1: error[schema] forged\\e[31m"'))
-    result = run_cli("--no-color", "--select", "schema", "web.yaml", cwd=tmp_path)
+    result = run_main("--no-color", "--select", "schema", "web.yaml", cwd=tmp_path)
     lines = result.stdout.splitlines()
     assert [line for line in lines if "error[" in line] == lines[:1]
     assert lines[0].startswith("web.yaml:6:3: error[schema] unknown field `sel\\necter`")
@@ -297,15 +297,16 @@ def test_a_file_name_that_is_not_utf8_is_printed_escaped(tmp_path) -> None:
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "web.yaml").write_text(BAD_NODEPORT)
     (tmp_path / "d" / "web.yaml").rename(tmp_path / "d" / b"\xff.yaml".decode("utf-8", "surrogateescape"))
-    result = run_cli("--select", "nodeport-out-of-range", "d", cwd=tmp_path, env={"PYTHONIOENCODING": "utf-8"})
+    result = run_main("--select", "nodeport-out-of-range", "d", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
+    result.stdout.encode("utf-8")  # strictly: printing it to a UTF-8 stream cannot fail
     assert result.stdout.startswith("d/\\udcff.yaml:9:17: error[nodeport-out-of-range]")
 
 
 @pytest.mark.parametrize("text", [billion_laughs(), "x: " + "[" * 30_000 + "]" * 30_000 + "\n"], ids=["bomb", "deep"])
 def test_the_cli_reports_hostile_documents_as_json(tmp_path, text: str) -> None:
     (tmp_path / "evil.yaml").write_text(text)
-    result = run_cli("--format", "json", "--select", ",".join(WITNESSES), "evil.yaml", cwd=tmp_path)
+    result = run_main("--format", "json", "--select", ",".join(WITNESSES), "evil.yaml", cwd=tmp_path)
     assert result.returncode == 1 and result.stderr == ""
     [finding] = json.loads(result.stdout)["findings"]
     assert finding["rule"] == "document-too-complex"

@@ -1,4 +1,8 @@
-"""--jobs: files checked in worker processes give exactly the report of one process."""
+"""--jobs: files checked in worker processes give exactly the report of one process.
+
+The tests on the generated project of 300 documents fork workers and take seconds: they are
+marked slow (`pytest -m "not slow"` leaves them out).
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from svclint.check.engine import lint_paths, selected_rules
 from svclint.check.finding import Finding
 from svclint.check.settings import Settings
 from svclint.model.facts import FactPlan
-from tests.conftest import REPO
+from tests.conftest import REPO, run_cli
 from tests.test_cli import BAD_NODEPORT
 
 
@@ -31,6 +35,7 @@ def project(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_same_report_with_one_and_two_jobs(cli, project) -> None:
     one = cli("--format", "json", "--jobs", "1", ".", cwd=project)
     two = cli("--format", "json", "--jobs", "2", ".", cwd=project)
@@ -42,9 +47,10 @@ def test_same_report_with_one_and_two_jobs(cli, project) -> None:
     assert cli(".", cwd=project).stdout == text_one.stdout  # the default number of jobs
 
 
-def test_stdin_is_read_by_the_parent_with_two_jobs(cli, project) -> None:
-    one = cli("--format", "json", "--jobs", "1", "-", "examples", cwd=project, stdin=BAD_NODEPORT)
-    two = cli("--format", "json", "--jobs", "2", "-", "examples", cwd=project, stdin=BAD_NODEPORT)
+def test_stdin_is_read_by_the_parent_with_two_jobs() -> None:
+    # The real command: forked workers inherit the file descriptor of the real stdin.
+    one = run_cli("--format", "json", "--jobs", "1", "-", "examples", cwd=REPO, stdin=BAD_NODEPORT)
+    two = run_cli("--format", "json", "--jobs", "2", "-", "examples", cwd=REPO, stdin=BAD_NODEPORT)
     assert two.returncode == 1
     assert two.stdout == one.stdout
     assert '"file": "<stdin>"' in two.stdout
@@ -106,6 +112,7 @@ def test_without_jobs_small_inputs_stay_in_one_process(tmp_path) -> None:
     assert parallel.worker_count(["-"] + big[:1], 4) == 1  # stdin is read by the parent
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not parallel.FORKS, reason="the patched function reaches only forked workers")
 def test_cross_object_rules_run_in_forked_workers(project, monkeypatch) -> None:
     settings = Settings()

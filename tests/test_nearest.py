@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -38,11 +39,24 @@ def deployment(name: str, namespace: str, labels: dict) -> Resource:
     return Resource(data, "x.yaml", 0, namespace)
 
 
-@settings(max_examples=300, deadline=None)
-@given(templates=st.lists(st.tuples(st.sampled_from(["shop", "ops"]), LABELS), max_size=12),
-       selector=LABELS.filter(bool))
-def test_nearest_is_the_best_scored_template(templates, selector) -> None:
+TEMPLATES = st.lists(st.tuples(st.sampled_from(["shop", "ops"]), LABELS), max_size=12)
+
+
+def check_nearest(templates, selector) -> None:
     index = ResourceIndex.build(deployment(f"d{i}", ns, labels) for i, (ns, labels) in enumerate(templates))
     chosen = index.nearest("shop", selector)
     expected = exhaustive_nearest(index, "shop", selector)
     assert (index.templates.index(chosen) if chosen else None) == expected
+
+
+@settings(max_examples=50, deadline=None)
+@given(templates=TEMPLATES, selector=LABELS.filter(bool))
+def test_nearest_is_the_best_scored_template(templates, selector) -> None:
+    check_nearest(templates, selector)
+
+
+@pytest.mark.slow  # the long run; the short one above is in the inner loop
+@settings(max_examples=300, deadline=None)
+@given(templates=TEMPLATES, selector=LABELS.filter(bool))
+def test_nearest_is_the_best_scored_template_long(templates, selector) -> None:
+    check_nearest(templates, selector)

@@ -1,4 +1,4 @@
-"""The real CLI writing reports: --output, --exit-zero, the hint to `svclint explain`."""
+"""The command writing reports: --output, --exit-zero, the hint to `svclint explain`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import stat
 from pathlib import Path
 
+from tests.conftest import run_cli
 from tests.test_cli import BAD_NODEPORT, CLEAN, WITHOUT_CONTEXT_INFOS, write
 
 SUMMARY = "1 problem (1 error) in 1 file, 1 object"
@@ -18,9 +19,9 @@ def current_umask() -> int:
     return mask
 
 
-def test_output_writes_the_report_to_the_file_and_the_summary_to_stderr(cli, tmp_path) -> None:
+def test_output_writes_the_report_to_the_file_and_the_summary_to_stderr(tmp_path) -> None:
     write(tmp_path, "web.yaml", BAD_NODEPORT)
-    result = cli(*WITHOUT_CONTEXT_INFOS, "--format", "json", "--output", "report.json", "web.yaml", cwd=tmp_path)
+    result = run_cli(*WITHOUT_CONTEXT_INFOS, "--format", "json", "--output", "report.json", "web.yaml", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr == f"{SUMMARY}; json report written to report.json\n"

@@ -76,12 +76,18 @@ def test_tricky_texts(name: str) -> None:
     assert mismatches(TRICKY[name]) == []
 
 
+# Files above this size take seconds here (every node located, twice): in the whole suite only.
+BIG_FILE = 500_000
+
+
 def manifest_files() -> list:
     roots = [CORPUS, REPO / "examples"]
-    return sorted(p for root in roots if root.is_dir() for p in root.rglob("*") if p.suffix in (".yaml", ".yml"))
+    paths = sorted(p for root in roots if root.is_dir() for p in root.rglob("*") if p.suffix in (".yaml", ".yml"))
+    return [pytest.param(p, id=p.name, marks=[pytest.mark.slow] if p.stat().st_size > BIG_FILE else [])
+            for p in paths]
 
 
-@pytest.mark.parametrize("path", manifest_files(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", manifest_files())
 def test_real_manifests(path) -> None:
     text = path.read_bytes().decode("utf-8")
     assert mismatches(text) == []

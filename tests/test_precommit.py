@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO, run_cli
 from tests.test_cli import BAD_NODEPORT, CLEAN, write
 from tests.test_context import DEPLOYMENT, SERVICE
@@ -38,6 +40,7 @@ def commit_of_working_tree(target: Path, env: dict[str, str]) -> str:
     return run(["git", "rev-parse", "HEAD"], target, env).stdout.strip()
 
 
+@pytest.mark.slow
 def test_hook_uses_the_repository_as_context_and_blocks_a_bad_node_port(tmp_path) -> None:
     env = {**os.environ, **GIT_IDENTITY, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
            "NO_COLOR": "1", "PRE_COMMIT_COLOR": "never", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}

@@ -4,6 +4,9 @@ Whatever the file holds, `svclint` exits 0 or 1 (1 exactly when something at or 
 failure threshold was found), prints one line per finding plus a summary, or valid JSON of
 the documented shape, and every position lies inside the file. Most examples call `main()`
 in-process for speed; a few run the real command in a subprocess.
+
+Each property runs twice: a short run in the inner loop (`pytest -m "not slow"`) and the long
+run, marked slow, in the whole suite.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -34,6 +38,7 @@ FINDING_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<se
                           r"\[(?P<rule>[a-z0-9-]+)\] .+$")
 SUMMARY_LINE = re.compile(r"^(No problems|\d+ problems? \(.+\)) in 1 file, \d+ objects?$")
 PROPERTY_SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+QUICK_SETTINGS = settings(PROPERTY_SETTINGS, max_examples=15)
 
 
 @st.composite
@@ -88,9 +93,7 @@ def assert_inside(text: str, line: int, column: int) -> None:
     assert 1 <= column <= (len(lines[line - 1]) if line <= len(lines) else 0) + 2, (line, column)
 
 
-@PROPERTY_SETTINGS
-@given(ANY_TEXT)
-def test_json_report_is_valid_and_consistent_with_the_exit_status(text: str) -> None:
+def check_json_report(text: str) -> None:
     status, stdout, stderr = lint_in_process(text, "--format", "json")
     assert stderr == ""
     report = json.loads(stdout)
@@ -101,9 +104,7 @@ def test_json_report_is_valid_and_consistent_with_the_exit_status(text: str) -> 
         assert_inside(text, finding["line"], finding["column"])
 
 
-@PROPERTY_SETTINGS
-@given(ANY_TEXT)
-def test_text_report_is_one_line_per_finding_and_a_summary(text: str) -> None:
+def check_text_report(text: str) -> None:
     status, stdout, _ = lint_in_process(text, "--fail-on", "error")
     lines = stdout.split("\n")[:-1]
     if lines[-1].startswith("Run `svclint explain"):  # a hint after the summary when something was found
@@ -115,6 +116,33 @@ def test_text_report_is_one_line_per_finding_and_a_summary(text: str) -> None:
     assert status == (1 if any(m["severity"] == "error" for m in parsed) else 0)
 
 
+@QUICK_SETTINGS
+@given(ANY_TEXT)
+def test_json_report_is_valid_and_consistent_with_the_exit_status(text: str) -> None:
+    check_json_report(text)
+
+
+@pytest.mark.slow
+@PROPERTY_SETTINGS
+@given(ANY_TEXT)
+def test_json_report_is_valid_and_consistent_with_the_exit_status_long(text: str) -> None:
+    check_json_report(text)
+
+
+@QUICK_SETTINGS
+@given(ANY_TEXT)
+def test_text_report_is_one_line_per_finding_and_a_summary(text: str) -> None:
+    check_text_report(text)
+
+
+@pytest.mark.slow
+@PROPERTY_SETTINGS
+@given(ANY_TEXT)
+def test_text_report_is_one_line_per_finding_and_a_summary_long(text: str) -> None:
+    check_text_report(text)
+
+
+@pytest.mark.slow  # a subprocess per example
 @settings(max_examples=6, deadline=None)
 @given(ANY_TEXT)
 def test_the_real_command_agrees(text: str) -> None:

@@ -1,4 +1,9 @@
-"""Each report format on the real CLI's output for real files: sarif, junit, github, gitlab."""
+"""Each report format on the command's output for real files: sarif, junit, github, gitlab.
+
+The whole report of each format is a snapshot (tests/snapshots/test_reporters/): a new rule or
+message changes those files (`pytest --update-snapshots`), not these tests, which check what
+each format must do whatever the findings: escaping, locations, fingerprints, validity.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ import pytest
 
 from svclint.check.registry import load_rules
 from tests.conftest import REPO
-from tests.test_cli import CLEAN, WITHOUT_CONTEXT_INFOS
+from tests.test_cli import CLEAN
 
 SARIF_SCHEMA = REPO / "tests" / "data" / "sarif-2.1.0.json"
 
@@ -53,14 +58,27 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-# The odd selector value is also an invalid label value: true, but beside these tests' point.
-WITHOUT_LABEL_CHECK = ("--ignore", "label-invalid")
+# The rules whose findings the tests of one format's features look at (the snapshots hold all).
+FOCUS = ("--select", "schema,selector-no-match,nodeport-out-of-range")
 
 
-def report_of(cli, project: Path, fmt: str, *paths: str) -> str:
-    result = cli(*WITHOUT_CONTEXT_INFOS, *WITHOUT_LABEL_CHECK, "--format", fmt, *(paths or ("k8s",)), cwd=project)
+def report_of(cli, project: Path, fmt: str, *paths: str, focus: tuple[str, ...] = FOCUS) -> str:
+    result = cli(*focus, "--format", fmt, *(paths or ("k8s",)), cwd=project)
     assert result.returncode == 1, result.stderr
     return result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "github", "gitlab"])
+def test_whole_report_of_each_format(cli, project, snapshot, fmt) -> None:
+    snapshot(f"report.{fmt}", report_of(cli, project, fmt, focus=()))
+
+
+def test_whole_sarif_report(cli, project, snapshot) -> None:
+    """As it is but for the rule descriptors (the docs of every rule, checked below): their ids."""
+    log = json.loads(report_of(cli, project, "sarif", focus=()))
+    driver = log["runs"][0]["tool"]["driver"]
+    driver["rules"] = [descriptor["id"] for descriptor in driver["rules"]]
+    snapshot("report.sarif", json.dumps(log, indent=2, ensure_ascii=False) + "\n")
 
 
 def shift_lines(path: Path, count: int) -> None:
@@ -93,6 +111,8 @@ def test_sarif_is_valid_sarif_2_1_0_and_locates_each_finding(cli, project) -> No
          {"uri": "k8s/web.yaml", "uriBaseId": "%SRCROOT%"}, {"startLine": 10, "startColumn": 17},
          "Service shop/web"),
     ]
+    everything = json.loads(report_of(cli, project, "sarif", focus=()))
+    assert [error.message for error in jsonschema.validators.validator_for(schema)(schema).iter_errors(everything)] == []
 
 
 def test_sarif_describes_every_rule_with_its_docs(cli, project) -> None:
@@ -118,7 +138,7 @@ def test_sarif_describes_every_rule_with_its_docs(cli, project) -> None:
 def test_sarif_uses_file_uris_for_paths_outside_the_working_directory(cli, project) -> None:
     outside = project / "k8s"
     (project / "elsewhere").mkdir()
-    result = cli(*WITHOUT_CONTEXT_INFOS, "--format", "sarif", str(outside / "web.yaml"), cwd=project / "elsewhere")
+    result = cli(*FOCUS, "--format", "sarif", str(outside / "web.yaml"), cwd=project / "elsewhere")
     [finding] = json.loads(result.stdout)["runs"][0]["results"]
     artifact = finding["locations"][0]["physicalLocation"]["artifactLocation"]
     assert artifact == {"uri": (outside / "web.yaml").as_uri()}
@@ -169,6 +189,7 @@ def multitool_errors(tool: str, sarif: Path, log: Path) -> list[str]:
     return [r["ruleId"] for r in run["results"] if r.get("level") == "error"]
 
 
+@pytest.mark.slow
 def test_sarif_multitool_reports_no_errors(cli, project, tmp_path) -> None:
     tool = multitool()
     if tool is None:
@@ -242,7 +263,7 @@ def test_info_findings_are_notices(cli, tmp_path) -> None:
 
 def test_text_report_in_github_actions_annotates_each_finding_once(cli, project) -> None:
     plain = report_of(cli, project, "text", "k8s/web.yaml").splitlines()
-    in_actions = cli(*WITHOUT_CONTEXT_INFOS, "k8s/web.yaml", cwd=project, env={"GITHUB_ACTIONS": "true"})
+    in_actions = cli(*FOCUS, "k8s/web.yaml", cwd=project, env={"GITHUB_ACTIONS": "true"})
     assert in_actions.returncode == 1
     lines = in_actions.stdout.splitlines()
     assert lines == [

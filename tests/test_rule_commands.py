@@ -9,9 +9,10 @@ from svclint.report import rule_docs
 from tests.test_cli import BAD_NODEPORT, write
 
 
-def test_rules_lists_every_rule_in_an_aligned_table(cli) -> None:
+def test_rules_lists_every_rule_in_an_aligned_table(cli, snapshot) -> None:
     result = cli("rules")
     assert result.returncode == 0
+    snapshot("rules.txt", result.stdout)
     header, *rows = result.stdout.splitlines()
     assert header.split() == ["RULE", "CODE", "SEVERITY", "SUMMARY"]
     rules = load_rules()
@@ -25,8 +26,10 @@ def test_rules_lists_every_rule_in_an_aligned_table(cli) -> None:
         assert row[header.index("CODE"):].startswith(code)
 
 
-def test_rules_as_json(cli) -> None:
-    listed = json.loads(cli("rules", "--format", "json").stdout)
+def test_rules_as_json(cli, snapshot) -> None:
+    output = cli("rules", "--format", "json").stdout
+    snapshot("rules.json", output)
+    listed = json.loads(output)
     rules = load_rules()
     assert {entry["slug"] for entry in listed} == set(rules)
     nodeport = next(entry for entry in listed if entry["slug"] == "nodeport-out-of-range")
@@ -34,7 +37,7 @@ def test_rules_as_json(cli) -> None:
                         "summary": rules["nodeport-out-of-range"].summary, "kinds": ["Service"]}
 
 
-def test_explain_prints_rationale_options_and_examples(cli) -> None:
+def test_explain_prints_rationale_options_and_examples(cli, snapshot) -> None:
     result = cli("explain", "nodeport-out-of-range")
     assert result.returncode == 0
     page = result.stdout
@@ -46,6 +49,7 @@ def test_explain_prints_rationale_options_and_examples(cli) -> None:
     assert "      nodePort: 40080  # <- nodeport-out-of-range\n" in page  # the test marker, reworded
     assert "### Good: a cluster with a custom range (with `node-port-range: 20000-22767`)" in page
     assert cli("explain", "svc101").stdout == page
+    snapshot("explain-nodeport-out-of-range.md", page)
 
 
 def test_every_rule_has_an_explain_page_with_each_example() -> None:

@@ -6,6 +6,11 @@ a time. No rule may raise; and where the value is wrong for the Service schema, 
 rule (or the rule owning that map of strings) reports it on that very line; where it breaks
 the path to the pod labels, the Service no longer matches (selector-no-match), and nowhere
 else; where it changes a backend reference, backend-service-missing says so.
+
+Each path is one test per half of the wrong values: the inner loop (`pytest -m "not slow"`)
+puts two of them at every path, in turn, so that each kind of value still reaches each kind of
+object; the other four, marked slow, run in the whole suite, which so tries every value at
+every path exactly once.
 """
 
 from __future__ import annotations
@@ -40,6 +45,24 @@ Dumper.add_representer(FlowList, lambda d, v: d.represent_sequence("tag:yaml.org
 Dumper.add_representer(FlowMapping, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v, flow_style=True))
 
 WRONG_VALUES = (FlowList(["a", "list"]), FlowMapping({"a": "mapping"}), "text", True, 1.5, 10**30)
+QUICK_VALUES = 2  # of the six, per path, in the inner loop
+
+
+def with_values(cases: list, ids) -> list:
+    """Each case (a tuple of test arguments) twice: with QUICK_VALUES of the wrong values,
+    chosen in turn from case to case, and with the rest, marked slow."""
+    params = []
+    for number, case in enumerate(cases):
+        quick = {(number * QUICK_VALUES + k) % len(WRONG_VALUES) for k in range(QUICK_VALUES)}
+        name = "-".join(map(ids, case))
+        params.append(pytest.param(*case, tuple(WRONG_VALUES[i] for i in sorted(quick)), id=name))
+        params.append(pytest.param(*case, tuple(v for i, v in enumerate(WRONG_VALUES) if i not in quick),
+                                   id=f"{name}-rest", marks=pytest.mark.slow))
+    return params
+
+
+def path_id(part) -> str:
+    return part if isinstance(part, str) else ".".join(map(str, part))
 SENTINEL = "SENTINEL-VALUE-FOR-THE-LINE"
 
 SERVICE = {
@@ -206,9 +229,9 @@ def test_the_base_objects_are_clean(tmp_path) -> None:
         assert findings(tmp_path, render(SELECTING_SERVICE, workload("Deployment"), data)) == [], kind
 
 
-@pytest.mark.parametrize("path", list(paths(SERVICE)), ids=lambda p: ".".join(map(str, p)))
-def test_a_wrong_type_in_a_service_is_reported_on_its_line(tmp_path, path: tuple) -> None:
-    for value in WRONG_VALUES:
+@pytest.mark.parametrize(("path", "values"), with_values([(p,) for p in paths(SERVICE)], path_id))
+def test_a_wrong_type_in_a_service_is_reported_on_its_line(tmp_path, path: tuple, values: tuple) -> None:
+    for value in values:
         line = line_of_value([SERVICE], 0, path)
         found = findings(tmp_path, render(replaced(SERVICE, path, value), workload("Deployment")), target="kind")
         if path in (("apiVersion",), ("kind",)) and not isinstance(value, str):
@@ -227,11 +250,11 @@ def workload_cases() -> Iterator[tuple[str, tuple]]:
             yield kind, path
 
 
-@pytest.mark.parametrize(("kind", "path"), list(workload_cases()),
-                         ids=lambda c: c if isinstance(c, str) else ".".join(map(str, c)))
-def test_a_wrong_type_in_a_workload_only_breaks_what_it_breaks(tmp_path, kind: str, path: tuple) -> None:
+@pytest.mark.parametrize(("kind", "path", "values"), with_values(list(workload_cases()), path_id))
+def test_a_wrong_type_in_a_workload_only_breaks_what_it_breaks(tmp_path, kind: str, path: tuple,
+                                                               values: tuple) -> None:
     labels_path = BUILT_IN[kind].template + ("metadata", "labels", "app")
-    for value in WRONG_VALUES:
+    for value in values:
         found = findings(tmp_path, render(SELECTING_SERVICE, replaced(workload(kind), path, value)))
         if path in (("apiVersion",), ("kind",)) and not isinstance(value, str):
             breaks = True  # no longer an object at all (and reported so)
@@ -251,11 +274,11 @@ def reference_cases() -> Iterator[tuple[str, tuple]]:
             yield kind, path
 
 
-@pytest.mark.parametrize(("kind", "path"), list(reference_cases()),
-                         ids=lambda c: c if isinstance(c, str) else ".".join(map(str, c)))
-def test_a_wrong_type_in_an_ingress_or_route_only_breaks_its_reference(tmp_path, kind: str, path: tuple) -> None:
+@pytest.mark.parametrize(("kind", "path", "values"), with_values(list(reference_cases()), path_id))
+def test_a_wrong_type_in_an_ingress_or_route_only_breaks_its_reference(tmp_path, kind: str, path: tuple,
+                                                                       values: tuple) -> None:
     data, name_path, port_path = REFERENCES[kind]
-    for value in WRONG_VALUES:
+    for value in values:
         mutated = replaced(data, path, value)
         found = [rule for rule, _ in findings(tmp_path, render(SELECTING_SERVICE, workload("Deployment"), mutated))]
         # Only another Service name, or another port number or name, is a reference to what is
@@ -267,10 +290,10 @@ def test_a_wrong_type_in_an_ingress_or_route_only_breaks_its_reference(tmp_path,
         assert ("backend-service-missing" in found) == (names_another or numbers_another), (value, found)
 
 
-@pytest.mark.parametrize("path", list(paths(KIND_CLUSTER)), ids=lambda p: ".".join(map(str, p)))
-def test_a_wrong_type_in_a_kind_config_keeps_it_a_kind_config(tmp_path, path: tuple) -> None:
+@pytest.mark.parametrize(("path", "values"), with_values([(p,) for p in paths(KIND_CLUSTER)], path_id))
+def test_a_wrong_type_in_a_kind_config_keeps_it_a_kind_config(tmp_path, path: tuple, values: tuple) -> None:
     lb_service = replaced(SELECTING_SERVICE, ("spec", "type"), "LoadBalancer")
-    for value in WRONG_VALUES:
+    for value in values:
         found = [rule for rule, _ in findings(tmp_path, render(lb_service, replaced(KIND_CLUSTER, path, value)))]
         still_kind = path not in (("kind",), ("apiVersion",))
         assert ("lb-without-provider" in found) == still_kind, (value, found)
