@@ -61,8 +61,9 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -
     reported = {os.path.normpath(path) for path in discovery.files}
     context_files = [p for p in discover_context(settings.context, settings.exclude)
                      if os.path.normpath(p) not in reported]
-    report = combine(results, settings, rules, read_context(context_files, settings, jobs), workers)
-    report.notes = discovery.notes
+    notes = discovery.notes
+    report = combine(results, settings, rules, read_context(context_files, settings, jobs, notes), workers)
+    report.notes = notes
     return report
 
 
@@ -70,15 +71,19 @@ def selected_rules(settings: Settings) -> dict[str, Rule]:
     return {rule.slug: rule for rule in enabled(load_rules().values(), settings.select, settings.ignore)}
 
 
-def read_context(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -> list[FileResult]:
+def read_context(paths: Sequence[str], settings: Settings, jobs: int | None = 1,
+                 notes: list[str] | None = None) -> list[FileResult]:
     """Facts of the context files: from the cache when their content has not changed, else
-    parsed in `jobs` processes (None: as many as pays)."""
+    parsed in `jobs` processes (None: as many as pays). Why the cache is not used, if it is
+    not, is added to `notes`."""
     if not paths:
         return []
     from svclint.check.cache import FactsCache, facts_to_cache  # ~7 ms to import
 
     plan = fact_plan(selected_rules(settings).values(), settings)
     cache = FactsCache(settings.cache_dir, settings, plan) if settings.cache_dir else None
+    if cache and cache.note and notes is not None:
+        notes.append(cache.note)
     results, streams = _cached_context(paths, cache) if cache else ({}, {})
     missing = [(path, streams.get(path)) for path in paths if path not in results]
     parsed = map_in_workers(_parse_context_file, plan, missing, worker_count([p for p, _ in missing], jobs))
