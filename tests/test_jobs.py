@@ -139,8 +139,8 @@ def test_context_files_are_parsed_in_worker_processes(project, monkeypatch) -> N
     alone = engine.read_context(files, settings, jobs=1)
     original = engine._parse_context_file
 
-    def tagged(plan: FactPlan, path: str) -> tuple[FileResult, str]:
-        result, digest = original(plan, path)
+    def tagged(plan: FactPlan, item: tuple[str, bytes | None]) -> tuple[FileResult, str]:
+        result, digest = original(plan, item)
         result.path = f"{os.getpid()}:{result.path}"
         return result, digest
 

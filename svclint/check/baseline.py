@@ -19,6 +19,7 @@ from svclint.check.finding import Finding
 from svclint.source.atomic import write_text_atomically
 from svclint.source.discover import InputError
 from svclint.source.documents import STDIN_NAME
+from svclint.source.streams import read_once
 
 FORMAT = 1
 Key = tuple  # (rule, file, kind, namespace, name)
@@ -51,8 +52,7 @@ def apply_baseline(report: Report, path: str) -> Report:
 
 def _load(path: str) -> Counter:
     try:
-        with open(path, encoding="utf-8") as handle:
-            document = json.load(handle)
+        document = json.loads(read_once(path)[0].decode("utf-8"))  # once: it may be a pipe, never a device
     except FileNotFoundError:
         raise InputError(f"{path}: no such baseline; create it with --write-baseline {path}") from None
     except OSError as exc:

@@ -12,15 +12,22 @@ only, so it never grows beyond the repository's manifests.
 
 The entries are pickled plain data (dicts, lists, strings, numbers) and read back with an
 unpickler that refuses every class and function, so a planted cache file cannot run code;
-a corrupt or unreadable cache is ignored and rebuilt.
+each entry's facts are checked to have exactly the shape facts_to_cache gives before use.
+A corrupt, truncated or unreadable cache file, one of the wrong shape, and anything but a
+regular file (a link is not followed, a FIFO never opened for good) are ignored and
+rebuilt: the rename that writes a new one replaces the link itself. A cache directory that
+is a symbolic link is not used at all, so that svclint never writes where it points.
+Writes go to a uniquely named temporary file first, so runs at the same time never mix.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
 import pickle
+import stat
 import sys
 from dataclasses import fields
 from pathlib import Path
@@ -55,8 +62,12 @@ class FactsCache:
     def __init__(self, directory: str, settings: Settings, plan: FactPlan) -> None:
         self.path = os.path.join(directory, f"facts-{cache_key(settings, plan)}.pickle")
         self._directory = directory
-        self._stored = _load(self.path)
+        # A link would have svclint write (and read) wherever it points: not used this run.
+        self.note = (f"{os.path.normpath(directory)}: a symbolic link, not used as the cache; remove it (or set cache-dir) "
+                     "to cache context facts") if os.path.islink(directory) else None
+        self._stored = {} if self.note else _load(self.path)
         self._current: dict[str, Facts] = {}
+        self._parsed = False  # facts were put: the file must be written (even with the same keys)
 
     def get(self, digest: str) -> Facts | None:
         facts = self._stored.get(digest)
@@ -66,10 +77,11 @@ class FactsCache:
 
     def put(self, digest: str, facts: Facts) -> None:
         self._current[digest] = facts
+        self._parsed = True
 
     def save(self) -> None:
         """Keeps the entries of this run; a cache that cannot be written is only a slower next run."""
-        if self._current.keys() == self._stored.keys():
+        if self.note or (not self._parsed and self._current.keys() == self._stored.keys()):
             return
         try:
             data = pickle.dumps(self._current, protocol=pickle.HIGHEST_PROTOCOL)
@@ -104,13 +116,23 @@ class _PlainDataUnpickler(pickle.Unpickler):
 
 
 def _load(path: str) -> dict[str, Facts]:
+    """The stored entries, or none when the file is missing, damaged or of another shape."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = _read_regular(path)
         data = _PlainDataUnpickler(io.BytesIO(raw)).load()
-    except Exception:  # missing, unreadable or corrupt: start afresh
+    except Exception:  # missing, unreadable, not a regular file or corrupt: start afresh
         return {}
     return data if _well_formed(data, EXPANSION_FLOOR + EXPANSION_PER_CHAR * len(raw)) else {}
+
+
+def _read_regular(path: str) -> bytes:
+    """The bytes of the regular file at `path`; OSError for a link (not followed), a FIFO
+    (opened without waiting for a writer, not read), a directory or a device."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", path)
+        return handle.read()
 
 
 def _well_formed(data: Any, budget: int) -> bool:
@@ -172,11 +194,11 @@ def fact_code_files() -> list[Path]:
 
 
 def _prepare(directory: str) -> None:
-    """Creates the cache directory, marked so that git and backup tools leave it alone."""
+    """Creates the cache directory, marked so that git and backup tools leave it alone (the
+    marks written atomically too: another run may be creating them at the same time)."""
     if os.path.isdir(directory):
         return
     os.makedirs(directory, exist_ok=True)
-    with open(os.path.join(directory, ".gitignore"), "w", encoding="utf-8") as handle:
-        handle.write("# Created by svclint automatically.\n*\n")
-    with open(os.path.join(directory, "CACHEDIR.TAG"), "w", encoding="utf-8") as handle:
-        handle.write("Signature: 8a477f597d28d172789f06886806bc55\n# svclint cache: https://bford.info/cachedir/\n")
+    write_bytes_atomically(os.path.join(directory, ".gitignore"), b"# Created by svclint automatically.\n*\n")
+    write_bytes_atomically(os.path.join(directory, "CACHEDIR.TAG"),
+                           b"Signature: 8a477f597d28d172789f06886806bc55\n# svclint cache: https://bford.info/cachedir/\n")

@@ -1,7 +1,7 @@
 """Check one file on its own: parse it, run the per-object rules, keep the facts.
 
 This is the unit of parallel work (--jobs): its arguments and result are plain data, and
-the result holds no document text (except for stdin, which cannot be read twice).
+the result holds no document text (except for stdin and other pipes, which cannot be read twice).
 Context files (read only to resolve cross-object rules) keep their facts and nothing else.
 What the facts of an object are follows from the cross-object rules that run (fact_plan).
 Documents are checked as they are parsed and dropped after: however big the file, one
@@ -26,7 +26,6 @@ from svclint.check.suppressions import (
 from svclint.model.facts import INDEX_READS, FactPlan, facts_of
 from svclint.model.resources import Resource, kustomization_namespaces, objects_in
 from svclint.source.documents import (
-    STDIN_NAME,
     Problem,
     SourceFile,
     SpanList,
@@ -58,12 +57,12 @@ class FileResult:
     suppressions: list[Suppression] = field(default_factory=list)
     spans: SpanList = field(default_factory=SpanList)  # of each document, to locate cross-object findings
     ascii: bool = False  # the file's bytes are ASCII: it can be read again in slices
-    text: str | None = None  # kept for stdin only, to locate cross-object findings
+    text: str | None = None  # kept for stdin, pipes and what is not a regular file, to locate cross-object findings
 
 
 def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileResult:
-    source, ascii_bytes = _read(path)
-    result = FileResult(source.path, text=source.text if source.path == STDIN_NAME else None, ascii=ascii_bytes)
+    source, ascii_bytes, regular = _read(path)
+    result = FileResult(source.path, text=None if regular else source.text, ascii=ascii_bytes)
     if settings.allow_suppressions:
         result.suppressions, invalid = comment_suppressions(source.text)
         result.findings.extend(_local(p, rules) for p in invalid if p.rule in rules)
@@ -87,10 +86,11 @@ def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileRes
     return result
 
 
-def _read(path: str) -> tuple[SourceFile, bool]:
-    """The decoded file, and whether its bytes are ASCII (the bytes are not kept)."""
-    display, raw = read_raw(path)
-    return decode_source(display, raw), raw.isascii()
+def _read(path: str) -> tuple[SourceFile, bool, bool]:
+    """The decoded file, whether its bytes are ASCII (the bytes are not kept), and whether it
+    is a regular file (else its text is kept: a pipe cannot be read again)."""
+    display, raw, regular = read_raw(path)
+    return decode_source(display, raw), raw.isascii(), regular
 
 
 def context_facts(path: str, raw: bytes, plan: FactPlan) -> FileResult:

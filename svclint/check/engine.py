@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import os.path
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from svclint.check.checkfile import FileResult, context_facts, fact_plan
 from svclint.check.failure import reading
@@ -33,6 +33,10 @@ from svclint.model.resources import (
 from svclint.source.discover import InputError, discover, discover_context
 from svclint.source.documents import AsciiFileText, read_text
 from svclint.source.positions import PositionResolver
+from svclint.source.streams import read_once
+
+if TYPE_CHECKING:
+    from svclint.check.cache import FactsCache
 
 
 @dataclass
@@ -57,8 +61,9 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -
     reported = {os.path.normpath(path) for path in discovery.files}
     context_files = [p for p in discover_context(settings.context, settings.exclude)
                      if os.path.normpath(p) not in reported]
-    report = combine(results, settings, rules, read_context(context_files, settings, jobs), workers)
-    report.notes = discovery.notes
+    notes = discovery.notes
+    report = combine(results, settings, rules, read_context(context_files, settings, jobs, notes), workers)
+    report.notes = notes
     return report
 
 
@@ -66,30 +71,23 @@ def selected_rules(settings: Settings) -> dict[str, Rule]:
     return {rule.slug: rule for rule in enabled(load_rules().values(), settings.select, settings.ignore)}
 
 
-def read_context(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -> list[FileResult]:
+def read_context(paths: Sequence[str], settings: Settings, jobs: int | None = 1,
+                 notes: list[str] | None = None) -> list[FileResult]:
     """Facts of the context files: from the cache when their content has not changed, else
-    parsed in `jobs` processes (None: as many as pays)."""
+    parsed in `jobs` processes (None: as many as pays). Why the cache is not used, if it is
+    not, is added to `notes`."""
     if not paths:
         return []
-    from svclint.check.cache import (  # ~7 ms to import
-        FactsCache,
-        cached_result,
-        content_digest,
-        facts_to_cache,
-    )
+    from svclint.check.cache import FactsCache, facts_to_cache  # ~7 ms to import
 
     plan = fact_plan(selected_rules(settings).values(), settings)
     cache = FactsCache(settings.cache_dir, settings, plan) if settings.cache_dir else None
-    results: dict[str, FileResult] = {}
-    if cache:
-        for path in paths:
-            with reading(path):
-                facts = cache.get(content_digest(_read_context_file(path)))
-                if facts is not None:
-                    results[path] = cached_result(path, facts)
-    missing = [path for path in paths if path not in results]
-    parsed = map_in_workers(_parse_context_file, plan, missing, worker_count(missing, jobs))
-    for path, (result, digest) in zip(missing, parsed):
+    if cache and cache.note and notes is not None:
+        notes.append(cache.note)
+    results, streams = _cached_context(paths, cache) if cache else ({}, {})
+    missing = [(path, streams.get(path)) for path in paths if path not in results]
+    parsed = map_in_workers(_parse_context_file, plan, missing, worker_count([p for p, _ in missing], jobs))
+    for (path, _), (result, digest) in zip(missing, parsed):
         results[path] = result
         if cache:
             cache.put(digest, facts_to_cache(result))
@@ -98,19 +96,39 @@ def read_context(paths: Sequence[str], settings: Settings, jobs: int | None = 1)
     return [results[path] for path in paths]
 
 
-def _parse_context_file(plan: FactPlan, path: str) -> tuple[FileResult, str]:
-    """A context file's facts, and the digest of the content they are cached under."""
+def _cached_context(paths: Sequence[str], cache: FactsCache) -> tuple[dict[str, FileResult], dict[str, bytes]]:
+    """The results of the context files whose facts are cached, and the bytes of the pipes
+    among the others (read to hash them: a pipe cannot be read a second time to parse it)."""
+    from svclint.check.cache import cached_result, content_digest
+
+    results: dict[str, FileResult] = {}
+    streams: dict[str, bytes] = {}
+    for path in paths:
+        raw, regular = _read_context_file(path)
+        with reading(path):
+            facts = cache.get(content_digest(raw))
+        if facts is not None:
+            results[path] = cached_result(path, facts)
+        elif not regular:
+            streams[path] = raw
+    return results, streams
+
+
+def _parse_context_file(plan: FactPlan, item: tuple[str, bytes | None]) -> tuple[FileResult, str]:
+    """A context file's facts (from its bytes when they were read already), and the digest
+    of the content they are cached under."""
     from svclint.check.cache import content_digest
 
-    raw = _read_context_file(path)
+    path, raw = item
+    raw = raw if raw is not None else _read_context_file(path)[0]
     with reading(path):
         return context_facts(path, raw, plan), content_digest(raw)
 
 
-def _read_context_file(path: str) -> bytes:
+def _read_context_file(path: str) -> tuple[bytes, bool]:
+    """The bytes of a context file, read once, and whether it is a regular file."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return read_once(path)
     except OSError as exc:
         raise InputError(f"context: {path}: cannot read: {exc.strerror or exc}") from None
 
@@ -199,8 +217,9 @@ def _located(result: FileResult, hits: list[tuple[Resource, Rule, Hit]]) -> list
 
 
 def _text_of(result: FileResult) -> str | AsciiFileText:
-    """The text of a reported file, to locate cross-object findings: kept for stdin, else read
-    again (in slices when ASCII: a big file is then not held twice beside the facts)."""
+    """The text of a reported file, to locate cross-object findings: kept for stdin and pipes
+    (they cannot be read twice), else read again (in slices when ASCII: a big file is then
+    not held twice beside the facts)."""
     if result.text is not None:
         return result.text
     return AsciiFileText(result.path) if result.ascii else read_text(result.path)

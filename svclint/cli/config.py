@@ -21,6 +21,7 @@ from svclint.check.settings import Settings, SettingsError
 from svclint.source.discover import GIT_CONTEXT
 from svclint.source.documents import decode, load_single_document
 from svclint.source.lines import split_lines
+from svclint.source.streams import read_once
 
 CONFIG_FILE = ".svclint.yaml"
 PYPROJECT = "pyproject.toml"
@@ -91,8 +92,7 @@ def _read(path: str) -> tuple[dict[str, Any], LineOf]:
     """The settings in the file, and a function giving the line of a key path (the deepest
     of its keys that can be found: `("rule-options", "selector-overlap", "app-labels")`)."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = read_once(path)[0]  # once: it may be a pipe; and never a device, which may not end
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the configuration: {exc.strerror or exc}") from None
     return _read_toml(path, raw) if path.endswith(".toml") else _read_yaml(path, raw)

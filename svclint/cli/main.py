@@ -127,6 +127,7 @@ def run(arguments: list[str]) -> int:
         settings = settings_from_args(args, load_config(args.config))
         resolve_version(settings.kubernetes_version)
         report = lint_paths(args.paths, settings, args.jobs)
+        refuse_overwriting_inputs((args.output, args.write_baseline), report.file_paths)
         if args.write_baseline:
             write_baseline(args.write_baseline, report.findings)
             count = len(report.findings)
@@ -204,6 +205,24 @@ def choose_reporter(name: str, environ: Mapping[str, str]) -> Reporter:
 
         return github.actions_text_report
     return reporter(name)
+
+
+def refuse_overwriting_inputs(outputs: Sequence[str | None], linted: Sequence[str]) -> None:
+    """Raises InputError when an output is one of the linted files, whatever its name (the
+    same name, a link, a file found by walking a directory): the report would destroy it."""
+    identities = {_identity(path) for path in linted} - {None}
+    for output in outputs:
+        if output and _identity(output) in identities:
+            raise InputError(f"{output}: is a file being linted; not overwritten (write the report elsewhere)")
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    """What a path names (following links), or None when it names nothing yet."""
+    try:
+        status = os.stat(path)
+    except (OSError, ValueError):  # missing, or <stdin>'s name
+        return None
+    return status.st_dev, status.st_ino
 
 
 def write_report_file(reporter: Reporter, report: Report, path: str) -> bool:

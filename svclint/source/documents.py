@@ -32,6 +32,7 @@ from svclint.source.kubectl_yaml import Duplicate, KubectlError, NeedsCheck, bui
 from svclint.source.lines import Lines
 from svclint.source.objects import Complaint, is_object
 from svclint.source.objects import complaints as object_complaints
+from svclint.source.streams import read_once
 
 STDIN_NAME = "<stdin>"
 MAX_COMPLAINTS = 1_000  # not-an-object findings listed one by one in a file
@@ -145,12 +146,13 @@ def parse_source(display: str, raw: bytes) -> SourceFile:
     return source
 
 
-def read_raw(path: str) -> tuple[str, bytes]:
-    """The name to show and the bytes of a file (or of stdin); raises OSError."""
+def read_raw(path: str) -> tuple[str, bytes, bool]:
+    """The name to show and the bytes of a file (or of stdin), read once, and whether it is a
+    regular file, which can be read again (a pipe cannot); raises OSError."""
     if path == STDIN:
-        return STDIN_NAME, sys.stdin.buffer.read()
-    with open(path, "rb") as handle:
-        return path, handle.read()
+        return STDIN_NAME, sys.stdin.buffer.read(), False
+    raw, regular = read_once(path)
+    return path, raw, regular
 
 
 def decode_source(display: str, raw: bytes) -> SourceFile:
