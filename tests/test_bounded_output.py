@@ -64,6 +64,7 @@ def test_non_object_documents_are_listed_up_to_a_limit_then_counted(tmp_path) ->
     assert last.message.startswith("and 200 more documents or items from here on are not Kubernetes objects")
 
 
+@pytest.mark.slow
 def test_memory_does_not_grow_with_non_object_documents() -> None:
     def peak(count: int) -> int:
         source = documents.decode_source("x.yaml", b"---\n- a\n" * count)

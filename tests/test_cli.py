@@ -219,6 +219,7 @@ def installed_command() -> str | None:
 
 
 @pytest.mark.skipif(installed_command() is None, reason="no svclint script beside this Python")
+@pytest.mark.slow
 def test_the_installed_command_exits_with_the_status_and_report_of_main() -> None:
     args = ("--format", "json", "--exclude", "clean", "examples")
     env = {key: value for key, value in os.environ.items() if key != "GITHUB_ACTIONS"}

@@ -42,6 +42,7 @@ def svclint_process(*args: str, cwd: Path, stdout: int) -> subprocess.CompletedP
 
 # 3. File names are never options
 
+@pytest.mark.slow
 def test_hook_args_end_with_double_dash_so_a_file_named_like_an_option_is_linted(tmp_path) -> None:
     [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["args"][-1] == "--"
@@ -61,6 +62,7 @@ def test_hook_args_end_with_double_dash_so_a_file_named_like_an_option_is_linted
 
 # 4. Every failure is a message
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [("k8s",), ("rules",)], ids=["report", "rules-command"])
 def test_a_full_stdout_is_one_line_and_exit_2(tmp_path, args) -> None:
     write(tmp_path, "k8s/web.yaml", BAD_NODEPORT)
@@ -70,6 +72,7 @@ def test_a_full_stdout_is_one_line_and_exit_2(tmp_path, args) -> None:
     assert result.returncode == 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args, status", [(("k8s",), 1), (("rules",), 0), (("explain", "SVC101"), 0)],
                          ids=["report", "rules-command", "explain-command"])
 def test_a_closed_pipe_ends_the_run_quietly(tmp_path, args, status) -> None:

@@ -47,6 +47,7 @@ def test_same_report_with_one_and_two_jobs(cli, project) -> None:
     assert cli(".", cwd=project).stdout == text_one.stdout  # the default number of jobs
 
 
+@pytest.mark.slow
 def test_stdin_is_read_by_the_parent_with_two_jobs() -> None:
     # The real command: forked workers inherit the file descriptor of the real stdin.
     one = run_cli("--format", "json", "--jobs", "1", "-", "examples", cwd=REPO, stdin=BAD_NODEPORT)

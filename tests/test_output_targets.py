@@ -16,6 +16,9 @@ import pytest
 from tests.test_cli import BAD_NODEPORT, write
 from tests.test_streams import private_device, svclint
 
+# Every test runs the real command in a process (that is the point): the whole suite runs them.
+pytestmark = pytest.mark.slow
+
 OPTIONS = ["--output", "--write-baseline"]
 
 

@@ -16,6 +16,9 @@ import pytest
 from tests.test_cli import write
 from tests.test_context import DEPLOYMENT, LONELY, SERVICE
 
+# Every test runs the real command in a process (that is the point): the whole suite runs them.
+pytestmark = pytest.mark.slow
+
 HUNG = 30  # seconds: a run on a few lines that takes this long is blocked on a second open
 FINDING = "8:5: warning[selector-no-match]"
 
