@@ -27,7 +27,7 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     repeated = set()
     for index, port, first in _repeats(ports, _protocol_and_port):
         repeated.add(index)
-        proto, number = _protocol_and_port(port)
+        proto, number = _protocol_and_port(port) or ("", None)  # never None: _repeats keeps ports with one
         yield Hit(("spec", "ports", index, "port"), with_hint(
             f'spec.ports[{index}]: Duplicate value: core.ServicePort{{Protocol:"{proto}", Port:{number}}}',
             f"spec.ports[{first}] already exposes {number}/{proto}: remove one, or give it another port "
@@ -90,7 +90,7 @@ def _allocate(ports: Ports, node_range: tuple[int, int]) -> tuple[list[Hit], dic
             continue
         if number not in group:
             holder = next((i for i in wanted if port_number(by_index[i].get("port")) == number), None)
-            group[number] = wanted.get(holder)
+            group[number] = wanted[holder] if holder is not None else None
         elif index in wanted and wanted[index] != group[number]:
             holder = index
         else:

@@ -63,6 +63,7 @@ def comment_suppressions(text: str) -> tuple[list[Suppression], list[Problem]]:
     problems: list[Problem] = []
     for number, line, comment in _directive_comments(text, lines):
         directive = _DIRECTIVE.match(line, comment.end())
+        assert directive is not None  # every part of it is optional: it matches any text
         column = comment.start() + 1
         if directive["kind"] not in DIRECTIVES:
             problems.append(Problem("invalid-suppression", number, column,

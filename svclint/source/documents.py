@@ -324,7 +324,7 @@ def iter_documents(source: SourceFile) -> Iterator[Document]:
     roots = compose_unchecked(text)
     try:
         for index, root in enumerate(roots):
-            data, duplicates = None, []
+            data, duplicates = None, list[Duplicate]()
             try:
                 if isinstance(root, Refusal):
                     raise Refused(root)
@@ -341,7 +341,7 @@ def iter_documents(source: SourceFile) -> Iterator[Document]:
                 complaints.add(object_complaints(root, data))
             source.problems.extend(_problem(lines, "duplicate-key", d.key.start_mark, _duplicate_message(d))
                                    for d in duplicates)
-            yield Document(index, data, _span(lines, root))
+            yield Document(index, data, _span(lines, root))  # type: ignore[arg-type]  # a node: refusals went on above
     except yaml.MarkedYAMLError as exc:
         source.problems.append(_invalid_yaml(lines, exc))
     except yaml.reader.ReaderError as exc:

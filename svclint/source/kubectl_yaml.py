@@ -137,7 +137,7 @@ class _Builder:
         if node.__class__ is MappingNode:
             mapping: dict = {}
             self.built[id(node)] = mapping
-            self.fill(node, mapping, depth)  # type: ignore[arg-type]
+            self.fill(node, mapping, depth)
             return mapping
         items: list = []
         self.built[id(node)] = items
@@ -157,7 +157,7 @@ class _Builder:
             earlier = own.get(key)
             if earlier is not None and id(node) not in self.reported:
                 same = earlier[0] == read and earlier[0].__class__ is read.__class__
-                self.duplicates.append(Duplicate(key_node, _written(earlier[1]), same))  # type: ignore[arg-type]
+                self.duplicates.append(Duplicate(key_node, _written(earlier[1]), same))
             own[key] = (read, value_node)
             into[key] = self.value(value_node, depth + 1)
         self.reported.add(id(node))
@@ -165,12 +165,12 @@ class _Builder:
     def merge(self, node: Node, into: dict, depth: int) -> None:
         if node.__class__ is MappingNode:
             self.note_alias(node)
-            self.fill(node, into, depth + 1)  # type: ignore[arg-type]
+            self.fill(node, into, depth + 1)
             return
         if node.__class__ is SequenceNode and all(item.__class__ is MappingNode for item in node.value):
             for item in reversed(node.value):  # the first mapping listed wins
                 self.note_alias(item)
-                self.fill(item, into, depth + 1)  # type: ignore[arg-type]
+                self.fill(item, into, depth + 1)
             return
         raise KubectlError(node, "a merge key (<<) must merge a mapping or a list of mappings; "
                                  "kubectl rejects this document")
