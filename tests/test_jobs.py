@@ -10,7 +10,9 @@ import dataclasses
 import os
 import shutil
 import subprocess
+import signal
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -151,3 +153,37 @@ def test_context_files_are_parsed_in_worker_processes(project, monkeypatch) -> N
     assert [r.path.split(":", 1)[1] for r in in_workers] == files
     assert [r.objects for r in in_workers] == [r.objects for r in alone]
     assert sum(len(r.objects) for r in alone) >= 300
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/wchan").exists(), reason="waits through Linux /proc for the workers")
+def test_ctrl_c_during_jobs_exits_130_at_once_and_leaves_no_process(tmp_path) -> None:
+    """Ctrl-C reaches the whole foreground process group, workers included, as a terminal sends it."""
+    (tmp_path / "a.yaml").write_text(BAD_NODEPORT, encoding="utf-8")
+    os.mkfifo(tmp_path / "blocked.yaml")  # nobody writes: the worker that opens it waits there
+    process = subprocess.Popen([sys.executable, "-m", "svclint", "--jobs", "2", "a.yaml", "blocked.yaml"],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not _waiting_on_a_fifo(process.pid):
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=30)
+    assert (process.returncode, stdout) == (130, "")
+    assert stderr.endswith("svclint: interrupted\n") and "Traceback" not in stderr
+    time.sleep(0.2)
+    with pytest.raises(ProcessLookupError):  # no worker outlived the run
+        os.killpg(process.pid, 0)
+
+
+def _waiting_on_a_fifo(parent: int) -> bool:
+    """Whether a child of `parent` is blocked opening the FIFO (the workers have started)."""
+    children = Path(f"/proc/{parent}/task/{parent}/children")
+    for child in children.read_text().split() if children.exists() else []:
+        try:
+            if Path(f"/proc/{child}/wchan").read_text() in ("wait_for_partner", "fifo_open"):
+                return True
+        except OSError:
+            continue
+    return False

@@ -79,10 +79,20 @@ def map_in_workers(function: Callable[[Shared, Item], Result], shared: Shared, i
             results: list[Result] = list(pool.map(_run_in_worker, items, chunksize=chunk))  # type: ignore[arg-type]
             return results
         except KeyboardInterrupt:
-            pool.shutdown(wait=False, cancel_futures=True)  # the batches under way end; no other starts
+            pool.shutdown(wait=False, cancel_futures=True)  # no other batch starts
+            _stop_workers()
             raise
         except BrokenProcessPool as exc:
             raise InputError(f"a worker process stopped unexpectedly ({exc}); rerun with --jobs 1") from None
+
+
+def _stop_workers() -> None:
+    """Ends the workers at once: a batch under way may take long, or wait for ever on a pipe,
+    and they ignore Ctrl-C (it is the parent's to handle)."""
+    import multiprocessing
+
+    for worker in multiprocessing.active_children():
+        worker.terminate()
 
 
 def default_jobs() -> int:
