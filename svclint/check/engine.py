@@ -9,6 +9,7 @@ concern. Suppressions and the configuration's ignores and severities apply last.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os.path
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
@@ -68,7 +69,13 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -
 
 
 def selected_rules(settings: Settings) -> dict[str, Rule]:
-    return {rule.slug: rule for rule in enabled(load_rules().values(), settings.select, settings.ignore)}
+    return _selected_rules(settings.select, settings.ignore)
+
+
+@functools.lru_cache(maxsize=16)
+def _selected_rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> dict[str, Rule]:
+    """Matched once per selection: a run asks twice, and in-process callers (tests, a fuzzer) often."""
+    return {rule.slug: rule for rule in enabled(load_rules().values(), select, ignore)}
 
 
 def read_context(paths: Sequence[str], settings: Settings, jobs: int | None = 1,

@@ -182,15 +182,20 @@ def internal_error(exc: Exception, debug: bool) -> int:
     return EXIT_USAGE
 
 
+_frozen = False  # whether this process froze its imported objects out of the collector's reach
+
+
 @contextlib.contextmanager
 def relaxed_garbage_collection() -> Iterator[None]:
     """A run allocates millions of dicts and lists (documents, then facts kept to the end)
     that form no reference cycles; at the default thresholds the cycle collector scans the
     growing heap again and again, a tenth of the run. Collect rarely while it lasts, and never
     the objects of the modules imported before it."""
+    global _frozen
     thresholds = gc.get_threshold()
-    if not gc.get_freeze_count():  # once: called again in-process (a fuzzer, a test), a freeze
-        gc.freeze()                # would keep the garbage cycles of earlier runs for good
+    if not _frozen:  # once: called again in-process (a fuzzer, a test), a freeze would keep the
+        gc.freeze()  # garbage cycles of earlier runs for good (and get_freeze_count walks them all)
+        _frozen = True
     gc.set_threshold(50_000, 20, 50)
     try:
         yield

@@ -248,8 +248,12 @@ def _position(raw: bytes, offset: int) -> tuple[int, int]:
 
 
 _JSON_STREAM = re.compile(r"[ \t\r\n]*\{")
-# kubectl splits a stream into documents at lines starting with `---` before reading YAML.
-_SEPARATOR_OR_DIRECTIVE = re.compile(r"(?:\A|(?<=\n))(?:---([^\n]*)|%[^\n]*)")
+# kubectl splits a stream into documents at lines starting with `---` before reading YAML,
+# and refuses one with more than a comment after it. The line break leads the pattern so
+# that the regex engine skips to each line start rather than trying every character.
+_REFUSED_LINE_START = r"(?:---[ \t]*(?P<content>[^ \t\r\n#])|%)"
+_REFUSED_LINE = re.compile(r"\n" + _REFUSED_LINE_START)
+_REFUSED_FIRST_LINE = re.compile(_REFUSED_LINE_START)
 
 
 def is_json_stream(text: str) -> bool:
@@ -259,14 +263,15 @@ def is_json_stream(text: str) -> bool:
 
 def stream_problems(text: str) -> Iterator[Problem]:
     """What kubectl's document splitter rejects though YAML allows it."""
-    for match in _SEPARATOR_OR_DIRECTIVE.finditer(text):
-        rest = match.group(1)
-        if rest is None:
-            yield _problem_at(text, match.start(), (
+    first = _REFUSED_FIRST_LINE.match(text)
+    starts = ([(0, first)] if first else []) + [(m.start() + 1, m) for m in _REFUSED_LINE.finditer(text)]
+    for offset, match in starts:
+        if match.group("content") is None:
+            yield _problem_at(text, offset, (
                 "kubectl does not read YAML directives: it splits the stream at `---` lines and fails on "
                 "this line as a document of its own; delete it"))
-        elif rest.strip() and not rest.strip().startswith("#"):
-            yield _problem_at(text, match.start(), (
+        else:
+            yield _problem_at(text, offset, (
                 "kubectl rejects content after `---` on the same line (invalid Yaml document separator); "
                 "move it to the next line"))
 
@@ -283,7 +288,7 @@ _NOT_NEWLINE = re.compile(r"[^\n]")
 def without_ignored_text(text: str, problems: list[Problem]) -> str:
     """The text with what kubectl never reads blanked out (line breaks kept, so positions
     hold): after a `...` line, kubectl's YAML reader stops until the next `---` line."""
-    if "..." not in text:
+    if "\n..." not in text and not text.startswith("..."):  # nearly every file: no document-end line
         return text
     parts, done = [], 0
     for end in _DOCUMENT_END.finditer(text):
