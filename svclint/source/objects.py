@@ -170,22 +170,24 @@ def _item_complaints(node: yaml.Node, items: Any, kind: str) -> Iterator[Complai
 
 
 def _value_node(root: yaml.Node, key: str) -> yaml.Node:
-    """The node holding `key`'s value (the last one, as loaded), else the mapping itself."""
-    found = root
-    if isinstance(root, yaml.MappingNode):
-        for key_node, value_node in root.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-                found = value_node
-    return found
+    """The node holding `key`'s value, else the mapping itself."""
+    pair = _pair(root, key)
+    return pair[1] if pair else root
 
 
 def _key_node(root: yaml.Node, key: str) -> yaml.Node:
-    """The node of `key` itself (the last one, as loaded), else the mapping (a key merged in with `<<`)."""
-    found = root
+    """The node of `key` itself, else the mapping (a key merged in with `<<`)."""
+    pair = _pair(root, key)
+    return pair[0] if pair else root
+
+
+def _pair(root: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node] | None:
+    """The key and value nodes of `key` in a mapping (the last, as loaded), or None."""
+    found = None
     if isinstance(root, yaml.MappingNode):
-        for key_node, _ in root.value:
+        for key_node, value_node in root.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-                found = key_node
+                found = key_node, value_node
     return found
 
 
