@@ -98,19 +98,20 @@ class Refused(Exception):
         self.refusal = refusal
 
 
-def construct(root: yaml.Node, text: str, json_stream: bool = False) -> tuple[Any, list[Duplicate]]:
+def construct(root: yaml.Node, text: str, json_stream: bool = False,
+              tagged: bool = True) -> tuple[Any, list[Duplicate]]:
     """The data kubectl reads from a composed document, and its duplicate keys.
 
     Plain documents (no alias, less than 64 levels: nearly all) are built at once; others
     only once complexity.py has not refused them. Raises Refused or KubectlError."""
     try:
-        return build(root, text, json_stream)
+        return build(root, text, json_stream, tagged=tagged)
     except NeedsCheck:
         pass
     refusal = refusal_for(root)
     if refusal is not None:
         raise Refused(refusal)
-    return build(root, text, json_stream, shared=True)
+    return build(root, text, json_stream, shared=True, tagged=tagged)
 
 
 def shorten(text: str, limit: int = 60) -> str:
@@ -326,6 +327,7 @@ def iter_documents(source: SourceFile) -> Iterator[Document]:
         source.problems.extend(stream_problems(text))
         text = without_ignored_text(text, source.problems)
     holds_objects, complaints = False, _Complaints()
+    tagged = "!" in text  # once a file: most have no tag at all
     roots = compose_unchecked(text)
     try:
         for index, root in enumerate(roots):
@@ -333,7 +335,7 @@ def iter_documents(source: SourceFile) -> Iterator[Document]:
             try:
                 if isinstance(root, Refusal):
                     raise Refused(root)
-                data, duplicates = construct(root, text, json_stream)
+                data, duplicates = construct(root, text, json_stream, tagged)
             except Refused as refused:
                 source.problems.append(_problem(lines, "document-too-complex", refused.refusal.mark,
                                                 refused.refusal.message))

@@ -107,18 +107,21 @@ def tag_of(kind: type, tag: str | None, plain: bool) -> str:
     return SEQ if kind is SequenceNode else MAP
 
 
-def build(root: Node, text: str, json_stream: bool = False, shared: bool = False) -> tuple[Any, list[Duplicate]]:
+def build(root: Node, text: str, json_stream: bool = False, shared: bool = False,
+          tagged: bool = True) -> tuple[Any, list[Duplicate]]:
     """The data of a composed document and its duplicate keys. Raises KubectlError, and
-    NeedsCheck unless `shared` (aliases and deep nesting allowed: checked already)."""
-    builder = _Builder(text, json_stream, shared)
+    NeedsCheck unless `shared` (aliases and deep nesting allowed: checked already). `tagged`
+    False says the text has no `!` at all, so no scalar can carry a tag of its own."""
+    builder = _Builder(text, json_stream, shared, tagged)
     return builder.value(root, 0), builder.duplicates
 
 
 class _Builder:
-    def __init__(self, text: str, json_stream: bool, shared: bool) -> None:
+    def __init__(self, text: str, json_stream: bool, shared: bool, tagged: bool) -> None:
         self.text = text
         self.json_stream = json_stream  # kubectl decodes a stream starting with `{` as JSON
         self.shared = shared
+        self.tagged = tagged
         self.duplicates: list[Duplicate] = []
         self.built: dict[int, Any] = {}  # id(node) -> data: aliased collections built once
         self.reported: set[int] = set()  # mappings whose duplicates are recorded
@@ -204,8 +207,8 @@ class _Builder:
     def scalar(self, node: ScalarNode) -> Any:
         tag = node.tag
         if tag == PLAIN:
-            start = node.start_mark.index
-            if self.text.startswith(("!", "&"), start) and NON_SPECIFIC_TAG.match(self.text, start):
+            if self.tagged and self.text.startswith(("!", "&"), node.start_mark.index) \
+                    and NON_SPECIFIC_TAG.match(self.text, node.start_mark.index):
                 return node.value  # `! 80`: libyaml calls it plain; go-yaml leaves it a string
             return resolve_plain(node.value)
         if tag == STR:
