@@ -260,3 +260,27 @@ def test_main_called_again_in_process_leaves_the_collector_as_it_was(tmp_path, c
     assert gc.get_freeze_count() == frozen
     assert gc.get_threshold() == thresholds
     assert capsys.readouterr().out.count("nodeport-out-of-range") == 4
+
+
+def test_a_run_that_finds_no_manifest_says_so_on_stderr_and_exits_0(cli, tmp_path) -> None:
+    write(tmp_path, "k8s/README.md", "# nothing here\n")
+    result = cli("k8s", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "No problems in 0 files, 0 objects\n")
+    assert result.stderr == ("svclint: warning: no Kubernetes manifest found in k8s "
+                             "(no .yaml, .yml or .json file)\n")
+    write(tmp_path, "k8s/values.yaml", "replicas: 3\n")
+    result = cli("--fail-on", "info", "k8s", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stderr == ("svclint: warning: no Kubernetes manifest found in k8s "
+                             "(1 file read, none holds a Kubernetes object)\n")
+    write(tmp_path, "k8s/svc.yaml", CLEAN)
+    assert cli("k8s", cwd=tmp_path).stderr == ""
+
+
+def test_the_summary_names_the_detected_target_and_its_file(cli, tmp_path) -> None:
+    write(tmp_path, "svc.yaml", CLEAN)
+    assert cli("svc.yaml", cwd=tmp_path).stdout == "No problems in 1 file, 1 object\n"
+    write(tmp_path, "kind-cluster.yaml", "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n")
+    assert cli(".", cwd=tmp_path).stdout == ("No problems in 2 files, 1 object; "
+                                            "target: kind (from kind-cluster.yaml)\n")
+    assert cli("--target", "kind", ".", cwd=tmp_path).stdout == "No problems in 2 files, 1 object\n"

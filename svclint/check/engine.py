@@ -47,6 +47,7 @@ class Report:
     objects: int
     notes: list[str] = field(default_factory=list)
     file_paths: list[str] = field(default_factory=list)  # every linted file, clean ones too (JUnit lists them)
+    detected_target: tuple[str, str] | None = None  # (target, file it was detected from), when not set
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -168,7 +169,14 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
     findings = apply_policy(findings, settings)
     findings.sort(key=Finding.sort_key)
     return Report(findings, files=len(results), objects=sum(1 for r in index.objects if r.file in reported),
-                  file_paths=[result.path for result in results])
+                  file_paths=[result.path for result in results], detected_target=_detected_target(index, settings))
+
+
+def _detected_target(index: ResourceIndex, settings: Settings) -> tuple[str, str] | None:
+    """kind, and the kind cluster config that says so, when the target was not set (RuleInputs.target)."""
+    if settings.target or not index.kind_clusters:
+        return None
+    return "kind", index.kind_clusters[0].resource.file
 
 
 def _with_namespace(resource: Resource, kustomized: dict[str, str], default: str) -> Resource:

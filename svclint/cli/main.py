@@ -141,6 +141,8 @@ def run(arguments: list[str]) -> int:
         return EXIT_USAGE
     for note in report.notes:
         say(f"info: {note}")
+    if not report.objects and not report.findings:  # findings (invalid YAML) say enough
+        say(f"warning: {nothing_found(report, args.paths)}")
     status = EXIT_OK if args.exit_zero else exit_status(report, settings)
     if args.output:
         if not write_report_file(reporter(args.format), report, args.output):
@@ -151,6 +153,18 @@ def run(arguments: list[str]) -> int:
     color = not args.no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     write = choose_reporter(args.format, os.environ)
     return to_stdout(lambda: write(report, sys.stdout, color)) or status
+
+
+def nothing_found(report: Report, paths: Sequence[str]) -> str:
+    """Why a run that checked nothing is not a clean run: a mistyped CI path must not pass unseen."""
+    where = ", ".join("<stdin>" if path == "-" else path for path in paths)
+    if not report.files:
+        return f"no Kubernetes manifest found in {where} (no .yaml, .yml or .json file)"
+    return f"no Kubernetes manifest found in {where} ({_files(report.files)} read, none holds a Kubernetes object)"
+
+
+def _files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
 
 
 def say(message: str) -> None:

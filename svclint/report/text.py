@@ -69,6 +69,9 @@ def _without_surrogates(text: str) -> str:
 
 def summary(result: Report) -> str:
     scope = f"in {_plural(result.files, 'file')}, {_plural(result.objects, 'object')}"
+    if result.detected_target:
+        target, source = result.detected_target
+        scope += f"; target: {target} (from {source})"
     if not result.findings:
         return f"No problems {scope}"
     counts = [
