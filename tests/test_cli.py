@@ -284,3 +284,24 @@ def test_the_summary_names_the_detected_target_and_its_file(cli, tmp_path) -> No
     assert cli(".", cwd=tmp_path).stdout == ("No problems in 2 files, 1 object; "
                                             "target: kind (from kind-cluster.yaml)\n")
     assert cli("--target", "kind", ".", cwd=tmp_path).stdout == "No problems in 2 files, 1 object\n"
+
+
+def test_the_summary_counts_problems_at_or_above_fail_on_and_the_others_apart(cli, tmp_path) -> None:
+    write(tmp_path, "web.yaml", BAD_NODEPORT)  # an error, two infos (see WITHOUT_CONTEXT_INFOS)
+    summary = cli("web.yaml", cwd=tmp_path).stdout.splitlines()[-2]
+    assert summary == "1 problem (1 error), 2 infos in 1 file, 1 object"
+    summary = cli("--fail-on", "info", "web.yaml", cwd=tmp_path).stdout.splitlines()[-2]
+    assert summary == "3 problems (1 error, 2 infos) in 1 file, 1 object"
+    result = cli("--select", "exposed-nodeport", "web.yaml", cwd=tmp_path)
+    assert (result.returncode, result.stdout.splitlines()[-2]) == (0, "No problems, 1 info in 1 file, 1 object")
+
+
+def test_quiet_leaves_out_findings_below_fail_on_and_counts_them(cli, tmp_path) -> None:
+    write(tmp_path, "web.yaml", BAD_NODEPORT)
+    lines = cli("--quiet", "web.yaml", cwd=tmp_path).stdout.splitlines()
+    assert [line.split()[1] for line in lines[:-2]] == ["error[nodeport-out-of-range]"]
+    assert lines[-2] == "1 problem (1 error), 2 findings below warning hidden (--quiet) in 1 file, 1 object"
+    findings = json.loads(cli("-q", "--format", "json", "--fail-on", "error", "web.yaml", cwd=tmp_path).stdout)
+    assert [f["rule"] for f in findings["findings"]] == ["nodeport-out-of-range"]
+    assert cli("-q", "--select", "exposed-nodeport", "web.yaml", cwd=tmp_path).stdout == (
+        "No problems, 1 finding below warning hidden (--quiet) in 1 file, 1 object\n")

@@ -36,7 +36,7 @@ FRAGMENTS = ["---\n", "\n", "- ", ": ", "? ", "{", "}", "[", "]", ", ", "&a ", "
              "    app: ", "  ports:\n", "    - port: ", "      nodePort: ", "9" * 40]
 FINDING_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning|info)"
                           r"\[(?P<rule>[a-z0-9-]+)\] .+$")
-SUMMARY_LINE = re.compile(r"^(No problems|\d+ problems? \(.+\)) in 1 file, \d+ objects?"
+SUMMARY_LINE = re.compile(r"^(No problems|\d+ problems? \([^)]+\))(, \d+ (warning|info)s?)* in 1 file, \d+ objects?"
                           r"(; target: kind \(from manifest\.yaml\))?$")
 PROPERTY_SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 QUICK_SETTINGS = settings(PROPERTY_SETTINGS, max_examples=15)

@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--output", metavar="FILE",
                         help="write the report to FILE (replaced atomically); a summary line goes to stderr")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="leave out the findings below --fail-on (the summary counts them)")
     parser.add_argument("--no-color", action="store_true", help="never colour the text report")
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                         help="skip files and directories matching GLOB (repeatable)")
@@ -136,6 +138,8 @@ def run(arguments: list[str]) -> int:
             return EXIT_OK
         if args.baseline:
             report = apply_baseline(report, args.baseline)
+        if args.quiet:
+            report = report.without_lesser_findings()
     except (InputError, SettingsError) as exc:
         say(f"error: {exc}")
         return EXIT_USAGE

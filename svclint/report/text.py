@@ -68,18 +68,20 @@ def _without_surrogates(text: str) -> str:
 
 
 def summary(result: Report) -> str:
+    """`2 problems (1 error, 1 warning), 3 infos in 12 files, 31 objects`: problems are the
+    findings at or above --fail-on; the others are counted apart, by severity."""
     scope = f"in {_plural(result.files, 'file')}, {_plural(result.objects, 'object')}"
     if result.detected_target:
         target, source = result.detected_target
         scope += f"; target: {target} (from {source})"
-    if not result.findings:
-        return f"No problems {scope}"
-    counts = [
-        _plural(result.count(severity), severity.label)
-        for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO)
-        if result.count(severity)
-    ]
-    return f"{_plural(len(result.findings), 'problem')} ({', '.join(counts)}) {scope}"
+    levels = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+    problems = [_plural(result.count(s), s.label) for s in levels if s >= result.problem_level and result.count(s)]
+    lesser = [_plural(result.count(s), s.label) for s in levels if s < result.problem_level and result.count(s)]
+    total = sum(result.count(s) for s in levels if s >= result.problem_level)
+    head = f"{_plural(total, 'problem')} ({', '.join(problems)})" if total else "No problems"
+    if result.hidden:
+        lesser.append(f"{_plural(result.hidden, 'finding')} below {result.problem_level.label} hidden (--quiet)")
+    return ", ".join([head, *lesser]) + f" {scope}"
 
 
 def explain_hint(example_rule: str) -> str:
