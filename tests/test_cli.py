@@ -305,3 +305,22 @@ def test_quiet_leaves_out_findings_below_fail_on_and_counts_them(cli, tmp_path) 
     assert [f["rule"] for f in findings["findings"]] == ["nodeport-out-of-range"]
     assert cli("-q", "--select", "exposed-nodeport", "web.yaml", cwd=tmp_path).stdout == (
         "No problems, 1 finding below warning hidden (--quiet) in 1 file, 1 object\n")
+
+
+def test_show_source_prints_the_line_and_a_caret_under_the_column(cli, tmp_path) -> None:
+    write(tmp_path, "web.yaml", BAD_NODEPORT)
+    lines = cli("--show-source", "--select", "nodeport-out-of-range", "web.yaml", cwd=tmp_path).stdout.splitlines()
+    assert lines[:3] == [
+        "web.yaml:9:17: error[nodeport-out-of-range] nodePort 40080 is outside the node port range 30000-32767 "
+        "(Service default/web)",
+        "          nodePort: 40080",
+        "                    ^",
+    ]
+    write(tmp_path, "tabs.json", '{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "\\tweb"}, '
+                                 '"spec": {"ports": [{"port": 80}]}}\n')
+    lines = cli("--show-source", "--select", "name-invalid", "tabs.json", cwd=tmp_path).stdout.splitlines()
+    assert lines[2].index("^") == lines[1].index('"\\tweb"')
+    json_lines = cli("--show-source", "--format", "json", "web.yaml", cwd=tmp_path).stdout
+    assert "^" not in json_lines
+    piped = cli("--show-source", "-", cwd=tmp_path, stdin=BAD_NODEPORT).stdout.splitlines()
+    assert not any(line.strip() == "^" for line in piped)

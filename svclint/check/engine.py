@@ -52,6 +52,7 @@ class Report:
     # others are shown and counted apart. `hidden`: those below it that --quiet left out.
     problem_level: Severity = Severity.WARNING
     hidden: int = 0
+    source: dict[tuple[str, int], str] = field(default_factory=dict)  # (file, line) -> text, for --show-source
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

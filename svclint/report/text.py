@@ -7,6 +7,7 @@ from typing import Callable, TextIO
 from svclint.check.engine import Report
 from svclint.check.finding import Finding, Severity
 
+SOURCE_CONTEXT = 60  # characters of the source line shown on each side of the column
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _BOLD, _RESET = "\033[1m", "\033[0m"
 # C0 and C1 control characters and DEL, shown as escapes: \n, \x1b (a terminal or a CI log
@@ -21,7 +22,19 @@ _ESCAPES_BUT_LINE_BREAKS = {code: escape for code, escape in _ESCAPES.items() if
 
 
 def report(result: Report, stream: TextIO, color: bool = False) -> None:
-    write_report(result, stream, lambda finding: format_finding(finding, color))
+    write_report(result, stream, lambda finding: format_finding(finding, color) + source_excerpt(result, finding))
+
+
+def source_excerpt(result: Report, finding: Finding) -> str:
+    """With --show-source: the finding's line, and a caret under its column, as compilers show them."""
+    line = result.source.get((finding.file, finding.line))
+    if line is None:
+        return ""
+    start = max(0, finding.column - 1 - SOURCE_CONTEXT)  # a minified JSON file is one long line
+    lead = "..." if start else ""
+    shown = lead + printable(line[start:finding.column - 1 + SOURCE_CONTEXT])
+    indent = " " * len(lead + printable(line[start:finding.column - 1]))
+    return f"\n    {shown}\n    {indent}^"
 
 
 def write_report(result: Report, stream: TextIO, render: Callable[[Finding], str]) -> None:
