@@ -100,11 +100,11 @@ def _has_port(service: Resource, wanted: Any) -> bool:
 
 
 def _missing_service(ref: BackendRef, names: list[str]) -> str:
-    message = f"no Service `{ref.name}` in namespace {ref.namespace} among the loaded manifests"
+    message = f"no Service `{ref.name}` in namespace {ref.namespace}"
     close = difflib.get_close_matches(ref.name, names, n=1)
     if close:
         message += f"; did you mean `{close[0]}`?"
-    return message + ": requests for this backend fail (503 from most controllers)"
+    return message + ": requests for this backend fail"
 
 
 def _missing_port(ref: BackendRef, service: Resource) -> str:

@@ -17,9 +17,7 @@ from svclint.source.positions import Path
 DEPRECATED: dict[Path, tuple[int, str]] = {
     ("spec", "loadBalancerIP"): (
         LOAD_BALANCER_IP_DEPRECATED,
-        "its meaning was never portable and many providers ignore it; use the provider's annotation "
-        "(e.g. metallb.io/loadBalancerIPs, service.beta.kubernetes.io/azure-load-balancer-ipv4) "
-        "or a Gateway address"),
+        "use the load-balancer provider's annotation (e.g. metallb.io/loadBalancerIPs)"),
     ("metadata", "annotations", "service.kubernetes.io/topology-aware-hints"): (
         TOPOLOGY_AWARE_HINTS_DEPRECATED, "use the annotation service.kubernetes.io/topology-mode: Auto"),
 }

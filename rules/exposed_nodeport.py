@@ -18,8 +18,6 @@ SEVERITY_BY_TARGET = {"generic": None, "cloud": Severity.WARNING}
 def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     if service_type(service) != "NodePort" or inputs.target not in SEVERITY_BY_TARGET:
         return
-    yield Hit(("spec", "type"), "type NodePort opens the port on every node, so clients must pick a node and "
-                                "follow node replacements, and the port sits outside the cloud's load balancer "
-                                "and firewall rules; in production use a LoadBalancer Service or an Ingress "
-                                "(or Gateway) in front of a ClusterIP Service",
+    yield Hit(("spec", "type"), "type NodePort opens the port on every node, outside the load balancer; prefer "
+                                "a LoadBalancer, or an Ingress or Gateway",
               severity=SEVERITY_BY_TARGET[inputs.target])

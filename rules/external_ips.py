@@ -12,8 +12,6 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     if not isinstance(addresses, list) or not addresses:
         return
     shown = ", ".join(str(a) for a in addresses[:3]) + (", ..." if len(addresses) > 3 else "")
-    yield Hit(("spec", "externalIPs"), f"externalIPs ({shown}) make every node route traffic for those addresses "
-                                       "to this Service; anyone allowed to create Services can use the field to "
-                                       "intercept traffic to any IP (CVE-2020-8554), so clusters often block it "
-                                       "(DenyServiceExternalIPs); use a LoadBalancer Service instead",
+    yield Hit(("spec", "externalIPs"), f"externalIPs ({shown}) can intercept traffic (CVE-2020-8554) and are often "
+                                       "blocked; use a LoadBalancer Service",
               anchor="key")

@@ -13,13 +13,10 @@ METALLB_KINDS = ("metallb.io/IPAddressPool", "metallb.io/L2Advertisement", "meta
 # clusters have one and svclint cannot know.
 MESSAGES = {
     "kind": (None, "type LoadBalancer on kind without a load-balancer provider: EXTERNAL-IP stays <pending> "
-                   "forever; run cloud-provider-kind on the host (then pass --load-balancer-provider "
-                   "cloud-provider-kind), install MetalLB with an IPAddressPool, or use a NodePort Service "
-                   "with a kind extraPortMappings entry"),
+                   "(run cloud-provider-kind, or MetalLB)"),
     "minikube": (Severity.WARNING,
                  "type LoadBalancer on minikube: EXTERNAL-IP stays <pending> until `minikube tunnel` runs "
-                 "(keep it running in another terminal), or enable the metallb addon; then pass "
-                 "--load-balancer-provider minikube-tunnel"),
+                 "(or the metallb addon)"),
 }
 # Of MetalLB objects only that they are there (their kind, which the index keeps).
 READS: Reads = {"Service": TYPE_FIELDS}

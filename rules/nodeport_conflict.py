@@ -29,9 +29,8 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
             continue  # refused as out of range before it could collide (nodeport-out-of-range)
         others = _others(owners.get(node_port, ([], {})), identity(service))
         if others:
-            yield Hit(path, f"nodePort {node_port} is also requested by {others}: node ports are "
-                            "allocated cluster-wide by number alone (whatever the protocol), so the Service "
-                            "applied second fails with `provided port is already allocated`")
+            yield Hit(path, f"nodePort {node_port} is also requested by {others}: the Service applied "
+                            "second is rejected")
 
 
 def _others(owners: "Owners", own: tuple) -> str:

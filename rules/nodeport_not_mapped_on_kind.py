@@ -26,9 +26,8 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
         return
     index = inputs.index
     if not index.kind_clusters and service is index.derived(first_node_port_service):
-        yield Hit(("spec", "type"), "the target is kind, but no kind cluster config is loaded: svclint cannot "
-                                    "check that the nodePorts of NodePort Services are mapped to the host; "
-                                    "lint the config (kind create cluster --config FILE) with the manifests",
+        yield Hit(("spec", "type"), "the target is kind, but no kind cluster config is loaded to check the "
+                                    "nodePorts against: lint it with the manifests",
                   severity=Severity.INFO)
     mapped = index.derived(mapped_node_ports)
     low, high = inputs.settings.node_port_range
@@ -36,14 +35,11 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
         node_port, protocol = port_number(port.get("nodePort")), protocol_of(port)
         path = ("spec", "ports", number, "nodePort")
         if node_port is None:
-            yield Hit(path, "no nodePort: on kind the cluster picks a random one, which no extraPortMappings "
-                            "entry can map, so the host cannot reach it; pin it (nodePort: 30000-32767) and map "
-                            "it in the kind config")
+            yield Hit(path, "no nodePort: kind picks a random one, which no extraPortMappings entry maps; "
+                            "pin it and map it")
         elif index.kind_clusters and low <= node_port <= high and (node_port, protocol) not in mapped:
             yield Hit(path, f"nodePort {node_port}/{protocol} is not the containerPort of any extraPortMappings "
-                            f"entry of the kind config: unreachable from the host; add {{containerPort: "
-                            f"{node_port}, hostPort: ..., protocol: {protocol}}} to a node (kind needs the "
-                            "cluster re-created for that)")
+                            "entry of the kind config: unreachable from the host")
 
 
 def first_node_port_service(index: ResourceIndex) -> Resource | None:

@@ -24,12 +24,9 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
             apps.setdefault(app, template)
     if len(apps) < 2:
         return
-    listing = ", ".join(f"{app} ({template.owner.ref.describe()})" for app, template in sorted(apps.items())[:4])
-    if len(apps) > 4:
-        listing += f" and {len(apps) - 4} more"
-    message = (f"selector {format_labels(selector)} selects the pods of {len(apps)} different applications: "
-               f"{listing}; connections are spread over all of them. Add the application's own label "
-               f"({' or '.join(f'`{label}`' for label in inputs.options['app-labels'][:2])}) to the selector")
+    listing = ", ".join(sorted(apps)[:4]) + (f" and {len(apps) - 4} more" if len(apps) > 4 else "")
+    message = (f"selector {format_labels(selector)} selects the pods of {len(apps)} applications ({listing}); "
+               f"add `{inputs.options['app-labels'][0]}` to it")
     yield Hit(("spec", "selector"), message, anchor="key")
 
 

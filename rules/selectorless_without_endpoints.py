@@ -21,9 +21,8 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
         return
     if (service.namespace, service.name) in inputs.index.derived(services_with_endpoints):
         return
-    yield Hit(("spec",), f"the Service has no selector, and no Endpoints `{service.name}` or EndpointSlice "
-                         f"labelled `{SERVICE_NAME_LABEL}: {service.name}` is loaded: it has no endpoints "
-                         "until something outside these manifests creates them", anchor="key")
+    yield Hit(("spec",), f"no selector, and no Endpoints or EndpointSlice for `{service.name}` is loaded: "
+                         "the Service has no endpoints", anchor="key")
 
 
 def services_with_endpoints(index: ResourceIndex) -> set[tuple[str, str]]:

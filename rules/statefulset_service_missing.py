@@ -31,26 +31,23 @@ def check(statefulset: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     service = services[-1]  # of several definitions, the last one applied wins
     if not is_headless(service):
         yield Hit(PATH, f"Service {namespace}/{name} named by serviceName is not headless (`clusterIP: None`): "
-                        f"the pods get no stable DNS names such as {dns}; make it headless, or add a headless "
-                        "Service for the StatefulSet")
+                        f"no DNS names such as {dns}")
     elif not any(s is service for s in inputs.index.derived(governing_services).get(id(statefulset), [])):
-        yield Hit(PATH, f"headless Service {namespace}/{name} named by serviceName does not select this "
-                        f"StatefulSet's pods, so they get no DNS names such as {dns}; make its selector match "
-                        "the pod template's labels")
+        yield Hit(PATH, f"headless Service {namespace}/{name} named by serviceName does not select these "
+                        f"pods: no DNS names such as {dns}")
 
 
 def _missing(statefulset: Resource, name: str, dns: str, index: ResourceIndex) -> Iterator[Hit]:
     namespace = statefulset.namespace
     if namespace not in index.derived(services_by_namespace):
         return  # none of the namespace's Services is loaded: a partial set of manifests
-    message = f"serviceName `{name}` names no Service in namespace {namespace}: the pods get no DNS names such as {dns}"
+    message = f"serviceName `{name}` names no Service in namespace {namespace}: no DNS names such as {dns}"
     governing = index.derived(governing_services).get(id(statefulset))
     if governing:
-        yield Hit(PATH, f"{message}; did you mean `{governing[0].name}`, the headless Service that selects them?")
+        yield Hit(PATH, f"{message}; did you mean `{governing[0].name}`?")
     else:
         # Pods that nobody addresses by name work without it (argo-cd's application controller).
-        yield Hit(PATH, f"{message}; create a headless Service `{name}` that selects them, or drop serviceName "
-                        "if nothing addresses the pods by name", severity=Severity.INFO)
+        yield Hit(PATH, message, severity=Severity.INFO)
 
 
 def governing_services(index: ResourceIndex) -> dict[int, list[Resource]]:

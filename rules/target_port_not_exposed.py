@@ -35,11 +35,10 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
         if other_protocols:
             declared_as = " and ".join(other_protocols)
             yield Hit(path, f"the selected pods ({owners}) declare containerPort {target} for {declared_as} "
-                            f"only, but this Service port sends {protocol}: set `protocol: {other_protocols[0]}` "
-                            f"here, or declare {target}/{protocol} if the container really listens on it",
+                            f"only, but this Service port sends {protocol}",
                       severity=Severity.WARNING)
             continue
         numbers = sorted({f"{p.number}/{p.protocol}" for p in declared if p.number is not None})
         listing = f"they declare {', '.join(numbers)}" if numbers else "they declare no ports"
         yield Hit(path, f"no container of the selected pods ({owners}) declares containerPort {target}/{protocol} "
-                        f"({listing}); declaring ports is optional, but check that the pods listen on {target}")
+                        f"({listing})")

@@ -24,7 +24,7 @@ from svclint.model.services import (
 
 READS: Reads = {"Service": [*SELECTOR_FIELDS, *PORTS_FIELDS], POD_TEMPLATES: CONTAINER_PORT_FIELDS}
 
-NO_ENDPOINTS = "the Service gets no endpoints for this port"
+NO_ENDPOINTS = "no endpoints for this port"
 
 
 def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
@@ -46,14 +46,12 @@ def _message(name: str, protocol: str, declared: list[ContainerPort], templates:
     if serving:
         found = serving[0]
         return (f"targetPort `{name}` names container port {found.number}/{found.protocol} of container "
-                f"`{found.container}`, but this Service port is {protocol}: the EndpointSlice controller "
-                f"matches name and protocol, so {NO_ENDPOINTS}; set `protocol: {found.protocol}` here or "
-                "declare the port for both protocols")
+                f"`{found.container}`, but this Service port is {protocol}: {NO_ENDPOINTS}")
     if same_name:
         return (f"targetPort `{name}` names a port of init container `{same_name[0].container}`, which "
                 f"does not keep running (it is not a sidecar with `restartPolicy: Always`): {NO_ENDPOINTS}")
     names = sorted({f"{p.name}/{p.protocol}" for p in declared if p.serving and p.name})
-    message = (f"targetPort `{name}` is not the name of any container port of the selected pods "
+    message = (f"targetPort `{name}` names no container port of the selected pods "
                f"({describe_owners(templates)}")
     message += f", whose named ports are {', '.join(names)}): " if names else ", which name no ports): "
     message += NO_ENDPOINTS

@@ -9,7 +9,7 @@ from svclint.model.services import format_labels
 from svclint.model.workloads import WorkloadKind, workload_kind
 from svclint.source.positions import Path
 
-REJECTED = "the API server rejects the {kind}, so it creates no pods for a Service to reach"
+REJECTED = "the API server rejects the {kind}"
 
 
 def check(workload: Resource, inputs: RuleInputs) -> Iterator[Hit]:
@@ -29,7 +29,7 @@ def check(workload: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     if hit is not None:
         path, text = hit
         yield Hit(kind.selector + path, f"{text}, but the pod template's labels are {format_labels(labels)}: "
-                                        f"{rejected} (`selector` does not match template `labels`)")
+                                        f"{rejected}")
 
 
 def _mismatch(selector: dict, labels: Mapping[str, Any], kind: WorkloadKind) -> tuple[Path, str] | None:

@@ -260,3 +260,67 @@ def test_main_called_again_in_process_leaves_the_collector_as_it_was(tmp_path, c
     assert gc.get_freeze_count() == frozen
     assert gc.get_threshold() == thresholds
     assert capsys.readouterr().out.count("nodeport-out-of-range") == 4
+
+
+def test_a_run_that_finds_no_manifest_says_so_on_stderr_and_exits_0(cli, tmp_path) -> None:
+    write(tmp_path, "k8s/README.md", "# nothing here\n")
+    result = cli("k8s", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "No problems in 0 files, 0 objects\n")
+    assert result.stderr == ("svclint: warning: no Kubernetes manifest found in k8s "
+                             "(no .yaml, .yml or .json file)\n")
+    write(tmp_path, "k8s/values.yaml", "replicas: 3\n")
+    result = cli("--fail-on", "info", "k8s", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stderr == ("svclint: warning: no Kubernetes manifest found in k8s "
+                             "(1 file read, none holds a Kubernetes object)\n")
+    write(tmp_path, "k8s/svc.yaml", CLEAN)
+    assert cli("k8s", cwd=tmp_path).stderr == ""
+
+
+def test_the_summary_names_the_detected_target_and_its_file(cli, tmp_path) -> None:
+    write(tmp_path, "svc.yaml", CLEAN)
+    assert cli("svc.yaml", cwd=tmp_path).stdout == "No problems in 1 file, 1 object\n"
+    write(tmp_path, "kind-cluster.yaml", "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n")
+    assert cli(".", cwd=tmp_path).stdout == ("No problems in 2 files, 1 object; "
+                                            "target: kind (from kind-cluster.yaml)\n")
+    assert cli("--target", "kind", ".", cwd=tmp_path).stdout == "No problems in 2 files, 1 object\n"
+
+
+def test_the_summary_counts_problems_at_or_above_fail_on_and_the_others_apart(cli, tmp_path) -> None:
+    write(tmp_path, "web.yaml", BAD_NODEPORT)  # an error, two infos (see WITHOUT_CONTEXT_INFOS)
+    summary = cli("web.yaml", cwd=tmp_path).stdout.splitlines()[-2]
+    assert summary == "1 problem (1 error), 2 infos in 1 file, 1 object"
+    summary = cli("--fail-on", "info", "web.yaml", cwd=tmp_path).stdout.splitlines()[-2]
+    assert summary == "3 problems (1 error, 2 infos) in 1 file, 1 object"
+    result = cli("--select", "exposed-nodeport", "web.yaml", cwd=tmp_path)
+    assert (result.returncode, result.stdout.splitlines()[-2]) == (0, "No problems, 1 info in 1 file, 1 object")
+
+
+def test_quiet_leaves_out_findings_below_fail_on_and_counts_them(cli, tmp_path) -> None:
+    write(tmp_path, "web.yaml", BAD_NODEPORT)
+    lines = cli("--quiet", "web.yaml", cwd=tmp_path).stdout.splitlines()
+    assert [line.split()[1] for line in lines[:-2]] == ["error[nodeport-out-of-range]"]
+    assert lines[-2] == "1 problem (1 error), 2 findings below warning hidden (--quiet) in 1 file, 1 object"
+    findings = json.loads(cli("-q", "--format", "json", "--fail-on", "error", "web.yaml", cwd=tmp_path).stdout)
+    assert [f["rule"] for f in findings["findings"]] == ["nodeport-out-of-range"]
+    assert cli("-q", "--select", "exposed-nodeport", "web.yaml", cwd=tmp_path).stdout == (
+        "No problems, 1 finding below warning hidden (--quiet) in 1 file, 1 object\n")
+
+
+def test_show_source_prints_the_line_and_a_caret_under_the_column(cli, tmp_path) -> None:
+    write(tmp_path, "web.yaml", BAD_NODEPORT)
+    lines = cli("--show-source", "--select", "nodeport-out-of-range", "web.yaml", cwd=tmp_path).stdout.splitlines()
+    assert lines[:3] == [
+        "web.yaml:9:17: error[nodeport-out-of-range] nodePort 40080 is outside the node port range 30000-32767 "
+        "(Service default/web)",
+        "          nodePort: 40080",
+        "                    ^",
+    ]
+    write(tmp_path, "tabs.json", '{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "\\tweb"}, '
+                                 '"spec": {"ports": [{"port": 80}]}}\n')
+    lines = cli("--show-source", "--select", "name-invalid", "tabs.json", cwd=tmp_path).stdout.splitlines()
+    assert lines[2].index("^") == lines[1].index('"\\tweb"')
+    json_lines = cli("--show-source", "--format", "json", "web.yaml", cwd=tmp_path).stdout
+    assert "^" not in json_lines
+    piped = cli("--show-source", "-", cwd=tmp_path, stdin=BAD_NODEPORT).stdout.splitlines()
+    assert not any(line.strip() == "^" for line in piped)

@@ -208,7 +208,7 @@ def test_rule_options_from_the_config_reach_the_rule(cli, tmp_path) -> None:
     assert rules_of(cli("--format", "json", "dns.yaml", cwd=tmp_path)) == ["selector-overlap"]
     write(tmp_path, "pyproject.toml", '[tool.svclint.rule-options.SVC204]\napp-labels = ["k8s-app"]\n')
     result = cli("--format", "json", "--config", "pyproject.toml", "-j", "2", "dns.yaml", cwd=tmp_path)
-    assert "(`k8s-app`) to the selector" in json.loads(result.stdout)["findings"][0]["message"]
+    assert "add `k8s-app` to it" in json.loads(result.stdout)["findings"][0]["message"]
 
 
 def test_unknown_rules_on_the_command_line_exit_2(cli, tmp_path) -> None:

@@ -264,7 +264,8 @@ def test_notes_and_errors_on_stderr_show_a_file_name_escaped(cli, tmp_path) -> N
     (tmp_path / "k8s").mkdir()
     (tmp_path / "k8s" / "x\n::error::pwned\u202e.yaml").symlink_to(tmp_path / "missing")
     result = cli("k8s", cwd=tmp_path)
-    assert result.stderr == ("svclint: info: k8s/x\\n::error::pwned\\u202e.yaml: skipped a broken symbolic link\n")
+    assert result.stderr == ("svclint: info: k8s/x\\n::error::pwned\\u202e.yaml: skipped a broken symbolic link\n"
+                             "svclint: warning: no Kubernetes manifest found in k8s (no .yaml, .yml or .json file)\n")
 
 
 # 10. Git context includes submodules

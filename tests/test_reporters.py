@@ -237,6 +237,19 @@ def test_junit_reports_an_unparsable_file_as_a_failure_of_that_file(cli, tmp_pat
     assert case.find("failure").get("type") == "error"
 
 
+def test_junit_fails_only_findings_at_or_above_fail_on_and_shows_the_others(cli, project) -> None:
+    focus = ("--select", "nodeport-out-of-range,exposed-nodeport,selectorless-without-endpoints")
+    root = ET.fromstring(report_of(cli, project, "junit", "k8s/web.yaml", focus=focus))
+    assert (root.get("tests"), root.get("failures")) == ("3", "1")
+    cases = {case.get("name").split()[0]: case for case in root.iter("testcase")}
+    assert [rule for rule, case in cases.items() if case.find("failure") is not None] == ["nodeport-out-of-range"]
+    exposed = cases["exposed-nodeport"]
+    assert exposed.find("failure") is None and exposed.find("skipped") is None
+    assert exposed.find("system-out").text.startswith("k8s/web.yaml:7:9: info[exposed-nodeport] ")
+    strict = ET.fromstring(report_of(cli, project, "junit", "--fail-on", "info", "k8s/web.yaml", focus=focus))
+    assert strict.get("failures") == "3"
+
+
 # GitHub
 
 def test_github_workflow_commands_escape_properties_and_data(cli, project) -> None:

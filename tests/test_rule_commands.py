@@ -61,6 +61,26 @@ def test_every_rule_has_an_explain_page_with_each_example() -> None:
         assert rule_docs.find(rule.code.lower(), load_rules()) is rule
 
 
+def test_explain_selector_no_match_lists_every_workload_kind_it_knows(cli, tmp_path) -> None:
+    page = cli("explain", "selector-no-match", cwd=tmp_path).stdout
+    kinds = page.split("## Workload kinds\n")[1].split("\n## ")[0]
+    for kind in ("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"):
+        assert f"- `{kind}`: " in kinds
+    assert "- `CronJob`: `spec.jobTemplate.spec.template`" in kinds
+    assert "- `argoproj.io/Rollout` (Argo Rollouts): `spec.template`" in kinds
+    assert "- `DeploymentConfig` (OpenShift): `spec.template`" in kinds
+    assert "Widget" not in kinds
+    (tmp_path / ".svclint.yaml").write_text("workloads:\n  acme.io/Widget: spec.podTemplate\n", encoding="utf-8")
+    assert "- `acme.io/Widget` (from the configuration): `spec.podTemplate`" in cli(
+        "explain", "selector-no-match", cwd=tmp_path).stdout
+    (tmp_path / "other.yaml").write_text("workloads:\n  Gadget: spec.pod\n", encoding="utf-8")
+    assert "- `Gadget` (from the configuration): `spec.pod`" in cli(
+        "explain", "SVC201", "--config", "other.yaml", cwd=tmp_path).stdout
+    (tmp_path / ".svclint.yaml").write_text("workloads: [Widget]\n", encoding="utf-8")
+    broken = cli("explain", "selector-no-match", cwd=tmp_path)
+    assert broken.returncode == 2 and broken.stderr.startswith("svclint: error: .svclint.yaml:1: workloads: ")
+
+
 def test_explain_an_unknown_rule_suggests_close_names(cli) -> None:
     result = cli("explain", "nodeport-out-of-rnage")
     assert result.returncode == 2

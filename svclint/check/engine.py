@@ -47,9 +47,23 @@ class Report:
     objects: int
     notes: list[str] = field(default_factory=list)
     file_paths: list[str] = field(default_factory=list)  # every linted file, clean ones too (JUnit lists them)
+    detected_target: tuple[str, str] | None = None  # (target, file it was detected from), when not set
+    # Findings at or above it are problems (--fail-on; the default, warning, for `never`); the
+    # others are shown and counted apart. `hidden`: those below it that --quiet left out.
+    problem_level: Severity = Severity.WARNING
+    hidden: int = 0
+    source: dict[tuple[str, int], str] = field(default_factory=dict)  # (file, line) -> text, for --show-source
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
+
+    def is_problem(self, finding: Finding) -> bool:
+        return finding.severity >= self.problem_level
+
+    def without_lesser_findings(self) -> "Report":
+        """The report with the findings below the problem level left out, and counted (--quiet)."""
+        problems = [f for f in self.findings if self.is_problem(f)]
+        return dataclasses.replace(self, findings=problems, hidden=self.hidden + len(self.findings) - len(problems))
 
 
 def lint_paths(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -> Report:
@@ -168,7 +182,15 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
     findings = apply_policy(findings, settings)
     findings.sort(key=Finding.sort_key)
     return Report(findings, files=len(results), objects=sum(1 for r in index.objects if r.file in reported),
-                  file_paths=[result.path for result in results])
+                  file_paths=[result.path for result in results], detected_target=_detected_target(index, settings),
+                  problem_level=settings.fail_threshold or Severity.WARNING)
+
+
+def _detected_target(index: ResourceIndex, settings: Settings) -> tuple[str, str] | None:
+    """kind, and the kind cluster config that says so, when the target was not set (RuleInputs.target)."""
+    if settings.target or not index.kind_clusters:
+        return None
+    return "kind", index.kind_clusters[0].resource.file
 
 
 def _with_namespace(resource: Resource, kustomized: dict[str, str], default: str) -> Resource:

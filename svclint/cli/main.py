@@ -28,6 +28,7 @@ from svclint.cli.rule_commands import COMMANDS
 from svclint.report import MODULES, reporter, text
 from svclint.source.atomic import write_text_atomically
 from svclint.source.discover import InputError
+from svclint.source.documents import source_lines
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # what shells report for a command stopped by Ctrl-C (128 + SIGINT)
@@ -54,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--output", metavar="FILE",
                         help="write the report to FILE (replaced atomically); a summary line goes to stderr")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="leave out the findings below --fail-on (the summary counts them)")
+    parser.add_argument("--show-source", action="store_true",
+                        help="show each finding's line with a caret under its column (text format)")
     parser.add_argument("--no-color", action="store_true", help="never colour the text report")
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                         help="skip files and directories matching GLOB (repeatable)")
@@ -136,11 +141,17 @@ def run(arguments: list[str]) -> int:
             return EXIT_OK
         if args.baseline:
             report = apply_baseline(report, args.baseline)
+        if args.quiet:
+            report = report.without_lesser_findings()
+        if args.show_source and args.format == "text":
+            report = with_source_lines(report)
     except (InputError, SettingsError) as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
     for note in report.notes:
         say(f"info: {note}")
+    if not report.objects and not report.findings:  # findings (invalid YAML) say enough
+        say(f"warning: {nothing_found(report, args.paths)}")
     status = EXIT_OK if args.exit_zero else exit_status(report, settings)
     if args.output:
         if not write_report_file(reporter(args.format), report, args.output):
@@ -151,6 +162,28 @@ def run(arguments: list[str]) -> int:
     color = not args.no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     write = choose_reporter(args.format, os.environ)
     return to_stdout(lambda: write(report, sys.stdout, color)) or status
+
+
+def nothing_found(report: Report, paths: Sequence[str]) -> str:
+    """Why a run that checked nothing is not a clean run: a mistyped CI path must not pass unseen."""
+    where = ", ".join("<stdin>" if path == "-" else path for path in paths)
+    if not report.files:
+        return f"no Kubernetes manifest found in {where} (no .yaml, .yml or .json file)"
+    return f"no Kubernetes manifest found in {where} ({_files(report.files)} read, none holds a Kubernetes object)"
+
+
+def _files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
+
+
+def with_source_lines(report: Report) -> Report:
+    """The report with the line of each finding, for the text reporter to show (it reads no file)."""
+    wanted: dict[str, set[int]] = {}
+    for finding in report.findings:
+        wanted.setdefault(finding.file, set()).add(finding.line)
+    source = {(path, number): line for path, numbers in wanted.items()
+              for number, line in source_lines(path, numbers).items()}
+    return replace(report, source=source)
 
 
 def say(message: str) -> None:

@@ -13,6 +13,8 @@ import sys
 from typing import Callable, Sequence
 
 from svclint.check.registry import load_rules
+from svclint.check.settings import SettingsError
+from svclint.cli.config import load_config
 from svclint.report import rule_docs
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -39,6 +41,9 @@ def explain_main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="svclint explain",
                                      description="Show a rule's rationale, options and examples.")
     parser.add_argument("rule", metavar="RULE", help="a rule slug (nodeport-out-of-range) or code (SVC101)")
+    parser.add_argument("--config", metavar="FILE",
+                        help="read settings (custom `workloads`) from FILE instead of the nearest .svclint.yaml "
+                             "or pyproject.toml")
     args = parser.parse_args(argv)
     rules = load_rules()
     rule = rule_docs.find(args.rule, rules)
@@ -47,7 +52,12 @@ def explain_main(argv: Sequence[str]) -> int:
         hint = f"; did you mean {' or '.join(close)}?" if close else "; `svclint rules` lists them all"
         print(f"svclint: error: unknown rule {args.rule!r}{hint}", file=sys.stderr)
         return EXIT_USAGE
-    sys.stdout.write(rule_docs.explain(rule))
+    try:
+        workload_kinds = load_config(args.config).settings.workload_kinds
+    except SettingsError as exc:
+        print(f"svclint: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(rule_docs.explain(rule, workload_kinds))
     return EXIT_OK
 
 

@@ -63,6 +63,10 @@ BUILT_IN: dict[str, WorkloadKind] = {
 }
 
 
+# Where a kind that is not Kubernetes' own comes from, for the docs (`svclint explain`).
+PROJECTS = {"argoproj.io/Rollout": "Argo Rollouts", "DeploymentConfig": "OpenShift"}
+
+
 def workload_table(user_entries: Mapping[str, Path]) -> dict[str, WorkloadKind]:
     """The built-in kinds plus the user's `kind -> pod template path` entries."""
     return {**BUILT_IN, **{kind: WorkloadKind(path) for kind, path in user_entries.items()}}

@@ -1,9 +1,11 @@
 """JUnit XML for CI servers' test views (GitLab, Jenkins, Azure): a suite per linted file.
 
-Each finding is a testcase with one `<failure>`: Jenkins, GitLab and most JUnit parsers show
+Each finding at or above --fail-on (a problem) is a testcase with one `<failure>`: Jenkins, GitLab and most JUnit parsers show
 only the first failure of a testcase, so grouping several findings in one testcase would
-hide all but one. A file without findings is one passing testcase, so the counts say how
-many files are clean.
+hide all but one. A finding below --fail-on (an info, by default) does not fail the run, so
+it is a passing testcase whose `<system-out>` holds the finding's line: shown, not counted as
+a failure. A file without findings is one passing testcase, so the counts say how many files
+are clean.
 """
 
 from __future__ import annotations
@@ -29,24 +31,28 @@ def report(result: Report, stream: TextIO, color: bool = False) -> None:
     files = list(dict.fromkeys([*result.file_paths, *by_file]))
     root = ET.Element("testsuites", name="svclint")
     for path in files:
-        _suite(root, path, by_file.get(path, []))
-    _count(root, tests=sum(max(1, len(by_file.get(path, []))) for path in files), failures=len(result.findings))
+        _suite(root, path, by_file.get(path, []), result)
+    _count(root, tests=sum(max(1, len(by_file.get(path, []))) for path in files),
+           failures=sum(1 for finding in result.findings if result.is_problem(finding)))
     ET.indent(root)
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     stream.write(ET.tostring(root, encoding="unicode") + "\n")
 
 
-def _suite(root: ET.Element, path: str, findings: list[Finding]) -> None:
+def _suite(root: ET.Element, path: str, findings: list[Finding], result: Report) -> None:
     suite = ET.SubElement(root, "testsuite", name=_xml_text(path))
-    _count(suite, tests=max(1, len(findings)), failures=len(findings))
+    _count(suite, tests=max(1, len(findings)), failures=sum(1 for finding in findings if result.is_problem(finding)))
     if not findings:
         ET.SubElement(suite, "testcase", classname=_xml_text(path), name=CLEAN_TESTCASE)
     for finding in findings:
         described = f" {finding.obj.describe()}" if finding.obj.kind else ""
         name = f"{finding.rule}{described} at {finding.line}:{finding.column}"
         case = ET.SubElement(suite, "testcase", classname=_xml_text(path), name=_xml_text(name))
-        failure = ET.SubElement(case, "failure", type=finding.severity.label, message=_xml_text(finding.message))
-        failure.text = _xml_text(format_finding(finding))
+        if result.is_problem(finding):
+            failure = ET.SubElement(case, "failure", type=finding.severity.label, message=_xml_text(finding.message))
+            failure.text = _xml_text(format_finding(finding))
+        else:
+            ET.SubElement(case, "system-out").text = _xml_text(format_finding(finding))
 
 
 def _count(element: ET.Element, tests: int, failures: int) -> None:

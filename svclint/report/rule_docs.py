@@ -13,6 +13,7 @@ from typing import Any, Iterable
 
 from svclint.check.registry import ANY_KIND, Example, Option, Rule
 from svclint.check.settings import shown_default
+from svclint.model.workloads import BUILT_IN, PROJECTS, WorkloadKind
 
 _EXPECT_MARKER = re.compile(r"#\s*expect:\s*([a-z0-9-]+)")  # the test marker in bad examples
 
@@ -68,7 +69,9 @@ def section(rule: Rule, heading: str) -> str:
     return match[1].strip() if match else ""
 
 
-def explain(rule: Rule) -> str:
+def explain(rule: Rule, workload_kinds: dict[str, WorkloadKind] | None = None) -> str:
+    """The rule's page; `workload_kinds` (the built-in ones, and the configuration's) are listed
+    for a rule that the `workloads` setting changes."""
     scope = ", ".join(rule.kinds) if rule.kinds else "every input file"
     if ANY_KIND in rule.kinds:
         scope = "objects of every kind"
@@ -84,9 +87,23 @@ def explain(rule: Rule) -> str:
         parts.append("## Settings\n\nRun settings (configuration keys and flags) that change what it reports:\n\n"
                      + "\n".join(f"- `{key}` (default: {shown_default(key)}): {text}"
                                   for key, text in rule.settings.items()))
+    if "workloads" in rule.settings:
+        parts.append(_workload_kinds(BUILT_IN if workload_kinds is None else workload_kinds))
     if rule.examples:
         parts.append("## Examples\n\n" + "\n\n".join(_example(e) for e in rule.examples))
     return "\n\n".join(parts) + "\n"
+
+
+def _workload_kinds(kinds: dict[str, WorkloadKind]) -> str:
+    """Every kind whose pods the rule knows, with where it keeps its pod template."""
+    lines = []
+    for name, kind in kinds.items():
+        origin = "from the configuration" if BUILT_IN.get(name) != kind else PROJECTS.get(name, "")
+        where = f"`{'.'.join(map(str, kind.template))}`" if kind.template else "the object itself"
+        lines.append(f"- `{name}`" + (f" ({origin})" if origin else "") + f": {where}")
+    return ("## Workload kinds\n\nPods come from the pod templates of these kinds (`group/Kind`: that API group "
+            "only; `Kind`: any group), at these paths; add yours under `workloads:` in the configuration:\n\n"
+            + "\n".join(lines))
 
 
 def _options(rule: Rule) -> str:

@@ -7,6 +7,7 @@ from typing import Callable, TextIO
 from svclint.check.engine import Report
 from svclint.check.finding import Finding, Severity
 
+SOURCE_CONTEXT = 60  # characters of the source line shown on each side of the column
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _BOLD, _RESET = "\033[1m", "\033[0m"
 # C0 and C1 control characters and DEL, shown as escapes: \n, \x1b (a terminal or a CI log
@@ -21,7 +22,19 @@ _ESCAPES_BUT_LINE_BREAKS = {code: escape for code, escape in _ESCAPES.items() if
 
 
 def report(result: Report, stream: TextIO, color: bool = False) -> None:
-    write_report(result, stream, lambda finding: format_finding(finding, color))
+    write_report(result, stream, lambda finding: format_finding(finding, color) + source_excerpt(result, finding))
+
+
+def source_excerpt(result: Report, finding: Finding) -> str:
+    """With --show-source: the finding's line, and a caret under its column, as compilers show them."""
+    line = result.source.get((finding.file, finding.line))
+    if line is None:
+        return ""
+    start = max(0, finding.column - 1 - SOURCE_CONTEXT)  # a minified JSON file is one long line
+    lead = "..." if start else ""
+    shown = lead + printable(line[start:finding.column - 1 + SOURCE_CONTEXT])
+    indent = " " * len(lead + printable(line[start:finding.column - 1]))
+    return f"\n    {shown}\n    {indent}^"
 
 
 def write_report(result: Report, stream: TextIO, render: Callable[[Finding], str]) -> None:
@@ -68,15 +81,20 @@ def _without_surrogates(text: str) -> str:
 
 
 def summary(result: Report) -> str:
+    """`2 problems (1 error, 1 warning), 3 infos in 12 files, 31 objects`: problems are the
+    findings at or above --fail-on; the others are counted apart, by severity."""
     scope = f"in {_plural(result.files, 'file')}, {_plural(result.objects, 'object')}"
-    if not result.findings:
-        return f"No problems {scope}"
-    counts = [
-        _plural(result.count(severity), severity.label)
-        for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO)
-        if result.count(severity)
-    ]
-    return f"{_plural(len(result.findings), 'problem')} ({', '.join(counts)}) {scope}"
+    if result.detected_target:
+        target, source = result.detected_target
+        scope += f"; target: {target} (from {source})"
+    levels = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+    problems = [_plural(result.count(s), s.label) for s in levels if s >= result.problem_level and result.count(s)]
+    lesser = [_plural(result.count(s), s.label) for s in levels if s < result.problem_level and result.count(s)]
+    total = sum(result.count(s) for s in levels if s >= result.problem_level)
+    head = f"{_plural(total, 'problem')} ({', '.join(problems)})" if total else "No problems"
+    if result.hidden:
+        lesser.append(f"{_plural(result.hidden, 'finding')} below {result.problem_level.label} hidden (--quiet)")
+    return ", ".join([head, *lesser]) + f" {scope}"
 
 
 def explain_hint(example_rule: str) -> str:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import bisect
 import codecs
 import itertools
+import os
 import re
 import sys
 from array import array
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import yaml
 from yaml.composer import ComposerError
@@ -29,7 +30,7 @@ from svclint.source.complexity import (
 from svclint.source.discover import STDIN
 from svclint.source.json_reading import load_json
 from svclint.source.kubectl_yaml import Duplicate, KubectlError, NeedsCheck, build
-from svclint.source.lines import Lines
+from svclint.source.lines import Lines, split_lines
 from svclint.source.objects import Complaint, is_object
 from svclint.source.objects import complaints as object_complaints
 from svclint.source.streams import read_once
@@ -166,6 +167,18 @@ def read_text(path: str) -> str:
     """The decoded text of a file read before (to locate findings in it again)."""
     with open(path, "rb") as handle:
         return decode(handle.read())[0]
+
+
+def source_lines(path: str, wanted: Iterable[int]) -> dict[int, str]:
+    """Lines (numbered from 1, counted as in lines.py) of a regular file read before, to show
+    under findings; none from stdin, a pipe or a file that cannot be read again."""
+    if path == STDIN_NAME or not os.path.isfile(path):
+        return {}
+    try:
+        lines = split_lines(read_text(path))
+    except OSError:
+        return {}
+    return {number: lines[number - 1] for number in wanted if 0 < number <= len(lines)}
 
 
 class AsciiFileText:
