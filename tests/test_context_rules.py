@@ -89,11 +89,121 @@ def test_custom_workload_kinds_come_from_the_workloads_setting(tmp_path) -> None
     widget = ("apiVersion: acme.io/v1\nkind: Widget\nmetadata:\n  name: web\nspec:\n  podTemplate:\n"
               "    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n"
               "        - name: web\n          ports:\n            - name: http\n              containerPort: 80\n")
-    files = {"web.yaml": widget + "---\n" + service("web")}
-    assert rules_of(lint(tmp_path, files, select=["selector-no-match", "target-port-unresolved"])) == \
-        ["selector-no-match"]
-    assert lint(tmp_path, files, select=["selector-no-match", "target-port-unresolved"],
-                workloads={"acme.io/Widget": "spec.podTemplate"}) == []
+    files = {"web.yaml": widget + "---\n" + service("web") + "---\n" + service("api", "app: api")}
+    # Unknown, the Widget is no workload: none in sight, so no selector is checked.
+    assert lint(tmp_path, files, select=["selector-no-match", "target-port-unresolved"]) == []
+    assert rules_of(lint(tmp_path, files, select=["selector-no-match", "target-port-unresolved"],
+                         workloads={"acme.io/Widget": "spec.podTemplate"})) == ["selector-no-match"]
+
+
+# --- no workload in sight ----------------------------------------------------------------
+
+CHART_SERVICES = """\
+# services/ of a repository whose Deployments live in another folder
+apiVersion: v1
+kind: Service
+metadata:
+  name: checkout
+  namespace: shop
+  labels:
+    app.kubernetes.io/name: checkout
+spec:
+  selector:
+    app.kubernetes.io/name: checkout
+    app.kubernetes.io/component: api
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: cart-redis
+  namespace: shop
+spec:
+  clusterIP: None
+  selector:
+    app.kubernetes.io/name: cart-redis
+  ports:
+    - name: redis
+      port: 6379
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: payments-external
+  namespace: shop
+spec:
+  type: ExternalName
+  externalName: payments.example.com
+"""
+
+CHECKOUT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: checkout
+  namespace: shop
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: checkout
+      app.kubernetes.io/component: api
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: checkout
+        app.kubernetes.io/component: api
+    spec:
+      containers:
+        - name: checkout
+          image: ghcr.io/example/checkout:1.4.2
+          ports:
+            - name: http
+              containerPort: 8080
+"""
+
+UNCHECKED_NOTE = ("selectors of 2 Services not checked (selector-no-match): the run holds no workload "
+                  "(Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod, ...) to match them against; "
+                  "give the workloads with --context PATH, or --context git for the whole repository")
+
+
+def test_selectors_are_not_checked_without_any_workload_and_a_note_says_so(tmp_path) -> None:
+    (tmp_path / "services.yaml").write_text(CHART_SERVICES, encoding="utf-8")
+    report = lint_paths([str(tmp_path / "services.yaml")], Settings())
+    assert [f.rule for f in report.findings if f.rule == "selector-no-match"] == []
+    assert report.notes == [UNCHECKED_NOTE]
+
+
+def test_no_note_when_selector_no_match_is_off_or_no_service_selects(tmp_path) -> None:
+    (tmp_path / "services.yaml").write_text(CHART_SERVICES, encoding="utf-8")
+    assert lint_paths([str(tmp_path)], Settings().updated({"ignore": ["selector-no-match"]})).notes == []
+    external = CHART_SERVICES[CHART_SERVICES.index("apiVersion: v1\nkind: Service\nmetadata:\n  name: payments"):]
+    (tmp_path / "services.yaml").write_text(external, encoding="utf-8")
+    assert lint_paths([str(tmp_path)], Settings()).notes == []
+
+
+def test_workloads_in_the_context_make_selectors_checked_again(tmp_path) -> None:
+    (tmp_path / "services").mkdir()
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "services" / "shop.yaml").write_text(CHART_SERVICES, encoding="utf-8")
+    (tmp_path / "deploy" / "checkout.yaml").write_text(CHECKOUT, encoding="utf-8")
+    report = lint_paths([str(tmp_path / "services")],
+                        Settings().updated({"context": [str(tmp_path / "deploy")], "select": ["selector-no-match"]}))
+    assert [(f.line, f.rule, f.severity.label) for f in report.findings] == [(26, "selector-no-match", "warning")]
+    assert "nearest: Deployment shop/checkout" in report.findings[0].message and report.notes == []
+
+
+def test_a_workload_in_another_namespace_still_gives_the_namespace_warning(tmp_path) -> None:
+    (tmp_path / "services.yaml").write_text(CHART_SERVICES, encoding="utf-8")
+    (tmp_path / "checkout.yaml").write_text(CHECKOUT.replace("  namespace: shop\n", ""), encoding="utf-8")
+    found = lint(tmp_path, {}, select=["selector-no-match"])
+    assert found == [("services.yaml", 11, 5, "selector-no-match", "warning"),
+                     ("services.yaml", 26, 5, "selector-no-match", "warning")]
+    report = lint_paths([str(tmp_path)], Settings().updated({"select": ["selector-no-match"]}))
+    assert "but matches pods in namespace default: is metadata.namespace missing or wrong?" in report.findings[0].message
 
 
 @pytest.mark.parametrize(("value", "named"), [

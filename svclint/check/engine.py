@@ -31,6 +31,7 @@ from svclint.model.resources import (
     Resource,
     ResourceIndex,
 )
+from svclint.model.services import selector_of
 from svclint.source.discover import InputError, discover, discover_context
 from svclint.source.documents import AsciiFileText, read_text
 from svclint.source.positions import PositionResolver
@@ -64,7 +65,7 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -
                      if os.path.normpath(p) not in reported]
     notes = discovery.notes
     report = combine(results, settings, rules, read_context(context_files, settings, jobs, notes), workers)
-    report.notes = notes
+    report.notes = [*notes, *report.notes]
     return report
 
 
@@ -168,7 +169,23 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
     findings = apply_policy(findings, settings)
     findings.sort(key=Finding.sort_key)
     return Report(findings, files=len(results), objects=sum(1 for r in index.objects if r.file in reported),
+                  notes=_unchecked_selectors_note(index, rules, reported),
                   file_paths=[result.path for result in results])
+
+
+def _unchecked_selectors_note(index: ResourceIndex, rules: dict[str, Rule], reported: dict[str, FileResult]) -> list[str]:
+    """The note that selector-no-match checked nothing, when the run holds Services with a
+    selector but no pod template at all (their workloads come from elsewhere)."""
+    if "selector-no-match" not in rules or index.templates:
+        return []
+    selecting = sum(1 for service in index.of_kind("Service")
+                    if service.file in reported and selector_of(service) is not None)
+    if not selecting:
+        return []
+    services = f"{selecting} Service{'' if selecting == 1 else 's'}"
+    return [f"selectors of {services} not checked (selector-no-match): the run holds no workload "
+            "(Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod, ...) to match them against; "
+            "give the workloads with --context PATH, or --context git for the whole repository"]
 
 
 def _with_namespace(resource: Resource, kustomized: dict[str, str], default: str) -> Resource:
