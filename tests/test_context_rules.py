@@ -241,6 +241,58 @@ def test_numeric_protocol_mismatch_is_a_warning_and_an_undeclared_port_info(tmp_
                      ("web.yaml", 34, 13, "target-port-not-exposed", "info")]
 
 
+REDIS_AND_EXPORTER = """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: redis
+spec:
+  serviceName: redis
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: redis
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: redis
+    spec:
+      containers:
+        - name: redis
+          image: redis:7.2
+          args: ["--port", "6379"]
+        - name: exporter
+          image: oliver006/redis_exporter:v1.58.0
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: redis
+spec:
+  clusterIP: None
+  selector:
+    app.kubernetes.io/name: redis
+  ports:
+    - name: redis
+      port: 6379
+    - name: metrics
+      port: 9121
+"""
+
+
+def test_containers_that_declare_no_ports_are_not_checked(tmp_path) -> None:
+    assert lint(tmp_path, {"redis.yaml": REDIS_AND_EXPORTER}, select=["target-port-not-exposed"]) == []
+
+
+def test_declared_ports_of_any_selected_container_make_the_others_checked(tmp_path) -> None:
+    declared = REDIS_AND_EXPORTER.replace('          args: ["--port", "6379"]\n',
+                                          '          args: ["--port", "6379"]\n          ports:\n'
+                                          '            - {name: redis, containerPort: 6379}\n')
+    (tmp_path / "redis.yaml").write_text(declared, encoding="utf-8")
+    report = lint_paths([str(tmp_path)], Settings().updated({"select": ["target-port-not-exposed"]}))
+    assert [(f.line, f.rule, f.severity.label) for f in report.findings] == [(36, "target-port-not-exposed", "info")]
+    assert "(they declare 6379/TCP)" in report.findings[0].message
+
+
 def test_a_named_port_of_a_plain_init_container_does_not_count(tmp_path) -> None:
     deployment = DEPLOYMENT.replace("      containers:", "      initContainers:")
     found = lint(tmp_path, {"web.yaml": deployment + "---\n" + service("web")}, select=["target-port-unresolved"])
