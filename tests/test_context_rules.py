@@ -411,8 +411,88 @@ def test_unchecked_kind_mapping_is_said_once(tmp_path) -> None:
     assert found == [("a.yaml", 6, 9, "nodeport-not-mapped-on-kind", "info")]
 
 
-def test_unset_nodeport_on_kind_is_reported_even_without_a_config(tmp_path) -> None:
+@pytest.mark.parametrize(("platform", "severity"), [
+    (None, "info"), ("linux", "info"), ("macos", "warning"), ("windows", "warning")])
+def test_unset_nodeport_on_kind_is_reported_even_without_a_config(tmp_path, platform, severity) -> None:
+    settings = {"host_platform": platform} if platform else {}
     found = lint(tmp_path, {"web.yaml": service("web", extra="  type: NodePort\n")},
-                 select=["nodeport-not-mapped-on-kind"], target="kind")
+                 select=["nodeport-not-mapped-on-kind"], target="kind", **settings)
     assert found == [("web.yaml", 6, 9, "nodeport-not-mapped-on-kind", "info"),
-                     ("web.yaml", 10, 7, "nodeport-not-mapped-on-kind", "warning")]
+                     ("web.yaml", 10, 7, "nodeport-not-mapped-on-kind", severity)]
+
+
+# A kind config as the ingress-nginx quick start has it: ports 80 and 443 of the host go to
+# the ingress controller; no NodePort is mapped.
+KIND_WITH_INGRESS = """\
+kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+nodes:
+  - role: control-plane
+    labels:
+      ingress-ready: "true"
+    extraPortMappings:
+      - containerPort: 80
+        hostPort: 80
+        protocol: TCP
+      - containerPort: 443
+        hostPort: 443
+        protocol: TCP
+  - role: worker
+"""
+GRAFANA_NODEPORT = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: grafana
+  namespace: monitoring
+spec:
+  type: NodePort
+  selector:
+    app.kubernetes.io/name: grafana
+  ports:
+    - name: http
+      port: 3000
+      targetPort: 3000
+      nodePort: 31300
+"""
+
+
+@pytest.mark.parametrize(("platform", "severity"), [
+    (None, "info"), ("linux", "info"), ("macos", "warning"), ("windows", "warning")])
+def test_unmapped_nodeport_is_info_unless_only_mapped_ports_work(tmp_path, platform, severity) -> None:
+    settings = {"host-platform": platform} if platform else {}
+    (tmp_path / "kind.yaml").write_text(KIND_WITH_INGRESS, encoding="utf-8")
+    (tmp_path / "grafana.yaml").write_text(GRAFANA_NODEPORT, encoding="utf-8")
+    report = lint_paths([str(tmp_path)], Settings().updated({"select": ["nodeport-not-mapped-on-kind"], **settings}))
+    [finding] = report.findings
+    assert (Path(finding.file).name, finding.line, finding.column, finding.severity.label) == \
+        ("grafana.yaml", 14, 17, severity)
+    if severity == "info":
+        assert ("on a Linux host clients that use a node IP (the node container's address) reach it without a "
+                "mapping, but on Docker Desktop (macOS, Windows) and for clients that use localhost only "
+                "extraPortMappings ports work") in finding.message
+    else:
+        assert "Docker Desktop runs the node containers in a VM: only extraPortMappings ports reach them" \
+            in finding.message
+
+
+@pytest.mark.parametrize("mapping", [
+    "      - containerPort: 31000\n        hostPort: 3000\n",  # a containerPort in the node port range
+    "      - containerPort: 3000\n        hostPort: 31300\n",  # a hostPort in the range
+])
+def test_unmapped_nodeport_is_a_warning_where_the_config_maps_node_ports(tmp_path, mapping) -> None:
+    config = KIND_WITH_INGRESS.replace("  - role: worker\n", "") + mapping
+    (tmp_path / "kind.yaml").write_text(config, encoding="utf-8")
+    (tmp_path / "grafana.yaml").write_text(GRAFANA_NODEPORT, encoding="utf-8")
+    report = lint_paths([str(tmp_path)], Settings().updated({"select": ["nodeport-not-mapped-on-kind"]}))
+    [finding] = report.findings
+    assert finding.severity.label == "warning"
+    assert "the kind config reaches NodePorts through extraPortMappings" in finding.message
+
+
+def test_a_mapping_equal_to_a_nodeport_outside_the_default_range_counts(tmp_path) -> None:
+    config = KIND_WITH_INGRESS + "    extraPortMappings:\n      - containerPort: 8443\n        hostPort: 8443\n"
+    files = {"kind.yaml": config, "grafana.yaml": GRAFANA_NODEPORT,
+             "api.yaml": GRAFANA_NODEPORT.replace("grafana", "api").replace("31300", "8443")}
+    found = lint(tmp_path, files, select=["nodeport-not-mapped-on-kind"], node_port_range="1-32767")
+    assert found == [("grafana.yaml", 14, 17, "nodeport-not-mapped-on-kind", "warning")]

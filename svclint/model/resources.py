@@ -102,16 +102,28 @@ class KindCluster:
     resource: Resource
 
     @property
+    def port_mappings(self) -> list[tuple[int | None, int | None, str]]:
+        """(containerPort, hostPort, protocol) of every extraPortMappings entry of every node."""
+        mappings = []
+        for node in _list(self.resource.get("nodes")):
+            for mapping in _list(dig(node, ("extraPortMappings",))):
+                container, host = dig(mapping, ("containerPort",)), dig(mapping, ("hostPort",))
+                mappings.append((_port(container), _port(host), dig(mapping, ("protocol",)) or "TCP"))
+        return mappings
+
+    @property
     def mapped_node_ports(self) -> set[tuple[int, str]]:
         """(containerPort, protocol) of every extraPortMappings entry: ports of the node
         container that the host can reach."""
-        ports = set()
-        for node in self.resource.get("nodes") or []:
-            for mapping in dig(node, ("extraPortMappings",)) or []:
-                port = dig(mapping, ("containerPort",))
-                if isinstance(port, int):
-                    ports.add((port, dig(mapping, ("protocol",)) or "TCP"))
-        return ports
+        return {(container, protocol) for container, _, protocol in self.port_mappings if container is not None}
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _port(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 T = TypeVar("T")
