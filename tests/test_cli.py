@@ -200,7 +200,7 @@ def test_kind_config_among_files_makes_the_target_kind(cli, tmp_path) -> None:
     assert cli("svc.yaml", cwd=tmp_path).returncode == 0
     write(tmp_path, "kind.yaml", "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n")
     result = cli(".", cwd=tmp_path)
-    assert "error[lb-without-provider]" in result.stdout
+    assert "warning[lb-without-provider]" in result.stdout
     assert cli("--load-balancer-provider", "cloud-provider-kind", ".", cwd=tmp_path).returncode == 0
     assert cli("--target", "kind", "svc.yaml", cwd=tmp_path).returncode == 1
 

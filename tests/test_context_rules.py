@@ -389,7 +389,7 @@ def test_exposed_nodeport_by_target(tmp_path, target, expected) -> None:
 @pytest.mark.parametrize(("target", "expected"), [
     ("generic", []), ("cloud", []),
     ("minikube", [("web.yaml", 6, 9, "lb-without-provider", "warning")]),
-    ("kind", [("web.yaml", 6, 9, "lb-without-provider", "error")]),
+    ("kind", [("web.yaml", 6, 9, "lb-without-provider", "warning")]),
 ])
 def test_lb_without_provider_by_target(tmp_path, target, expected) -> None:
     lb = service("web", extra="  type: LoadBalancer\n")
@@ -496,3 +496,60 @@ def test_a_mapping_equal_to_a_nodeport_outside_the_default_range_counts(tmp_path
              "api.yaml": GRAFANA_NODEPORT.replace("grafana", "api").replace("31300", "8443")}
     found = lint(tmp_path, files, select=["nodeport-not-mapped-on-kind"], node_port_range="1-32767")
     assert found == [("grafana.yaml", 14, 17, "nodeport-not-mapped-on-kind", "warning")]
+
+
+STOREFRONT_LB = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: storefront
+  namespace: shop
+spec:
+  type: LoadBalancer
+  selector:
+    app.kubernetes.io/name: storefront
+  ports:
+    - name: http
+      port: 80
+      targetPort: 8080
+"""
+# The older form of kind's ingress guide: the label comes from a kubeadm patch.
+KIND_WITH_INGRESS_PATCH = """\
+kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+nodes:
+  - role: control-plane
+    kubeadmConfigPatches:
+      - |
+        kind: InitConfiguration
+        nodeRegistration:
+          kubeletExtraArgs:
+            node-labels: "ingress-ready=true"
+    extraPortMappings:
+      - containerPort: 80
+        hostPort: 8080
+"""
+
+
+@pytest.mark.parametrize(("config", "ports"), [(KIND_WITH_INGRESS, "80 and 443"), (KIND_WITH_INGRESS_PATCH, "80")],
+                         ids=["labels", "kubeadm-patch"])
+def test_lb_on_kind_with_an_ingress_controller_on_host_ports_is_info(tmp_path, config, ports) -> None:
+    (tmp_path / "kind.yaml").write_text(config, encoding="utf-8")
+    (tmp_path / "storefront.yaml").write_text(STOREFRONT_LB, encoding="utf-8")
+    report = lint_paths([str(tmp_path)], Settings().updated({"select": ["lb-without-provider"]}))
+    [finding] = report.findings
+    assert (finding.line, finding.column, finding.severity.label) == (7, 9, "info")
+    assert finding.message.endswith(
+        "; but the kind config routes traffic through an ingress controller bound to host ports "
+        f"(extraPortMappings of {ports} on a node labelled ingress-ready=true): if clients come in through "
+        "an Ingress, this Service can be ClusterIP")
+
+
+@pytest.mark.parametrize("config", [
+    KIND_WITH_INGRESS.replace('    labels:\n      ingress-ready: "true"\n', ""),  # no label: no ingress node
+    KIND_WITH_INGRESS.replace("containerPort: 80\n", "containerPort: 30080\n")
+    .replace("containerPort: 443\n", "containerPort: 30443\n"),  # NodePorts mapped, not an ingress
+], ids=["no-label", "no-80-443"])
+def test_lb_on_kind_without_an_ingress_controller_stays_a_warning(tmp_path, config) -> None:
+    found = lint(tmp_path, {"kind.yaml": config, "storefront.yaml": STOREFRONT_LB}, select=["lb-without-provider"])
+    assert found == [("storefront.yaml", 7, 9, "lb-without-provider", "warning")]
