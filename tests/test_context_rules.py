@@ -177,6 +177,19 @@ def test_selectors_are_not_checked_without_any_workload_and_a_note_says_so(tmp_p
     assert report.notes == [UNCHECKED_NOTE]
 
 
+def test_a_suppression_of_unchecked_selectors_is_not_called_unused(tmp_path) -> None:
+    operator_service = CHART_SERVICES.replace(
+        "  labels:\n    app.kubernetes.io/name: checkout\n",
+        "  annotations:\n    svclint.io/ignore: \"selector-no-match # pods come from the operator\"\n")
+    (tmp_path / "services.yaml").write_text(operator_service, encoding="utf-8")
+    report = lint_paths([str(tmp_path)], Settings())
+    assert [f.rule for f in report.findings if f.rule in ("selector-no-match", "unused-suppression")] == []
+    (tmp_path / "worker.yaml").write_text(CHECKOUT.replace("checkout", "worker"), encoding="utf-8")
+    report = lint_paths([str(tmp_path)], Settings())  # now checked: the suppression is used, cart-redis warned
+    assert [(f.rule, f.obj.name) for f in report.findings
+            if f.rule in ("selector-no-match", "unused-suppression")] == [("selector-no-match", "cart-redis")]
+
+
 def test_no_note_when_selector_no_match_is_off_or_no_service_selects(tmp_path) -> None:
     (tmp_path / "services.yaml").write_text(CHART_SERVICES, encoding="utf-8")
     assert lint_paths([str(tmp_path)], Settings().updated({"ignore": ["selector-no-match"]})).notes == []

@@ -165,7 +165,9 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
     refs = {path: [r.ref for r in objects_by_file[path]] for path, result in reported.items() if result.suppressions}
     if settings.allow_suppressions:
         findings, unused = suppress(findings, {r.path: r.suppressions for r in results}, refs)
-        findings += unused_findings(unused, rules, refs)
+        # A rule that checked nothing (no workload in sight) leaves its suppressions unjudged.
+        unchecked = _unchecked_rules(index, rules)
+        findings += unused_findings(unused, {slug: r for slug, r in rules.items() if slug not in unchecked}, refs)
     findings = apply_policy(findings, settings)
     findings.sort(key=Finding.sort_key)
     return Report(findings, files=len(results), objects=sum(1 for r in index.objects if r.file in reported),
@@ -173,10 +175,16 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
                   file_paths=[result.path for result in results])
 
 
+def _unchecked_rules(index: ResourceIndex, rules: dict[str, Rule]) -> set[str]:
+    """The enabled rules that check nothing in this run: selector-no-match when the run
+    holds no pod template at all (the workloads come from elsewhere)."""
+    return set() if index.templates else {"selector-no-match"} & set(rules)
+
+
 def _unchecked_selectors_note(index: ResourceIndex, rules: dict[str, Rule], reported: dict[str, FileResult]) -> list[str]:
     """The note that selector-no-match checked nothing, when the run holds Services with a
-    selector but no pod template at all (their workloads come from elsewhere)."""
-    if "selector-no-match" not in rules or index.templates:
+    selector but no pod template at all."""
+    if not _unchecked_rules(index, rules):
         return []
     selecting = sum(1 for service in index.of_kind("Service")
                     if service.file in reported and selector_of(service) is not None)
