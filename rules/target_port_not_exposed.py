@@ -24,7 +24,11 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     templates = inputs.index.select(service.namespace, selector) if selector else []
     if not templates:
         return
-    declared = [port for template in templates for port in container_ports(template) if port.serving]
+    declared = [port for template in templates for port in container_ports(template)
+                if port.serving and port.number is not None]
+    if not declared:
+        # Declaring ports is optional: containers that declare none say nothing to compare with.
+        return
     for number, port in service_ports(service):
         target, protocol = target_number(port), protocol_of(port)
         if target is None or any(p.number == target and p.protocol == protocol for p in declared):
@@ -38,7 +42,6 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
                             f"only, but this Service port sends {protocol}",
                       severity=Severity.WARNING)
             continue
-        numbers = sorted({f"{p.number}/{p.protocol}" for p in declared if p.number is not None})
-        listing = f"they declare {', '.join(numbers)}" if numbers else "they declare no ports"
+        numbers = sorted({f"{p.number}/{p.protocol}" for p in declared})
         yield Hit(path, f"no container of the selected pods ({owners}) declares containerPort {target}/{protocol} "
-                        f"({listing})")
+                        f"(they declare {', '.join(numbers)})")

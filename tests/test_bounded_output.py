@@ -82,7 +82,9 @@ LIST = {"apiVersion": "v1", "kind": "List", "items": [
     {"apiVersion": "v1", "kind": "Service", "metadata": {"name": f"web{i}", "labels": {"a": "b"}},
      "spec": {"type": "NodePort", "selector": {"app": "x"},
               "ports": [{"name": "http", "port": 80, "targetPort": "8080", "nodePort": 40000 + i}]}}
-    for i in range(30)]}
+    for i in range(30)] + [  # a workload none of them selects, so that selectors are checked
+    {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "worker", "labels": {"app": "worker"}},
+     "spec": {"containers": [{"name": "worker", "image": "busybox"}]}}]}
 
 
 def _findings(report) -> list[tuple]:

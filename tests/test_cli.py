@@ -46,6 +46,17 @@ spec:
   type: ExternalName
   externalName: db.example.com
 """
+# A workload no Service here selects: with one in sight, selector-no-match checks selectors
+# (with none, it checks nothing and says so in a note).
+WORKER = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: worker
+  labels: {app: worker}
+spec:
+  containers: [{name: worker, image: busybox}]
+"""
 
 
 def write(root: Path, name: str, text: str) -> Path:
@@ -96,7 +107,7 @@ def test_node_port_range_flag(cli, tmp_path) -> None:
 
 def test_fail_on_levels(cli, tmp_path) -> None:
     write(tmp_path, "svc.yaml", CLEAN.replace("type: ExternalName", "selector: {app: nothing}\n  ports: [{port: 80}]")
-          .replace("  externalName: db.example.com\n", ""))
+          .replace("  externalName: db.example.com\n", "") + "---\n" + WORKER)
     assert cli("svc.yaml", cwd=tmp_path).returncode == 1  # a warning fails by default
     assert cli("--fail-on", "error", "svc.yaml", cwd=tmp_path).returncode == 0
     assert cli("--fail-on", "never", "svc.yaml", cwd=tmp_path).returncode == 0
@@ -189,7 +200,7 @@ def test_kind_config_among_files_makes_the_target_kind(cli, tmp_path) -> None:
     assert cli("svc.yaml", cwd=tmp_path).returncode == 0
     write(tmp_path, "kind.yaml", "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n")
     result = cli(".", cwd=tmp_path)
-    assert "error[lb-without-provider]" in result.stdout
+    assert "warning[lb-without-provider]" in result.stdout
     assert cli("--load-balancer-provider", "cloud-provider-kind", ".", cwd=tmp_path).returncode == 0
     assert cli("--target", "kind", "svc.yaml", cwd=tmp_path).returncode == 1
 

@@ -8,7 +8,7 @@ import pytest
 
 from svclint.check.registry import load_rules
 from svclint.check.selection import BROKEN_INPUT, enabled
-from tests.test_cli import BAD_NODEPORT, write
+from tests.test_cli import BAD_NODEPORT, WORKER, write
 
 NO_PODS = """\
 apiVersion: v1
@@ -21,7 +21,8 @@ spec:
     app: api
   ports:
     - port: 80
-"""
+---
+""" + WORKER.replace("  name: worker\n", "  name: worker\n  namespace: shop\n")
 
 
 def rules_of(result) -> list[str]:
@@ -112,7 +113,7 @@ def test_per_file_ignores_and_ignore_objects(cli, tmp_path) -> None:
           'per-file-ignores:\n  "third-party/*": [SVC1]\n  "api.yaml": selector-no-match\n'
           'ignore-objects: ["Service/monitoring/prometheus-*"]\n')
     result = cli(".", cwd=tmp_path)
-    assert (result.returncode, result.stdout.strip()) == (0, "No problems in 4 files, 3 objects")  # .svclint.yaml too
+    assert (result.returncode, result.stdout.strip()) == (0, "No problems in 4 files, 4 objects")  # .svclint.yaml too
 
 
 def test_other_settings_from_the_config(cli, tmp_path) -> None:

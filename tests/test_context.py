@@ -45,6 +45,9 @@ spec:
     spec:
       containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]
 """
+# A workload the Services do not select: with it in sight, selectors are checked.
+OTHER = DEPLOYMENT.replace("name: web", "name: worker").replace("app: web", "app: worker")
+NO_WORKLOAD_NOTE = "svclint: info: selectors of 1 Service not checked (selector-no-match): the run holds no workload"
 LONELY = SERVICE.replace("name: web", "name: lonely").replace("app: web", "app: nothing")
 
 
@@ -62,7 +65,10 @@ def test_context_resolves_selectors_and_is_never_reported(cli, tmp_path) -> None
     write(tmp_path, "k8s/deploy.yaml", DEPLOYMENT)
     write(tmp_path, "k8s/broken.yaml", BAD_NODEPORT + "---\n" + LONELY + "---\nkey: [unclosed\n")
     alone = cli("--format", "json", "svc.yaml", cwd=tmp_path)
-    assert findings(alone) == [("svc.yaml", "selector-no-match")]
+    assert findings(alone) == [] and alone.stderr.startswith(NO_WORKLOAD_NOTE)
+    write(tmp_path, "worker.yaml", OTHER)
+    assert findings(cli("--format", "json", "--context", "worker.yaml", "svc.yaml", cwd=tmp_path)) == \
+        [("svc.yaml", "selector-no-match")]
     with_context = cli("--context", "k8s", "svc.yaml", cwd=tmp_path)
     assert with_context.returncode == 0
     assert with_context.stdout.strip() == "No problems in 1 file, 1 object"
@@ -80,25 +86,27 @@ def test_context_kustomization_gives_the_namespace(cli, tmp_path) -> None:
                                               "kind: Kustomization\nnamespace: shop\nresources: [svc.yaml]\n")
     write(tmp_path, "app/svc.yaml", SERVICE.replace("  namespace: shop\n", ""))
     write(tmp_path, "app/deploy.yaml", DEPLOYMENT)
-    assert cli("app/svc.yaml", cwd=tmp_path).returncode == 1
+    write(tmp_path, "app/worker.yaml", OTHER.replace("  namespace: shop\n", ""))
+    assert cli("--context", "app/worker.yaml", "app/svc.yaml", cwd=tmp_path).returncode == 1
     assert cli("--context", "app", "app/svc.yaml", cwd=tmp_path).returncode == 0
 
 
 def test_stdin_against_a_context(cli, tmp_path) -> None:
     write(tmp_path, "k8s/deploy.yaml", DEPLOYMENT)
-    assert cli("-", cwd=tmp_path, stdin=SERVICE).returncode == 1
+    assert cli("-", cwd=tmp_path, stdin=SERVICE + "---\n" + OTHER).returncode == 1
     assert cli("--context", "k8s", "-", cwd=tmp_path, stdin=SERVICE).returncode == 0
 
 
 def test_git_context_is_every_tracked_manifest_minus_excludes(cli, tmp_path) -> None:
     write(tmp_path, "services/svc.yaml", SERVICE)
     write(tmp_path, "apps/deploy.yaml", DEPLOYMENT)
+    write(tmp_path, "apps/worker.yaml", OTHER)
     write(tmp_path, "untracked/deploy.yaml", DEPLOYMENT.replace("app: web", "app: other"))
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "services", "apps")
     # From a subdirectory too: the context is the whole repository.
     assert cli("--context", "git", "svc.yaml", cwd=tmp_path / "services").returncode == 0
-    write(tmp_path, ".svclint.yaml", "exclude: [apps/*]\n")
+    write(tmp_path, ".svclint.yaml", "exclude: [apps/deploy.yaml]\n")
     excluded = cli("--format", "json", "--context", "git", "svc.yaml", cwd=tmp_path / "services")
     assert findings(excluded) == [("svc.yaml", "selector-no-match")]
     (tmp_path / ".svclint.yaml").unlink()

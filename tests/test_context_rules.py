@@ -89,11 +89,134 @@ def test_custom_workload_kinds_come_from_the_workloads_setting(tmp_path) -> None
     widget = ("apiVersion: acme.io/v1\nkind: Widget\nmetadata:\n  name: web\nspec:\n  podTemplate:\n"
               "    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n"
               "        - name: web\n          ports:\n            - name: http\n              containerPort: 80\n")
-    files = {"web.yaml": widget + "---\n" + service("web")}
-    assert rules_of(lint(tmp_path, files, select=["selector-no-match", "target-port-unresolved"])) == \
-        ["selector-no-match"]
-    assert lint(tmp_path, files, select=["selector-no-match", "target-port-unresolved"],
-                workloads={"acme.io/Widget": "spec.podTemplate"}) == []
+    files = {"web.yaml": widget + "---\n" + service("web") + "---\n" + service("api", "app: api")}
+    # Unknown, the Widget is no workload: none in sight, so no selector is checked.
+    assert lint(tmp_path, files, select=["selector-no-match", "target-port-unresolved"]) == []
+    assert rules_of(lint(tmp_path, files, select=["selector-no-match", "target-port-unresolved"],
+                         workloads={"acme.io/Widget": "spec.podTemplate"})) == ["selector-no-match"]
+
+
+# --- no workload in sight ----------------------------------------------------------------
+
+CHART_SERVICES = """\
+# services/ of a repository whose Deployments live in another folder
+apiVersion: v1
+kind: Service
+metadata:
+  name: checkout
+  namespace: shop
+  labels:
+    app.kubernetes.io/name: checkout
+spec:
+  selector:
+    app.kubernetes.io/name: checkout
+    app.kubernetes.io/component: api
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: cart-redis
+  namespace: shop
+spec:
+  clusterIP: None
+  selector:
+    app.kubernetes.io/name: cart-redis
+  ports:
+    - name: redis
+      port: 6379
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: payments-external
+  namespace: shop
+spec:
+  type: ExternalName
+  externalName: payments.example.com
+"""
+
+CHECKOUT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: checkout
+  namespace: shop
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: checkout
+      app.kubernetes.io/component: api
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: checkout
+        app.kubernetes.io/component: api
+    spec:
+      containers:
+        - name: checkout
+          image: ghcr.io/example/checkout:1.4.2
+          ports:
+            - name: http
+              containerPort: 8080
+"""
+
+UNCHECKED_NOTE = ("selectors of 2 Services not checked (selector-no-match): the run holds no workload "
+                  "(Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod, ...) to match them against; "
+                  "give the workloads with --context PATH, or --context git for the whole repository")
+
+
+def test_selectors_are_not_checked_without_any_workload_and_a_note_says_so(tmp_path) -> None:
+    (tmp_path / "services.yaml").write_text(CHART_SERVICES, encoding="utf-8")
+    report = lint_paths([str(tmp_path / "services.yaml")], Settings())
+    assert [f.rule for f in report.findings if f.rule == "selector-no-match"] == []
+    assert report.notes == [UNCHECKED_NOTE]
+
+
+def test_a_suppression_of_unchecked_selectors_is_not_called_unused(tmp_path) -> None:
+    operator_service = CHART_SERVICES.replace(
+        "  labels:\n    app.kubernetes.io/name: checkout\n",
+        "  annotations:\n    svclint.io/ignore: \"selector-no-match # pods come from the operator\"\n")
+    (tmp_path / "services.yaml").write_text(operator_service, encoding="utf-8")
+    report = lint_paths([str(tmp_path)], Settings())
+    assert [f.rule for f in report.findings if f.rule in ("selector-no-match", "unused-suppression")] == []
+    (tmp_path / "worker.yaml").write_text(CHECKOUT.replace("checkout", "worker"), encoding="utf-8")
+    report = lint_paths([str(tmp_path)], Settings())  # now checked: the suppression is used, cart-redis warned
+    assert [(f.rule, f.obj.name) for f in report.findings
+            if f.rule in ("selector-no-match", "unused-suppression")] == [("selector-no-match", "cart-redis")]
+
+
+def test_no_note_when_selector_no_match_is_off_or_no_service_selects(tmp_path) -> None:
+    (tmp_path / "services.yaml").write_text(CHART_SERVICES, encoding="utf-8")
+    assert lint_paths([str(tmp_path)], Settings().updated({"ignore": ["selector-no-match"]})).notes == []
+    external = CHART_SERVICES[CHART_SERVICES.index("apiVersion: v1\nkind: Service\nmetadata:\n  name: payments"):]
+    (tmp_path / "services.yaml").write_text(external, encoding="utf-8")
+    assert lint_paths([str(tmp_path)], Settings()).notes == []
+
+
+def test_workloads_in_the_context_make_selectors_checked_again(tmp_path) -> None:
+    (tmp_path / "services").mkdir()
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "services" / "shop.yaml").write_text(CHART_SERVICES, encoding="utf-8")
+    (tmp_path / "deploy" / "checkout.yaml").write_text(CHECKOUT, encoding="utf-8")
+    report = lint_paths([str(tmp_path / "services")],
+                        Settings().updated({"context": [str(tmp_path / "deploy")], "select": ["selector-no-match"]}))
+    assert [(f.line, f.rule, f.severity.label) for f in report.findings] == [(26, "selector-no-match", "warning")]
+    assert "nearest: Deployment shop/checkout" in report.findings[0].message and report.notes == []
+
+
+def test_a_workload_in_another_namespace_still_gives_the_namespace_warning(tmp_path) -> None:
+    (tmp_path / "services.yaml").write_text(CHART_SERVICES, encoding="utf-8")
+    (tmp_path / "checkout.yaml").write_text(CHECKOUT.replace("  namespace: shop\n", ""), encoding="utf-8")
+    found = lint(tmp_path, {}, select=["selector-no-match"])
+    assert found == [("services.yaml", 11, 5, "selector-no-match", "warning"),
+                     ("services.yaml", 26, 5, "selector-no-match", "warning")]
+    report = lint_paths([str(tmp_path)], Settings().updated({"select": ["selector-no-match"]}))
+    assert "but matches pods in namespace default: is metadata.namespace missing or wrong?" in report.findings[0].message
 
 
 @pytest.mark.parametrize(("value", "named"), [
@@ -129,6 +252,58 @@ def test_numeric_protocol_mismatch_is_a_warning_and_an_undeclared_port_info(tmp_
         "web", ports="- name: a\n      port: 80\n      targetPort: 8080\n    - name: b\n      port: 9090")})
     assert found == [("web.yaml", 32, 19, "target-port-not-exposed", "warning"),
                      ("web.yaml", 34, 13, "target-port-not-exposed", "info")]
+
+
+REDIS_AND_EXPORTER = """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: redis
+spec:
+  serviceName: redis
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: redis
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: redis
+    spec:
+      containers:
+        - name: redis
+          image: redis:7.2
+          args: ["--port", "6379"]
+        - name: exporter
+          image: oliver006/redis_exporter:v1.58.0
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: redis
+spec:
+  clusterIP: None
+  selector:
+    app.kubernetes.io/name: redis
+  ports:
+    - name: redis
+      port: 6379
+    - name: metrics
+      port: 9121
+"""
+
+
+def test_containers_that_declare_no_ports_are_not_checked(tmp_path) -> None:
+    assert lint(tmp_path, {"redis.yaml": REDIS_AND_EXPORTER}, select=["target-port-not-exposed"]) == []
+
+
+def test_declared_ports_of_any_selected_container_make_the_others_checked(tmp_path) -> None:
+    declared = REDIS_AND_EXPORTER.replace('          args: ["--port", "6379"]\n',
+                                          '          args: ["--port", "6379"]\n          ports:\n'
+                                          '            - {name: redis, containerPort: 6379}\n')
+    (tmp_path / "redis.yaml").write_text(declared, encoding="utf-8")
+    report = lint_paths([str(tmp_path)], Settings().updated({"select": ["target-port-not-exposed"]}))
+    assert [(f.line, f.rule, f.severity.label) for f in report.findings] == [(36, "target-port-not-exposed", "info")]
+    assert "(they declare 6379/TCP)" in report.findings[0].message
 
 
 def test_a_named_port_of_a_plain_init_container_does_not_count(tmp_path) -> None:
@@ -227,7 +402,7 @@ def test_exposed_nodeport_by_target(tmp_path, target, expected) -> None:
 @pytest.mark.parametrize(("target", "expected"), [
     ("generic", []), ("cloud", []),
     ("minikube", [("web.yaml", 6, 9, "lb-without-provider", "warning")]),
-    ("kind", [("web.yaml", 6, 9, "lb-without-provider", "error")]),
+    ("kind", [("web.yaml", 6, 9, "lb-without-provider", "warning")]),
 ])
 def test_lb_without_provider_by_target(tmp_path, target, expected) -> None:
     lb = service("web", extra="  type: LoadBalancer\n")
@@ -249,8 +424,145 @@ def test_unchecked_kind_mapping_is_said_once(tmp_path) -> None:
     assert found == [("a.yaml", 6, 9, "nodeport-not-mapped-on-kind", "info")]
 
 
-def test_unset_nodeport_on_kind_is_reported_even_without_a_config(tmp_path) -> None:
+@pytest.mark.parametrize(("platform", "severity"), [
+    (None, "info"), ("linux", "info"), ("macos", "warning"), ("windows", "warning")])
+def test_unset_nodeport_on_kind_is_reported_even_without_a_config(tmp_path, platform, severity) -> None:
+    settings = {"host_platform": platform} if platform else {}
     found = lint(tmp_path, {"web.yaml": service("web", extra="  type: NodePort\n")},
-                 select=["nodeport-not-mapped-on-kind"], target="kind")
+                 select=["nodeport-not-mapped-on-kind"], target="kind", **settings)
     assert found == [("web.yaml", 6, 9, "nodeport-not-mapped-on-kind", "info"),
-                     ("web.yaml", 10, 7, "nodeport-not-mapped-on-kind", "warning")]
+                     ("web.yaml", 10, 7, "nodeport-not-mapped-on-kind", severity)]
+
+
+# A kind config as the ingress-nginx quick start has it: ports 80 and 443 of the host go to
+# the ingress controller; no NodePort is mapped.
+KIND_WITH_INGRESS = """\
+kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+nodes:
+  - role: control-plane
+    labels:
+      ingress-ready: "true"
+    extraPortMappings:
+      - containerPort: 80
+        hostPort: 80
+        protocol: TCP
+      - containerPort: 443
+        hostPort: 443
+        protocol: TCP
+  - role: worker
+"""
+GRAFANA_NODEPORT = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: grafana
+  namespace: monitoring
+spec:
+  type: NodePort
+  selector:
+    app.kubernetes.io/name: grafana
+  ports:
+    - name: http
+      port: 3000
+      targetPort: 3000
+      nodePort: 31300
+"""
+
+
+@pytest.mark.parametrize(("platform", "severity"), [
+    (None, "info"), ("linux", "info"), ("macos", "warning"), ("windows", "warning")])
+def test_unmapped_nodeport_is_info_unless_only_mapped_ports_work(tmp_path, platform, severity) -> None:
+    settings = {"host-platform": platform} if platform else {}
+    (tmp_path / "kind.yaml").write_text(KIND_WITH_INGRESS, encoding="utf-8")
+    (tmp_path / "grafana.yaml").write_text(GRAFANA_NODEPORT, encoding="utf-8")
+    report = lint_paths([str(tmp_path)], Settings().updated({"select": ["nodeport-not-mapped-on-kind"], **settings}))
+    [finding] = report.findings
+    assert (Path(finding.file).name, finding.line, finding.column, finding.severity.label) == \
+        ("grafana.yaml", 14, 17, severity)
+    if severity == "info":
+        assert ("on a Linux host clients that use a node IP (the node container's address) reach it without a "
+                "mapping, but on Docker Desktop (macOS, Windows) and for clients that use localhost only "
+                "extraPortMappings ports work") in finding.message
+    else:
+        assert "Docker Desktop runs the node containers in a VM: only extraPortMappings ports reach them" \
+            in finding.message
+
+
+@pytest.mark.parametrize("mapping", [
+    "      - containerPort: 31000\n        hostPort: 3000\n",  # a containerPort in the node port range
+    "      - containerPort: 3000\n        hostPort: 31300\n",  # a hostPort in the range
+])
+def test_unmapped_nodeport_is_a_warning_where_the_config_maps_node_ports(tmp_path, mapping) -> None:
+    config = KIND_WITH_INGRESS.replace("  - role: worker\n", "") + mapping
+    (tmp_path / "kind.yaml").write_text(config, encoding="utf-8")
+    (tmp_path / "grafana.yaml").write_text(GRAFANA_NODEPORT, encoding="utf-8")
+    report = lint_paths([str(tmp_path)], Settings().updated({"select": ["nodeport-not-mapped-on-kind"]}))
+    [finding] = report.findings
+    assert finding.severity.label == "warning"
+    assert "the kind config reaches NodePorts through extraPortMappings" in finding.message
+
+
+def test_a_mapping_equal_to_a_nodeport_outside_the_default_range_counts(tmp_path) -> None:
+    config = KIND_WITH_INGRESS + "    extraPortMappings:\n      - containerPort: 8443\n        hostPort: 8443\n"
+    files = {"kind.yaml": config, "grafana.yaml": GRAFANA_NODEPORT,
+             "api.yaml": GRAFANA_NODEPORT.replace("grafana", "api").replace("31300", "8443")}
+    found = lint(tmp_path, files, select=["nodeport-not-mapped-on-kind"], node_port_range="1-32767")
+    assert found == [("grafana.yaml", 14, 17, "nodeport-not-mapped-on-kind", "warning")]
+
+
+STOREFRONT_LB = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: storefront
+  namespace: shop
+spec:
+  type: LoadBalancer
+  selector:
+    app.kubernetes.io/name: storefront
+  ports:
+    - name: http
+      port: 80
+      targetPort: 8080
+"""
+# The older form of kind's ingress guide: the label comes from a kubeadm patch.
+KIND_WITH_INGRESS_PATCH = """\
+kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+nodes:
+  - role: control-plane
+    kubeadmConfigPatches:
+      - |
+        kind: InitConfiguration
+        nodeRegistration:
+          kubeletExtraArgs:
+            node-labels: "ingress-ready=true"
+    extraPortMappings:
+      - containerPort: 80
+        hostPort: 8080
+"""
+
+
+@pytest.mark.parametrize(("config", "ports"), [(KIND_WITH_INGRESS, "80 and 443"), (KIND_WITH_INGRESS_PATCH, "80")],
+                         ids=["labels", "kubeadm-patch"])
+def test_lb_on_kind_with_an_ingress_controller_on_host_ports_is_info(tmp_path, config, ports) -> None:
+    (tmp_path / "kind.yaml").write_text(config, encoding="utf-8")
+    (tmp_path / "storefront.yaml").write_text(STOREFRONT_LB, encoding="utf-8")
+    report = lint_paths([str(tmp_path)], Settings().updated({"select": ["lb-without-provider"]}))
+    [finding] = report.findings
+    assert (finding.line, finding.column, finding.severity.label) == (7, 9, "info")
+    assert finding.message.endswith(
+        "; but the kind config routes traffic through an ingress controller bound to host ports "
+        f"(extraPortMappings of {ports} on a node labelled ingress-ready=true): if clients come in through "
+        "an Ingress, this Service can be ClusterIP")
+
+
+@pytest.mark.parametrize("config", [
+    KIND_WITH_INGRESS.replace('    labels:\n      ingress-ready: "true"\n', ""),  # no label: no ingress node
+    KIND_WITH_INGRESS.replace("containerPort: 80\n", "containerPort: 30080\n")
+    .replace("containerPort: 443\n", "containerPort: 30443\n"),  # NodePorts mapped, not an ingress
+], ids=["no-label", "no-80-443"])
+def test_lb_on_kind_without_an_ingress_controller_stays_a_warning(tmp_path, config) -> None:
+    found = lint(tmp_path, {"kind.yaml": config, "storefront.yaml": STOREFRONT_LB}, select=["lb-without-provider"])
+    assert found == [("storefront.yaml", 7, 9, "lb-without-provider", "warning")]

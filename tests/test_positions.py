@@ -125,7 +125,8 @@ def test_cross_object_findings_keep_their_place_in_non_ascii_and_bom_files(tmp_p
     from svclint.check.engine import lint_paths
     from svclint.check.settings import Settings
 
-    service = "# e\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n"
+    service = ("# e\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n"
+               "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: worker\n  labels: {app: worker}\n")
     places = {}
     for name, data in {"ascii": service.encode(), "utf8": service.replace("# e", "# é").encode(),
                        "bom": b"\xef\xbb\xbf" + service.encode(), "utf16": service.encode("utf-16")}.items():

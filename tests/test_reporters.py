@@ -19,7 +19,7 @@ import pytest
 
 from svclint.check.registry import load_rules
 from tests.conftest import REPO
-from tests.test_cli import CLEAN
+from tests.test_cli import CLEAN, WORKER
 
 SARIF_SCHEMA = REPO / "tests" / "data" / "sarif-2.1.0.json"
 
@@ -55,6 +55,9 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "k8s" / "web.yaml").write_text(WEB, encoding="utf-8")
     (tmp_path / "k8s" / ODD_NAME).write_text(ODD, encoding="utf-8")
     (tmp_path / "k8s" / "clean.yaml").write_text(CLEAN, encoding="utf-8")
+    # A workload in sight (so selectors are checked), in a namespace of its own (so no nearest).
+    (tmp_path / "k8s" / "worker.yaml").write_text(WORKER.replace("  name: worker\n", "  name: worker\n  namespace: batch\n"),
+                                                   encoding="utf-8")
     return tmp_path
 
 
@@ -211,11 +214,12 @@ def test_sarif_multitool_reports_no_errors(cli, project, tmp_path) -> None:
 def test_junit_has_a_suite_per_file_and_a_failing_testcase_per_finding(cli, project) -> None:
     root = ET.fromstring(report_of(cli, project, "junit"))
     assert root.tag == "testsuites"
-    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("4", "3", "0")
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("5", "3", "0")
     suites = {suite.get("name"): suite for suite in root.findall("testsuite")}
-    assert sorted(suites) == ["k8s/clean.yaml", "k8s/odd,name:1.yaml", "k8s/web.yaml"]
+    assert sorted(suites) == ["k8s/clean.yaml", "k8s/odd,name:1.yaml", "k8s/web.yaml", "k8s/worker.yaml"]
     counts = {name: (s.get("tests"), s.get("failures")) for name, s in suites.items()}
-    assert counts == {"k8s/clean.yaml": ("1", "0"), "k8s/odd,name:1.yaml": ("2", "2"), "k8s/web.yaml": ("1", "1")}
+    assert counts == {"k8s/clean.yaml": ("1", "0"), "k8s/odd,name:1.yaml": ("2", "2"), "k8s/web.yaml": ("1", "1"),
+                      "k8s/worker.yaml": ("1", "0")}
     [clean] = suites["k8s/clean.yaml"].findall("testcase")
     assert clean.get("name") == "no problems" and list(clean) == []
     cases = [(c.get("classname"), c.get("name"), [(f.get("type"), f.get("message")) for f in c.findall("failure")])
@@ -269,7 +273,7 @@ def test_info_findings_are_notices(cli, tmp_path) -> None:
     (tmp_path / "crd.yaml").write_text(
         "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: x.example.com}\n"
         "---\napiVersion: v1\nkind: Service\nmetadata: {name: op}\nspec:\n  selector: {app: op}\n"
-        "  ports: [{port: 80}]\n", encoding="utf-8")
+        "  ports: [{port: 80}]\n---\n" + WORKER, encoding="utf-8")
     result = cli("--format", "github", "crd.yaml", cwd=tmp_path)
     assert result.stdout.startswith("::notice file=crd.yaml,line=9,col=13,title=svclint (selector-no-match)::")
 

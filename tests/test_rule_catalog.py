@@ -55,7 +55,7 @@ def test_seed_rules_keep_their_slugs_and_severities() -> None:
     rules = load_rules()
     assert rules["nodeport-out-of-range"].severity.label == "error"
     assert rules["selector-no-match"].severity.label == "warning"
-    assert rules["lb-without-provider"].severity.label == "error"
+    assert rules["lb-without-provider"].severity.label == "warning"
 
 
 # -- rules/*.yaml against schemas/rule.schema.json ------------------------------------------

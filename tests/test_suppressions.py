@@ -7,14 +7,16 @@ import json
 import pytest
 
 from tests.conftest import lint_text, problems
-from tests.test_cli import write
+from tests.test_cli import WORKER, write
 
 # The rules these tests are about (SVC0: the suppression rules too); others would blur the positions.
 FOCUS = ["SVC0", "nodeport-out-of-range", "selector-no-match"]
 
 
 def lint(tmp_path, text: str, **settings):
-    return lint_text(tmp_path, text, select=FOCUS, **settings)
+    """`text` linted with a workload after it, which none of its Services selects: with no
+    workload at all selector-no-match checks nothing, and leaves its suppressions unjudged."""
+    return lint_text(tmp_path, text + "---\n" + WORKER, select=FOCUS, **settings)
 
 NODE_PORT_SERVICE = """\
 apiVersion: v1
@@ -199,7 +201,7 @@ def test_no_suppressions_flag_and_config_show_everything(cli, tmp_path) -> None:
 def test_readme_suppression_example_suppresses_everything_it_shows(tmp_path) -> None:
     from tests.test_config import readme_block
 
-    text = readme_block("Suppressions", "yaml")
+    text = readme_block("Suppressions", "yaml") + "---\n" + WORKER  # a workload in sight: selectors are checked
     assert problems(lint_text(tmp_path, text)) == []  # every rule runs
     assert sorted(rule for _, _, rule in problems(lint_text(tmp_path, text, allow_suppressions=False))) == [
         "exposed-nodeport", "nodeport-out-of-range", "nodeport-out-of-range", "selector-no-match"]

@@ -52,6 +52,7 @@ FACT_CODE = ("source", "model", "check/checkfile.py", "check/cache.py")
 # one added later (e.g. custom workload kinds) invalidates the cache rather than going stale.
 FACT_NEUTRAL_SETTINGS = frozenset({
     "kubernetes_version", "node_port_range", "namespace", "target", "load_balancer_providers",
+    "host_platform",
     "fail_on", "exclude", "select", "ignore", "severity", "per_file_ignores", "ignore_objects",
     "context", "allow_suppressions", "cache_dir",
 })

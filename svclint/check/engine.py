@@ -31,6 +31,7 @@ from svclint.model.resources import (
     Resource,
     ResourceIndex,
 )
+from svclint.model.services import selector_of
 from svclint.source.discover import InputError, discover, discover_context
 from svclint.source.documents import AsciiFileText, read_text
 from svclint.source.positions import PositionResolver
@@ -78,7 +79,7 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -
                      if os.path.normpath(p) not in reported]
     notes = discovery.notes
     report = combine(results, settings, rules, read_context(context_files, settings, jobs, notes), workers)
-    report.notes = notes
+    report.notes = [*notes, *report.notes]
     return report
 
 
@@ -178,10 +179,13 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
     refs = {path: [r.ref for r in objects_by_file[path]] for path, result in reported.items() if result.suppressions}
     if settings.allow_suppressions:
         findings, unused = suppress(findings, {r.path: r.suppressions for r in results}, refs)
-        findings += unused_findings(unused, rules, refs)
+        # A rule that checked nothing (no workload in sight) leaves its suppressions unjudged.
+        unchecked = _unchecked_rules(index, rules)
+        findings += unused_findings(unused, {slug: r for slug, r in rules.items() if slug not in unchecked}, refs)
     findings = apply_policy(findings, settings)
     findings.sort(key=Finding.sort_key)
     return Report(findings, files=len(results), objects=sum(1 for r in index.objects if r.file in reported),
+                  notes=_unchecked_selectors_note(index, rules, reported),
                   file_paths=[result.path for result in results], detected_target=_detected_target(index, settings),
                   problem_level=settings.fail_threshold or Severity.WARNING)
 
@@ -191,6 +195,27 @@ def _detected_target(index: ResourceIndex, settings: Settings) -> tuple[str, str
     if settings.target or not index.kind_clusters:
         return None
     return "kind", index.kind_clusters[0].resource.file
+
+
+def _unchecked_rules(index: ResourceIndex, rules: dict[str, Rule]) -> set[str]:
+    """The enabled rules that check nothing in this run: selector-no-match when the run
+    holds no pod template at all (the workloads come from elsewhere)."""
+    return set() if index.templates else {"selector-no-match"} & set(rules)
+
+
+def _unchecked_selectors_note(index: ResourceIndex, rules: dict[str, Rule], reported: dict[str, FileResult]) -> list[str]:
+    """The note that selector-no-match checked nothing, when the run holds Services with a
+    selector but no pod template at all."""
+    if not _unchecked_rules(index, rules):
+        return []
+    selecting = sum(1 for service in index.of_kind("Service")
+                    if service.file in reported and selector_of(service) is not None)
+    if not selecting:
+        return []
+    services = f"{selecting} Service{'' if selecting == 1 else 's'}"
+    return [f"selectors of {services} not checked (selector-no-match): the run holds no workload "
+            "(Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod, ...) to match them against; "
+            "give the workloads with --context PATH, or --context git for the whole repository"]
 
 
 def _with_namespace(resource: Resource, kustomized: dict[str, str], default: str) -> Resource:

@@ -15,6 +15,9 @@ from svclint.model.workloads import WorkloadKind, workload_table
 from svclint.source.positions import Path
 
 TARGETS = ("generic", "kind", "minikube", "cloud")
+# Where the cluster's node containers run (kind): on Linux the host reaches them at their IPs,
+# on Docker Desktop (macOS, Windows) only through port mappings. Unknown counts as Linux.
+HOST_PLATFORMS = ("unknown", "linux", "macos", "windows")
 FAIL_ON = ("error", "warning", "info", "never")
 DEFAULT_NODE_PORT_RANGE = (30000, 32767)
 
@@ -36,6 +39,7 @@ class Settings:
     namespace: str = "default"
     target: str | None = None  # None: generic unless a kind cluster config is loaded
     load_balancer_providers: tuple[str, ...] = ()
+    host_platform: str = "unknown"
     fail_on: str = "warning"
     exclude: tuple[str, ...] = ()
     select: tuple[str, ...] = ()  # rule selectors: slugs, codes, code prefixes (see selection.py)
@@ -250,6 +254,7 @@ _PARSERS = {
     "namespace": _namespace,
     "target": _choice(TARGETS),
     "load_balancer_providers": _string_tuple,
+    "host_platform": _choice(HOST_PLATFORMS),
     "fail_on": _choice(FAIL_ON),
     "exclude": _string_tuple,
     "select": _rule_selectors,

@@ -21,7 +21,7 @@ from svclint.check.baseline import apply_baseline, write_baseline
 from svclint.check.engine import Report, lint_paths
 from svclint.check.failure import FileFailure
 from svclint.check.registry import RuleFileError
-from svclint.check.settings import FAIL_ON, TARGETS, Settings, SettingsError
+from svclint.check.settings import FAIL_ON, HOST_PLATFORMS, TARGETS, Settings, SettingsError
 from svclint.check.validation import resolve_version
 from svclint.cli.config import CACHE_DIRECTORY, Config, load_config
 from svclint.cli.rule_commands import COMMANDS
@@ -72,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="cluster the manifests are for (default: generic, or kind when a kind config is loaded)")
     parser.add_argument("--load-balancer-provider", action="append", metavar="NAME",
                         help="a load-balancer provider installed out of band, e.g. cloud-provider-kind")
+    parser.add_argument("--host-platform", choices=HOST_PLATFORMS,
+                        help="where kind's node containers run: on linux NodePorts are reachable at the node IPs, "
+                             "on macos and windows (Docker Desktop) only through extraPortMappings "
+                             "(default: unknown, taken as linux)")
     parser.add_argument("--select", action="append", metavar="RULE",
                         help="run only these rules: slugs, codes or code prefixes such as SVC2 (repeatable, "
                              "comma-separated; replaces the configuration's select and ignore)")
@@ -312,6 +316,7 @@ def settings_from_args(args: argparse.Namespace, config: Config) -> Settings:
         "namespace": args.namespace,
         "target": args.target,
         "load-balancer-provider": args.load_balancer_provider,
+        "host-platform": args.host_platform,
         "fail-on": args.fail_on,
         "exclude": base.exclude + tuple(args.exclude) if args.exclude else None,
         "context": base.context + tuple(args.context) if args.context else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import os.path
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
@@ -102,16 +103,52 @@ class KindCluster:
     resource: Resource
 
     @property
+    def port_mappings(self) -> list[tuple[int | None, int | None, str]]:
+        """(containerPort, hostPort, protocol) of every extraPortMappings entry of every node."""
+        mappings = []
+        for node in _list(self.resource.get("nodes")):
+            for mapping in _list(dig(node, ("extraPortMappings",))):
+                container, host = dig(mapping, ("containerPort",)), dig(mapping, ("hostPort",))
+                mappings.append((_port(container), _port(host), dig(mapping, ("protocol",)) or "TCP"))
+        return mappings
+
+    @property
+    def ingress_ports(self) -> list[tuple[int, int | None]]:
+        """(containerPort, hostPort) of the 80 and 443 mappings of nodes labelled
+        `ingress-ready=true`: where kind's ingress guide binds the ingress controller to the
+        host (its pods take hostPort 80 and 443 on the labelled node)."""
+        ports = []
+        for node in _list(self.resource.get("nodes")):
+            if not _ingress_ready(node):
+                continue
+            for mapping in _list(dig(node, ("extraPortMappings",))):
+                container = _port(dig(mapping, ("containerPort",)))
+                if container in (80, 443) and (dig(mapping, ("protocol",)) or "TCP") == "TCP":
+                    ports.append((container, _port(dig(mapping, ("hostPort",)))))
+        return ports
+
+    @property
     def mapped_node_ports(self) -> set[tuple[int, str]]:
         """(containerPort, protocol) of every extraPortMappings entry: ports of the node
         container that the host can reach."""
-        ports = set()
-        for node in self.resource.get("nodes") or []:
-            for mapping in dig(node, ("extraPortMappings",)) or []:
-                port = dig(mapping, ("containerPort",))
-                if isinstance(port, int):
-                    ports.add((port, dig(mapping, ("protocol",)) or "TCP"))
-        return ports
+        return {(container, protocol) for container, _, protocol in self.port_mappings if container is not None}
+
+
+def _ingress_ready(node: Any) -> bool:
+    """Whether a kind node carries `ingress-ready=true`: as `labels:`, or as kubelet
+    `node-labels` in a kubeadmConfigPatches entry (the older form of kind's ingress guide)."""
+    if str(dig(node, ("labels", "ingress-ready"))).lower() == "true":
+        return True
+    return any(isinstance(patch, str) and re.search(r"node-labels:.*\bingress-ready=true\b", patch)
+               for patch in _list(dig(node, ("kubeadmConfigPatches",))))
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _port(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 T = TypeVar("T")
