@@ -9,8 +9,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-import subprocess
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path

@@ -13,13 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import write
-from tests.test_context import DEPLOYMENT, LONELY, SERVICE
+from tests.test_cli import WORKER, write
+from tests.test_context import DEPLOYMENT, SERVICE
+from tests.test_context import LONELY as LONELY_SERVICE
 
 # Every test runs the real command in a process (that is the point): the whole suite runs them.
 pytestmark = pytest.mark.slow
 
 HUNG = 30  # seconds: a run on a few lines that takes this long is blocked on a second open
+# A Service that selects nothing, beside a workload: selectors are checked only where one is in sight.
+LONELY = LONELY_SERVICE + "---\n" + WORKER
 FINDING = "8:5: warning[selector-no-match]"
 
 

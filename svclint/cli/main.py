@@ -21,7 +21,13 @@ from svclint.check.baseline import apply_baseline, write_baseline
 from svclint.check.engine import Report, lint_paths
 from svclint.check.failure import FileFailure
 from svclint.check.registry import RuleFileError
-from svclint.check.settings import FAIL_ON, HOST_PLATFORMS, TARGETS, Settings, SettingsError
+from svclint.check.settings import (
+    FAIL_ON,
+    HOST_PLATFORMS,
+    TARGETS,
+    Settings,
+    SettingsError,
+)
 from svclint.check.validation import resolve_version
 from svclint.cli.config import CACHE_DIRECTORY, Config, load_config
 from svclint.cli.rule_commands import COMMANDS
