@@ -36,9 +36,8 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     ingress = inputs.index.derived(ingress_ports) if inputs.target == "kind" else []
     if ingress:
         severity = Severity.INFO
-        message += (f"; but the kind config routes traffic through an ingress controller bound to host ports "
-                    f"(extraPortMappings of {' and '.join(map(str, ingress))} on a node labelled "
-                    "ingress-ready=true): if clients come in through an Ingress, this Service can be ClusterIP")
+        message = (f"type LoadBalancer stays <pending> on kind, but the config maps {' and '.join(map(str, ingress))} "
+                   "to an ingress-ready node: through an Ingress, ClusterIP will do")
     yield Hit(("spec", "type"), message, severity=severity)
 
 
