@@ -26,6 +26,7 @@ from svclint.check.suppressions import (
 from svclint.model.facts import INDEX_READS, FactPlan, facts_of
 from svclint.model.resources import Resource, kustomization_namespaces, objects_in
 from svclint.source.documents import (
+    Header,
     Problem,
     SourceFile,
     SpanList,
@@ -46,6 +47,7 @@ class LocalFinding:
     severity: Severity
     message: str
     object_number: int | None = None
+    header: Header | None = None  # the object as written, for a document that made no object
 
 
 @dataclass
@@ -72,7 +74,10 @@ def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileRes
     object_rules = RulesByKind([(rule, RuleInputs(None, settings, rule.options_for(options), enabled, resolver))
                                 for rule in rules.values() if rule.check and rule.scope == "object"])
     plan = fact_plan(rules.values(), settings)
+    numbers: dict[int, int] = {}  # document -> number of the object it is (not a List)
     for number, resource in enumerate(_resources(source, result.spans)):
+        if not resource.base_path:
+            numbers[resource.doc_index] = number
         for rule, inputs in object_rules.of_kind(resource.qualified_kind):
             for hit in grouped(rule.hits(resource, inputs)):
                 line, column = resolver.locate(resource.doc_index, resource.base_path + tuple(hit.path), hit.anchor)
@@ -82,7 +87,7 @@ def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileRes
             _collect_annotation(resource, number, resolver, rules, result)
         _keep_facts(resource, plan, result)
     # Last: the loader adds its problems (bad YAML, duplicate keys) as it parses.
-    result.findings.extend(_local(p, rules) for p in source.problems if p.rule in rules)
+    result.findings.extend(_about_document(p, rules, numbers) for p in source.problems if p.rule in rules)
     return result
 
 
@@ -142,6 +147,15 @@ def _collect_annotation(resource: Resource, number: int, resolver: PositionResol
 def _local(problem: Problem, rules: dict[str, Rule], number: int | None = None) -> LocalFinding:
     return LocalFinding(problem.line, problem.column, problem.rule, rules[problem.rule].severity,
                         problem.message, number)
+
+
+def _about_document(problem: Problem, rules: dict[str, Rule], numbers: dict[int, int]) -> LocalFinding:
+    """A loader's problem, with the object of its document: the one built, else the one written."""
+    number = numbers.get(problem.document) if problem.document is not None else None
+    if number is not None or problem.header is None:
+        return _local(problem, rules, number)
+    return LocalFinding(problem.line, problem.column, problem.rule, rules[problem.rule].severity,
+                        problem.message, header=problem.header)
 
 
 def _explicit_namespace(data: dict) -> str:

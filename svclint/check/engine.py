@@ -14,7 +14,7 @@ import os.path
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
-from svclint.check.checkfile import FileResult, context_facts, fact_plan
+from svclint.check.checkfile import FileResult, LocalFinding, context_facts, fact_plan
 from svclint.check.failure import reading
 from svclint.check.finding import Finding, Hit, Severity, grouped
 from svclint.check.overrides import apply_policy
@@ -170,7 +170,7 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
                                 settings.workload_kinds)
     findings = [
         Finding(result.path, f.line, f.column, f.rule, f.severity, f.message,
-                objects_by_file[result.path][f.object_number].ref if f.object_number is not None else ObjectRef())
+                _object_of(f, result.path, objects_by_file[result.path], kustomized, settings.namespace))
         for result in results for f in result.findings
     ]
     reported = {result.path: result for result in results}
@@ -216,6 +216,20 @@ def _unchecked_selectors_note(index: ResourceIndex, rules: dict[str, Rule], repo
     return [f"selectors of {services} not checked (selector-no-match): the run holds no workload "
             "(Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod, ...) to match them against; "
             "give the workloads with --context PATH, or --context git for the whole repository"]
+
+
+def _object_of(finding: LocalFinding, file: str, objects: Sequence[Resource], kustomized: dict[str, str],
+               default: str) -> ObjectRef:
+    """The object of a file's finding: by its number, else as its document names it (its
+    namespace resolved as an object's is)."""
+    if finding.object_number is not None:
+        return objects[finding.object_number].ref
+    header = finding.header
+    if header is None:
+        return ObjectRef()
+    written = Resource({"apiVersion": header.api_version, "kind": header.kind, "metadata": {"name": header.name}},
+                       file, 0, header.namespace)
+    return _with_namespace(written, kustomized, default).ref
 
 
 def _with_namespace(resource: Resource, kustomized: dict[str, str], default: str) -> Resource:

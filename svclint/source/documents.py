@@ -40,6 +40,17 @@ MAX_COMPLAINTS = 1_000  # not-an-object findings listed one by one in a file
 
 
 @dataclass(frozen=True)
+class Header:
+    """The apiVersion, kind, namespace and name written at the root of a document, read from
+    its nodes so that a document kubectl cannot decode is still named in its findings."""
+
+    api_version: str  # "" when not written
+    kind: str
+    namespace: str  # "" when not written
+    name: str
+
+
+@dataclass(frozen=True)
 class Problem:
     """A problem the loader itself finds (bad YAML, duplicate keys), with its position."""
 
@@ -47,6 +58,8 @@ class Problem:
     line: int
     column: int
     message: str
+    document: int | None = None  # index of the document it is about, when it is about one
+    header: Header | None = None  # that document's identity, when readable
 
 
 @dataclass(frozen=True)
@@ -355,12 +368,17 @@ def iter_documents(source: SourceFile) -> Iterator[Document]:
                 yield Document(index, None, Span(0, 0, 0))
                 continue
             except KubectlError as error:
-                source.problems.append(_problem(lines, "invalid-yaml", error.mark, error.message))
+                source.problems.append(_problem(lines, "invalid-yaml", error.mark, error.message,
+                                                index, header_of(root)))
             else:
                 holds_objects = holds_objects or is_object(data)
-                complaints.add(object_complaints(root, data))
-            source.problems.extend(_problem(lines, "duplicate-key", d.key.start_mark, _duplicate_message(d))
-                                   for d in duplicates)
+                found = object_complaints(root, data)
+                if found:
+                    complaints.add(found, index, header_of(root))
+            if duplicates:
+                header = header_of(root)
+                source.problems.extend(_problem(lines, "duplicate-key", d.key.start_mark, _duplicate_message(d),
+                                                index, header) for d in duplicates)
             yield Document(index, data, _span(lines, root))  # type: ignore[arg-type]  # a node: refusals went on above
     except yaml.MarkedYAMLError as exc:
         source.problems.append(_invalid_yaml(lines, exc))
@@ -398,21 +416,21 @@ class _Complaints:
     documents would otherwise keep a million marks and messages, 200 MB)."""
 
     def __init__(self) -> None:
-        self.kept: list[Complaint] = []
+        self.kept: list[tuple[Complaint, int, Header | None]] = []  # with the document it is about
         self.more: dict[bool, tuple[int, yaml.Mark]] = {}  # only among objects -> count, first mark
 
-    def add(self, complaints: list[Complaint]) -> None:
+    def add(self, complaints: list[Complaint], document: int, header: Header | None) -> None:
         for complaint in complaints:
             if len(self.kept) < MAX_COMPLAINTS:
-                self.kept.append(complaint)
+                self.kept.append((complaint, document, header))
             else:
                 count, mark = self.more.get(complaint[0], (0, complaint[1]))
                 self.more[complaint[0]] = count + 1, mark
 
     def problems(self, lines: Lines, holds_objects: bool) -> Iterator[Problem]:
-        for only_among_objects, mark, message in self.kept:
+        for (only_among_objects, mark, message), document, header in self.kept:
             if holds_objects or not only_among_objects:
-                yield _problem(lines, "not-an-object", mark, message)
+                yield _problem(lines, "not-an-object", mark, message, document, header)
         counted = [(count, mark) for only, (count, mark) in self.more.items() if holds_objects or not only]
         if counted:
             yield _problem(lines, "not-an-object", min((m for _, m in counted), key=lambda m: m.index),
@@ -425,8 +443,30 @@ def _span(lines: Lines, node: yaml.Node) -> Span:
     return Span(lines.line_start(start), node.end_mark.index, lines.of(start)[0] - 1)
 
 
-def _problem(lines: Lines, rule: str, mark: yaml.Mark, message: str) -> Problem:
-    return Problem(rule, *lines.of(mark), message)
+def _problem(lines: Lines, rule: str, mark: yaml.Mark, message: str,
+             document: int | None = None, header: Header | None = None) -> Problem:
+    return Problem(rule, *lines.of(mark), message, document, header)
+
+
+def header_of(root: yaml.Node | Refusal) -> Header | None:
+    """`apiVersion`, `kind`, `metadata.namespace` and `metadata.name` as scalars of the root
+    mapping (the last of duplicate keys, as kubectl keeps), or None without a kind and a name."""
+    top = _scalars(root)
+    metadata = _scalars(top.get("metadata"))
+    kind, name = top.get("kind"), metadata.get("name")
+    if not isinstance(kind, str) or not isinstance(name, str) or not kind or not name:
+        return None
+    api_version, namespace = top.get("apiVersion"), metadata.get("namespace")
+    return Header(api_version if isinstance(api_version, str) else "", kind,
+                  namespace if isinstance(namespace, str) else "", name)
+
+
+def _scalars(node: Any) -> dict[str, Any]:
+    """A mapping node's scalar keys to their values: text for scalar values, else the node."""
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {key.value: value.value if isinstance(value, yaml.ScalarNode) else value
+            for key, value in node.value if isinstance(key, yaml.ScalarNode)}
 
 
 def _duplicate_message(duplicate: Duplicate) -> str:
