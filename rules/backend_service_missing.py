@@ -16,13 +16,16 @@ from svclint.model.services import (
     service_type,
     services_by_namespace,
 )
+from svclint.source.documents import shorten
 from svclint.source.positions import Path
 
 # Of other objects, the check reads the named Services' types and ports (and their names,
-# which the index keeps anyway).
+# which the index keeps anyway); of Ingresses, their backends and the annotations that
+# define AWS Load Balancer Controller actions.
 _ROUTE_RULES = [("spec", "rules", EACH, "backendRefs")]
 READS: Reads = {
-    "networking.k8s.io/Ingress": [("spec", "defaultBackend"), ("spec", "rules", EACH, "http", "paths", EACH, "backend")],
+    "networking.k8s.io/Ingress": [("spec", "defaultBackend"), ("spec", "rules", EACH, "http", "paths", EACH, "backend"),
+                                  ("metadata", "annotations")],
     "gateway.networking.k8s.io/HTTPRoute": _ROUTE_RULES,
     "gateway.networking.k8s.io/GRPCRoute": _ROUTE_RULES,
     "gateway.networking.k8s.io/TCPRoute": _ROUTE_RULES,
@@ -41,9 +44,19 @@ class BackendRef:
     port: Any  # a number, a name, or None
 
 
+# The AWS Load Balancer Controller: a backend whose port name is `use-annotation` is no
+# Service but the action defined by the Ingress annotation `actions.<the backend's name>`.
+ALB_ACTION_PORT = "use-annotation"
+ALB_ACTIONS = "alb.ingress.kubernetes.io/actions."
+
+
 def check(route: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     services = inputs.index.derived(services_by_namespace)
     for ref in backend_refs(route):
+        if route.kind == "Ingress" and ref.port == ALB_ACTION_PORT:
+            if not _has_alb_action(route, ref.name):
+                yield Hit(ref.path, _missing_action(ref))
+            continue
         if ref.namespace not in services:
             continue  # none of that namespace's Services is loaded: a partial set of manifests
         found = inputs.index.with_identity("Service", ref.namespace, ref.name)
@@ -97,6 +110,16 @@ def _has_port(service: Resource, wanted: Any) -> bool:
     if isinstance(wanted, str):
         return any(port.get("name") == wanted for _, port in service_ports(service))
     return any(port_number(port.get("port")) == wanted for _, port in service_ports(service))
+
+
+def _has_alb_action(ingress: Resource, name: str) -> bool:
+    annotations = ingress.get("metadata", "annotations")
+    return isinstance(annotations, dict) and isinstance(annotations.get(ALB_ACTIONS + name), str)
+
+
+def _missing_action(ref: BackendRef) -> str:
+    # A Service name is at most 63 characters: the message stays within one line of 160.
+    return f"no annotation `{ALB_ACTIONS}{shorten(ref.name, 63)}` defines this `{ALB_ACTION_PORT}` action"
 
 
 def _missing_service(ref: BackendRef, names: list[str]) -> str:

@@ -380,6 +380,37 @@ def test_route_backends_default_to_the_route_namespace_and_skip_other_kinds(tmp_
     assert found == [("r.yaml", 9, 17, "backend-service-missing", "warning")]
 
 
+ALB_INGRESS = """\
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+  namespace: shop
+  annotations:
+    alb.ingress.kubernetes.io/actions.ssl-redirect: >-
+      {"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}
+spec:
+  ingressClassName: alb
+  defaultBackend:
+    service:
+      name: ssl-redirect
+      port:
+        name: use-annotation
+"""
+
+
+SHOP_WEB = service("web").replace("  name: web\n", "  name: web\n  namespace: shop\n")
+
+
+@pytest.mark.parametrize("services", [pytest.param("", id="no Service loaded"),
+                                      pytest.param("---\n" + SHOP_WEB, id="a Service of its namespace loaded")])
+def test_an_alb_action_is_no_service_but_must_be_defined(tmp_path, services: str) -> None:
+    assert lint(tmp_path, {"i.yaml": ALB_INGRESS + services}, select=["backend-service-missing"]) == []
+    undefined = ALB_INGRESS.replace("actions.ssl-redirect", "actions.redirect-to-https")
+    assert lint(tmp_path, {"i.yaml": undefined + services}, select=["backend-service-missing"]) == [
+        ("i.yaml", 13, 13, "backend-service-missing", "warning")]
+
+
 # --- cluster profiles --------------------------------------------------------------------
 
 NODEPORT_SERVICE = service("web", extra="  type: NodePort\n", ports=NODE_PORT)
