@@ -35,6 +35,10 @@ TOPOLOGY_KEYS_REMOVED = 22
 # version read only the field, so the annotation does nothing from the oldest bundled schema on.
 TOLERATE_UNREADY_ENDPOINTS_IGNORED = FIRST_SCHEMA
 
+# API versions no longer served (the API server answers "no matches for kind ... in version ...").
+INGRESS_V1BETA1_REMOVED = 22  # extensions/v1beta1 and networking.k8s.io/v1beta1 Ingress, v1beta1 IngressClass
+ENDPOINT_SLICE_V1BETA1_REMOVED = 25  # discovery.k8s.io/v1beta1 EndpointSlice
+
 # spec.trafficDistribution is beta (on by default) from 1.31; the alpha field of 1.30 is dropped unread.
 TRAFFIC_DISTRIBUTION = 31
 # PreferSameTrafficDistribution is on by default from 1.34: PreferSameZone (PreferClose's new
@@ -56,6 +60,11 @@ CUTOFFS: tuple[Cutoff, ...] = (
     Cutoff("TOPOLOGY_KEYS_REMOVED", TOPOLOGY_KEYS_REMOVED, "spec.topologyKeys removed from the API", "schema"),
     Cutoff("TOLERATE_UNREADY_ENDPOINTS_IGNORED", TOLERATE_UNREADY_ENDPOINTS_IGNORED,
            "service.alpha.kubernetes.io/tolerate-unready-endpoints annotation ignored (at least)", "deprecated-field"),
+    Cutoff("INGRESS_V1BETA1_REMOVED", INGRESS_V1BETA1_REMOVED,
+           "extensions/v1beta1 and networking.k8s.io/v1beta1 Ingress (and IngressClass) no longer served",
+           "api-version-removed"),
+    Cutoff("ENDPOINT_SLICE_V1BETA1_REMOVED", ENDPOINT_SLICE_V1BETA1_REMOVED,
+           "discovery.k8s.io/v1beta1 EndpointSlice no longer served", "api-version-removed"),
     Cutoff("TRAFFIC_DISTRIBUTION", TRAFFIC_DISTRIBUTION, "spec.trafficDistribution read (PreferClose)",
            "value-not-supported"),
     Cutoff("PREFER_SAME_TRAFFIC_DISTRIBUTION", PREFER_SAME_TRAFFIC_DISTRIBUTION,
