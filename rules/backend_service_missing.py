@@ -23,9 +23,13 @@ from svclint.source.positions import Path
 # which the index keeps anyway); of Ingresses, their backends and the annotations that
 # define AWS Load Balancer Controller actions.
 _ROUTE_RULES = [("spec", "rules", EACH, "backendRefs")]
+# v1 names `defaultBackend`; the v1beta1 shape (extensions, networking.k8s.io) names it `backend`.
+_INGRESS_BACKENDS = [("spec", "defaultBackend"), ("spec", "backend"),
+                     ("spec", "rules", EACH, "http", "paths", EACH, "backend")]
+_INGRESS_READS = [*_INGRESS_BACKENDS, ("metadata", "annotations")]
 READS: Reads = {
-    "networking.k8s.io/Ingress": [("spec", "defaultBackend"), ("spec", "rules", EACH, "http", "paths", EACH, "backend"),
-                                  ("metadata", "annotations")],
+    "networking.k8s.io/Ingress": _INGRESS_READS,
+    "extensions/Ingress": _INGRESS_READS,
     "gateway.networking.k8s.io/HTTPRoute": _ROUTE_RULES,
     "gateway.networking.k8s.io/GRPCRoute": _ROUTE_RULES,
     "gateway.networking.k8s.io/TCPRoute": _ROUTE_RULES,
@@ -67,7 +71,7 @@ def check(route: Resource, inputs: RuleInputs) -> Iterator[Hit]:
 
 
 def backend_refs(route: Resource) -> Iterator[BackendRef]:
-    """Services named by an Ingress (networking.k8s.io/v1) or a Gateway API route."""
+    """Services named by an Ingress (v1, or the v1beta1 shape) or a Gateway API route."""
     if route.kind == "Ingress":
         yield from _ingress_refs(route)
         return
@@ -82,7 +86,7 @@ def backend_refs(route: Resource) -> Iterator[BackendRef]:
 
 
 def _ingress_refs(ingress: Resource) -> Iterator[BackendRef]:
-    backends: list[Path] = [("spec", "defaultBackend")]
+    backends: list[Path] = [("spec", "defaultBackend"), ("spec", "backend")]
     rules = ingress.get("spec", "rules")
     for i, rule in enumerate(rules if isinstance(rules, list) else []):
         paths = dig(rule, ("http", "paths"))
@@ -96,6 +100,9 @@ def _ingress_refs(ingress: Resource) -> Iterator[BackendRef]:
             value = port.get(key) if isinstance(port, dict) else None
             base = backend + ("service",)
             yield from _ref(base + ("name",), base + ("port", key), ingress.namespace, service.get("name"), value)
+        elif ingress.get(*backend, "serviceName") is not None:  # v1beta1: serviceName and servicePort
+            yield from _ref(backend + ("serviceName",), backend + ("servicePort",), ingress.namespace,
+                            ingress.get(*backend, "serviceName"), ingress.get(*backend, "servicePort"))
 
 
 def _ref(path: Path, port_path: Path, namespace: Any, name: Any, port: Any) -> Iterator[BackendRef]:

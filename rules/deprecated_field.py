@@ -8,6 +8,7 @@ from svclint.model.resources import Resource
 from svclint.model.versions import (
     LOAD_BALANCER_IP_DEPRECATED,
     PREFER_SAME_TRAFFIC_DISTRIBUTION,
+    TOLERATE_UNREADY_ENDPOINTS_IGNORED,
     TOPOLOGY_AWARE_HINTS_DEPRECATED,
     version,
 )
@@ -21,12 +22,23 @@ DEPRECATED: dict[Path, tuple[int, str]] = {
     ("metadata", "annotations", "service.kubernetes.io/topology-aware-hints"): (
         TOPOLOGY_AWARE_HINTS_DEPRECATED, "use the annotation service.kubernetes.io/topology-mode: Auto"),
 }
+# Replaced by spec.publishNotReadyAddresses, the only thing the endpoint controllers read now.
+TOLERATE_UNREADY = ("metadata", "annotations", "service.alpha.kubernetes.io/tolerate-unready-endpoints")
 
 
 def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     for path, (since, instead) in DEPRECATED.items():
         if service.get(*path) not in (None, ""):
             yield Hit(path, f"`{path[-1]}` is deprecated since Kubernetes {version(since)}: {instead}", anchor="key")
+    tolerate = service.get(*TOLERATE_UNREADY)
+    if tolerate is not None:
+        message = ("`tolerate-unready-endpoints` is deprecated, ignored from Kubernetes "
+                   f"{version(TOLERATE_UNREADY_ENDPOINTS_IGNORED)} at least")
+        if str(tolerate).lower() == "true" and service.get("spec", "publishNotReadyAddresses") is not True:
+            message += ": unready pods get no endpoints; set spec.publishNotReadyAddresses: true"
+        else:
+            message += ": remove it (spec.publishNotReadyAddresses replaces it)"
+        yield Hit(TOLERATE_UNREADY, message, anchor="key")
     # PreferClose was renamed PreferSameZone; before that, there is no new name to use.
     minor = inputs.kubernetes_minor
     if service.get("spec", "trafficDistribution") == "PreferClose" and minor >= PREFER_SAME_TRAFFIC_DISTRIBUTION:

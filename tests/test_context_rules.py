@@ -380,6 +380,58 @@ def test_route_backends_default_to_the_route_namespace_and_skip_other_kinds(tmp_
     assert found == [("r.yaml", 9, 17, "backend-service-missing", "warning")]
 
 
+
+# An Ingress of an old Helm chart: v1beta1 shape, named and numbered ports, the default backend.
+OLD_INGRESS = """apiVersion: {api}
+kind: Ingress
+metadata:
+  name: shop
+  namespace: shop
+spec:
+  backend:
+    serviceName: {default}
+    servicePort: 80
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - path: /
+            backend:
+              serviceName: web
+              servicePort: http
+          - path: /api
+            backend:
+              serviceName: web
+              servicePort: {port}
+"""
+NAMED_PORT_WEB = service("web", ports="- name: http\n      port: 80\n      targetPort: 8080").replace(
+    "  name: web\n", "  name: web\n  namespace: shop\n")
+
+
+@pytest.mark.parametrize("api", ["extensions/v1beta1", "networking.k8s.io/v1beta1"])
+def test_old_ingress_backends_are_resolved_like_v1(tmp_path, api) -> None:
+    files = {"ing.yaml": OLD_INGRESS.format(api=api, default="web", port=80), "web.yaml": NAMED_PORT_WEB}
+    assert lint(tmp_path, files) == [("ing.yaml", 1, 13, "api-version-removed", "error")]
+    files["ing.yaml"] = OLD_INGRESS.format(api=api, default="web-frontend", port=8080)
+    assert lint(tmp_path, files, select=["backend-service-missing"]) == [
+        ("ing.yaml", 8, 18, "backend-service-missing", "warning"),
+        ("ing.yaml", 21, 28, "backend-service-missing", "warning")]
+
+
+@pytest.mark.parametrize(("api", "kind", "expected"), [
+    ("networking.k8s.io/v1", "Ingress", []),
+    ("networking.k8s.io/v1beta1", "IngressClass", [("x.yaml", 1, 13, "api-version-removed", "error")]),
+    ("networking.k8s.io/v1", "IngressClass", []),
+    ("discovery.k8s.io/v1beta1", "EndpointSlice", [("x.yaml", 1, 13, "api-version-removed", "error")]),
+    ("discovery.k8s.io/v1", "EndpointSlice", []),
+])
+def test_api_version_removed_only_for_unserved_versions(tmp_path, api, kind, expected) -> None:
+    text = f"apiVersion: {api}\nkind: {kind}\nmetadata:\n  name: x\n"
+    for version in ("1.25", None):
+        settings = {"kubernetes_version": version} if version else {}
+        assert lint(tmp_path, {"x.yaml": text}, select=["api-version-removed"], **settings) == expected
+
+
 ALB_INGRESS = """\
 apiVersion: networking.k8s.io/v1
 kind: Ingress

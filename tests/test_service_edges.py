@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from svclint.check.finding import Severity
-from tests.conftest import lint_text
-from tests.service_validation import validation_problems
+from tests.conftest import lint_text, problems
+from tests.service_validation import validation_problems, validation_report
 
 HEAD = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n"
 
@@ -175,3 +175,27 @@ def test_leading_digit_names_follow_the_kubernetes_version(tmp_path) -> None:
 def test_traffic_distribution_follows_the_kubernetes_version(tmp_path, version, value, expected) -> None:
     text = HEAD + f"spec:\n  trafficDistribution: {value}\n  ports:\n    - port: 80\n"
     assert validation_problems(tmp_path, text, "deprecated-field", kubernetes_version=version) == expected
+
+
+TOLERATE = "    service.alpha.kubernetes.io/tolerate-unready-endpoints: \"{value}\"\n"
+
+
+@pytest.mark.parametrize(("value", "field", "advice"), [
+    ("true", "", "set spec.publishNotReadyAddresses: true"),
+    ("true", "  publishNotReadyAddresses: true\n", "remove it"),
+    ("false", "", "remove it"),
+])
+def test_tolerate_unready_endpoints_names_its_replacement(tmp_path, value, field, advice) -> None:
+    text = (HEAD + "  annotations:\n" + TOLERATE.format(value=value)
+            + "spec:\n  clusterIP: None\n" + field + "  selector:\n    app: etcd\n  ports:\n    - port: 2380\n")
+    report = validation_report(tmp_path, text, "deprecated-field")
+    assert problems(report) == [(6, 5, "deprecated-field")]
+    message = report.findings[0].message
+    assert advice in message and len(message) <= 160
+
+
+def test_removed_topology_keys_names_its_replacement(tmp_path) -> None:
+    text = HEAD + "spec:\n  topologyKeys: [kubernetes.io/hostname, '*']\n  ports:\n    - port: 80\n"
+    report = validation_report(tmp_path, text, "deprecated-field", kubernetes_version="1.25")
+    assert problems(report) == [(6, 3, "schema")]
+    assert "removed in Kubernetes 1.22: use spec.trafficDistribution" in report.findings[0].message

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from svclint.check.finding import Hit
 from svclint.check.settings import SettingsError
-from svclint.model.versions import schema_versions
+from svclint.model.versions import TOPOLOGY_KEYS_REMOVED, schema_versions, version
 
 if TYPE_CHECKING:
     import jsonschema_rs
@@ -206,13 +206,23 @@ def _hit(error: SchemaError) -> Hit:
     return Hit(path, f"{where}: {error.message}")
 
 
+# Fields Kubernetes dropped from the Service API before the oldest bundled schema: what to use instead.
+_REMOVED_FIELDS: dict[tuple, str] = {
+    ("spec", "topologyKeys"): f"removed in Kubernetes {version(TOPOLOGY_KEYS_REMOVED)}: use spec.trafficDistribution "
+                              "or the annotation service.kubernetes.io/topology-mode: Auto",
+}
+
+
 def _unknown_field_hit(error: SchemaError, path: tuple, where: str) -> Hit:
     known = list(error.known)
     unknown = sorted((k for k in error.instance if k not in known), key=str) if isinstance(error.instance, dict) else []
     field = unknown[0] if unknown else "?"
     message = f"unknown field `{field}` in {where}"
+    removed = _REMOVED_FIELDS.get(path + (field,))
     suggestion = _suggest(str(field), known)
-    if suggestion:
+    if removed:
+        message += f" ({removed})"
+    elif suggestion:
         message += f"; did you mean `{suggestion}`?"
     return Hit(path + (field,), message, anchor="key")
 

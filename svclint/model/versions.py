@@ -27,6 +27,17 @@ LAST_SCHEMA = 37  # the default: the newest bundled
 # Deprecations that the API server warns about on apply.
 LOAD_BALANCER_IP_DEPRECATED = 24
 TOPOLOGY_AWARE_HINTS_DEPRECATED = 27
+# spec.topologyKeys (alpha, ServiceTopology) was deprecated in 1.21 and dropped from the API in 1.22,
+# before the oldest bundled schema: the schema rejects it as an unknown field, with this hint.
+TOPOLOGY_KEYS_REMOVED = 22
+# The service.alpha.kubernetes.io/tolerate-unready-endpoints annotation was replaced by
+# spec.publishNotReadyAddresses; the endpoints and EndpointSlice controllers of every bundled
+# version read only the field, so the annotation does nothing from the oldest bundled schema on.
+TOLERATE_UNREADY_ENDPOINTS_IGNORED = FIRST_SCHEMA
+
+# API versions no longer served (the API server answers "no matches for kind ... in version ...").
+INGRESS_V1BETA1_REMOVED = 22  # extensions/v1beta1 and networking.k8s.io/v1beta1 Ingress, v1beta1 IngressClass
+ENDPOINT_SLICE_V1BETA1_REMOVED = 25  # discovery.k8s.io/v1beta1 EndpointSlice
 
 # spec.trafficDistribution is beta (on by default) from 1.31; the alpha field of 1.30 is dropped unread.
 TRAFFIC_DISTRIBUTION = 31
@@ -46,6 +57,14 @@ CUTOFFS: tuple[Cutoff, ...] = (
            "deprecated-field"),
     Cutoff("TOPOLOGY_AWARE_HINTS_DEPRECATED", TOPOLOGY_AWARE_HINTS_DEPRECATED,
            "service.kubernetes.io/topology-aware-hints annotation deprecated", "deprecated-field"),
+    Cutoff("TOPOLOGY_KEYS_REMOVED", TOPOLOGY_KEYS_REMOVED, "spec.topologyKeys removed from the API", "schema"),
+    Cutoff("TOLERATE_UNREADY_ENDPOINTS_IGNORED", TOLERATE_UNREADY_ENDPOINTS_IGNORED,
+           "service.alpha.kubernetes.io/tolerate-unready-endpoints annotation ignored (at least)", "deprecated-field"),
+    Cutoff("INGRESS_V1BETA1_REMOVED", INGRESS_V1BETA1_REMOVED,
+           "extensions/v1beta1 and networking.k8s.io/v1beta1 Ingress (and IngressClass) no longer served",
+           "api-version-removed"),
+    Cutoff("ENDPOINT_SLICE_V1BETA1_REMOVED", ENDPOINT_SLICE_V1BETA1_REMOVED,
+           "discovery.k8s.io/v1beta1 EndpointSlice no longer served", "api-version-removed"),
     Cutoff("TRAFFIC_DISTRIBUTION", TRAFFIC_DISTRIBUTION, "spec.trafficDistribution read (PreferClose)",
            "value-not-supported"),
     Cutoff("PREFER_SAME_TRAFFIC_DISTRIBUTION", PREFER_SAME_TRAFFIC_DISTRIBUTION,
