@@ -10,33 +10,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_main
+from tests.test_context import SERVICE
 
-DUPLICATE_KEY = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-  namespace: shop
-spec:
-  selector:
-    app: web
-  ports:
-    - port: 80
-      port: 8080
-"""
-
-INFINITY = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-  namespace: shop
-spec:
-  selector:
-    app: web
-  ports:
-    - port: .inf
-"""
+# test_context's Service with a port written twice, and with a port kubectl cannot send.
+DUPLICATE_KEY = SERVICE + "      port: 8080\n"
+INFINITY = SERVICE.replace("port: 80", "port: .inf")
 
 MISSPELLED_HEADER = """\
 apiversion: v1

@@ -24,6 +24,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from svclint.source.kubectl_yaml import Loader, tag_of
+from svclint.source.lines import blanked
 
 MAX_DEPTH = 100
 # The C composer is used only on documents too short to nest deep enough to overflow the C
@@ -38,7 +39,6 @@ LIBYAML_DEPTH_LIMIT = "exceeded maximum nesting depth"
 
 # A line starting with `---` or `...` always ends the document before it (or is an error).
 _DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|\Z)", re.MULTILINE)
-_NOT_NEWLINE = re.compile(r"[^\n]")
 _DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.MULTILINE)
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _COLLECTION_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
@@ -313,4 +313,4 @@ def _from_next_document(text: str, line: int) -> str | None:
         if offset == 0:
             return None
     start = _DOCUMENT_START.search(text, offset)
-    return None if start is None else _NOT_NEWLINE.sub(" ", text[:start.start()]) + text[start.start():]
+    return None if start is None else blanked(text[:start.start()]) + text[start.start():]

@@ -30,7 +30,7 @@ from svclint.source.complexity import (
 from svclint.source.discover import STDIN
 from svclint.source.json_reading import load_json
 from svclint.source.kubectl_yaml import Duplicate, KubectlError, NeedsCheck, build
-from svclint.source.lines import Lines, split_lines
+from svclint.source.lines import Lines, blanked, split_lines
 from svclint.source.objects import Complaint, is_object
 from svclint.source.objects import complaints as object_complaints
 from svclint.source.streams import read_once
@@ -309,7 +309,6 @@ def _problem_at(text: str, offset: int, message: str, rule: str = "invalid-yaml"
 
 _DOCUMENT_END = re.compile(r"(?:\A|(?<=\n))\.\.\.(?=[ \t\r\n]|\Z)[^\n]*\n?")
 _NEXT_SEPARATOR = re.compile(r"^---", re.MULTILINE)
-_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 def without_ignored_text(text: str, problems: list[Problem]) -> str:
@@ -330,7 +329,7 @@ def without_ignored_text(text: str, problems: list[Problem]) -> str:
         problems.append(_problem_at(text, end.end() + content.start(), (
             "kubectl never reads this: after a `...` line it ignores everything up to the next `---` line; "
             "start the document with `---`"), "ignored-by-kubectl"))
-        parts += [text[done:end.end()], _NOT_NEWLINE.sub(" ", ignored)]
+        parts += [text[done:end.end()], blanked(ignored)]
         done = stop
     return "".join(parts) + text[done:] if parts else text
 

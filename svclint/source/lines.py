@@ -48,6 +48,15 @@ class Lines:
         return self._text.rfind("\n", 0, mark.index) + 1
 
 
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def blanked(text: str) -> str:
+    """`text` with every character but line breaks made a space: what follows it keeps its
+    line, column and character offset."""
+    return _NOT_NEWLINE.sub(" ", text)
+
+
 def split_lines(text: str) -> list[str]:
     """The lines of `text` split at `\\n` only (str.splitlines also splits at U+2028 and more)."""
     return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
