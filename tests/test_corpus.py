@@ -18,6 +18,10 @@ def test_corpus_folder_has_no_errors_or_false_warnings(folder: str) -> None:
     result = run_main("--format", "json", *extra, folder, cwd=CORPUS)
     assert result.returncode in (0, 1), result.stderr
     findings = json.loads(result.stdout)["findings"]
+    # The corpus copied three of podinfo's four kustomize files (SOURCES.md): its kustomization
+    # lists hpa.yaml, which is not there, so it does not build (as `kubectl kustomize podinfo` says).
+    findings = [f for f in findings if not (f["rule"] == "render-failed" and "hpa.yaml" in f["message"]
+                                            and f["file"] == "podinfo/kustomization.yaml")]
     assert [f for f in findings if f["severity"] == "error"] == []
     # The corpus has no genuine selector or port bug (SOURCES.md); Services whose pods an
     # operator makes at run time may only get info findings.

@@ -1,6 +1,7 @@
 """The package's layout is the pipeline: imports go one way, down it, with no circles.
 
     source (files, YAML as kubectl reads it, positions)
+      -> render (Kustomize overlays and Helm charts rendered, the way back to source lines)
       -> model (Kubernetes objects, the resource index)
         -> check (rules, findings, suppressions, baseline; rules/ sits here)
           -> report (text, JSON, SARIF, ...)
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from tests.conftest import REPO
 
-STAGES = ["source", "model", "check", "report", "cli"]
+STAGES = ["source", "render", "model", "check", "report", "cli"]
 
 
 def stage_of(module: str) -> int | None:

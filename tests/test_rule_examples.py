@@ -34,7 +34,7 @@ def expected_lines(example: Example, slug: str) -> list[int]:
 
 @pytest.mark.parametrize(("rule", "example"), CASES)
 def test_example(tmp_path, rule: Rule, example: Example) -> None:
-    report = lint_text(tmp_path, example.text, **example.settings)
+    report = lint_text(tmp_path, example.text, name=example.file, **example.settings)
     found = sorted(f.line for f in report.findings if f.rule == rule.slug)
     if example.bad:
         assert expected_lines(example, rule.slug), "a bad example must mark its findings"

@@ -55,6 +55,7 @@ FACT_NEUTRAL_SETTINGS = frozenset({
     "host_platform",
     "fail_on", "exclude", "select", "ignore", "severity", "per_file_ignores", "ignore_objects",
     "context", "allow_suppressions", "cache_dir",
+    "kustomize_command", "render_timeout", "helm_release", "helm_namespace", "helm_values",
 })
 Facts = list  # [(data, doc_index, namespace, base_path), ...] per object of the file
 

@@ -64,6 +64,12 @@ class FileResult:
 
 def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileResult:
     source, ascii_bytes, regular = _read(path)
+    return check_source(source, ascii_bytes, regular, settings, rules)
+
+
+def check_source(source: SourceFile, ascii_bytes: bool, regular: bool, settings: Settings,
+                 rules: dict[str, Rule]) -> FileResult:
+    """Checks a file's text (a rendered overlay's too: not regular, its text is kept)."""
     result = FileResult(source.path, text=None if regular else source.text, ascii=ascii_bytes)
     if settings.allow_suppressions:
         result.suppressions, invalid = comment_suppressions(source.text)

@@ -20,6 +20,7 @@ from svclint.check.finding import Finding, Hit, Severity, grouped
 from svclint.check.overrides import apply_policy
 from svclint.check.parallel import FORKS, check_files, map_in_workers, worker_count
 from svclint.check.registry import Rule, RulesByKind, load_rules
+from svclint.check.rendered import add_rendered, render_layout
 from svclint.check.rule_inputs import RuleInputs
 from svclint.check.selection import enabled
 from svclint.check.settings import Settings
@@ -72,6 +73,8 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -
     as pays); raises InputError for paths that cannot be read."""
     discovery = discover(paths, settings.exclude)
     rules = selected_rules(settings)
+    layout = render_layout(paths, settings.exclude)  # overlays and charts: linted as rendered
+    discovery.files = [f for f in discovery.files if os.path.normpath(f) not in layout.consumed]
     workers = worker_count(discovery.files, jobs)
     results = check_files(discovery.files, settings, rules, workers)
     reported = {os.path.normpath(path) for path in discovery.files}
@@ -80,6 +83,8 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -
     notes = discovery.notes
     report = combine(results, settings, rules, read_context(context_files, settings, jobs, notes), workers)
     report.notes = [*notes, *report.notes]
+    if layout.overlays or layout.charts or layout.lone_components:
+        add_rendered(report, layout, settings, rules, jobs)
     return report
 
 

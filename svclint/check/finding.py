@@ -94,6 +94,13 @@ class Finding:
     severity: Severity
     message: str
     obj: ObjectRef = field(default_factory=ObjectRef)
+    # The overlays and charts whose rendering gave the finding (directories, as `file` is
+    # named); empty for a file linted as written.
+    via: tuple[str, ...] = ()
+    # With `via`: the position holds the offending value itself, as rendered (a fix written
+    # there changes what the cluster receives). A mapped position that is only near the value
+    # (a resource's name that a prefix changed, a template line) is not exact.
+    exact_source: bool = False
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.column, self.rule, self.message)

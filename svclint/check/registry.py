@@ -39,6 +39,7 @@ class Example:
     text: str
     bad: bool
     settings: dict = field(default_factory=dict)
+    file: str = "manifest.yaml"  # the name it is written to (kustomization.yaml renders it as an overlay)
 
 
 class RuleFileError(ValueError):
@@ -113,7 +114,7 @@ class Rule:
     examples: tuple[Example, ...]
     options: dict[str, Option]  # the rule's own options (`rule-options:` in the configuration)
     settings: dict[str, str]  # run settings that change what it reports: setting key -> how
-    produced_by: str  # "check", "loader" or "suppressions"
+    produced_by: str  # "check", "loader", "suppressions" or "renderer"
     scope: str  # "object": sees one object; "index": also reads the index of all objects
 
     def applies_to(self, qualified_kind: str) -> bool:
@@ -217,7 +218,8 @@ def parse_rule_file(text: str, shown: str) -> Rule:
 
 def _parse_rule(data: dict, options: dict[str, Option]) -> Rule:
     examples = tuple(
-        Example(e.get("title", ""), e["bad"] if "bad" in e else e["good"], "bad" in e, e.get("settings", {}))
+        Example(e.get("title", ""), e["bad"] if "bad" in e else e["good"], "bad" in e, e.get("settings", {}),
+                e.get("file", "manifest.yaml"))
         for e in data.get("examples", [])
     )
     return Rule(

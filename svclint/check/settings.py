@@ -52,6 +52,12 @@ class Settings:
     cache_dir: str | None = None  # where context facts are cached; None: no cache
     workloads: tuple[tuple[str, Path], ...] = ()  # the user's (kind, pod template path) entries
     rule_options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()  # (slug, ((option, value), ...))
+    # Rendering Kustomize overlays and Helm charts (svclint/render/)
+    kustomize_command: str | None = None  # None: `kustomize build`, else `kubectl kustomize`, from PATH
+    render_timeout: float = 60.0  # seconds one overlay or chart may take to render
+    helm_release: str = "release"  # the release name charts are rendered with
+    helm_namespace: str | None = None  # the release namespace; None: `namespace`
+    helm_values: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()  # (chart glob, values sets)
 
     @functools.cached_property
     def options_by_rule(self) -> dict[str, dict[str, Any]]:
@@ -229,6 +235,27 @@ def _rule_options(key: str, value: Any) -> tuple[tuple[str, tuple[tuple[str, Any
     return tuple((slug, tuple(values.items())) for slug, values in entries.items())
 
 
+def _positive_number(key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise SettingsError(f"{key}: expected a number of seconds above 0, got {value!r}")
+    return float(value)
+
+
+def _helm_values(key: str, value: Any) -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]:
+    """`{charts/web: [[values-prod.yaml], [values-dev.yaml, values-eu.yaml]]}`: per chart (a
+    directory glob), the values sets to render it with, each a list of files (or one file)."""
+    if not isinstance(value, Mapping):
+        raise SettingsError(f"{key}: expected a mapping of chart directory to a list of values sets, "
+                            f"such as {{charts/web: [[values-prod.yaml]]}}, got {value!r}")
+    entries = []
+    for chart, sets in value.items():
+        if not isinstance(sets, list) or not sets:
+            raise SettingsError(f"{key}.{chart}: expected a list of values sets (each a file or a list of files), "
+                                f"got {sets!r}", (str(chart),))
+        entries.append((str(chart), tuple(_string_tuple(f"{key}.{chart}", item) for item in sets)))
+    return tuple(entries)
+
+
 def shown_default(key: str) -> str:
     """A setting's default as the docs show it (`30000-32767`, `newest bundled`)."""
     shown = {"kubernetes-version": "newest bundled", "target": "generic, or kind when a kind cluster config is loaded",
@@ -267,4 +294,9 @@ _PARSERS = {
     "cache_dir": _optional_text,
     "workloads": _workloads,
     "rule_options": _rule_options,
+    "kustomize_command": _optional_text,
+    "render_timeout": _positive_number,
+    "helm_release": _namespace,
+    "helm_namespace": _optional_text,
+    "helm_values": _helm_values,
 }

@@ -97,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
     parser.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE and exit 0")
     parser.add_argument("--no-cache", action="store_true", help="read context files afresh, without .svclint_cache/")
+    parser.add_argument("--kustomize-command", metavar="COMMAND",
+                        help="what builds a Kustomize overlay, given its directory (default: `kustomize build`, "
+                             "else `kubectl kustomize`)")
     parser.add_argument("--jobs", "-j", type=positive_int, metavar="N",
                         help="check files in N processes (default: one per core when the input is big "
                              "enough to gain from it; 1: no worker processes)")
@@ -327,6 +330,7 @@ def settings_from_args(args: argparse.Namespace, config: Config) -> Settings:
         "exclude": base.exclude + tuple(args.exclude) if args.exclude else None,
         "context": base.context + tuple(args.context) if args.context else None,
         "allow-suppressions": False if args.no_suppressions else None,
+        "kustomize-command": args.kustomize_command,
         **_rule_lists(args, base),
     }
     settings = base.updated({key: value for key, value in values.items() if value is not None})

@@ -22,6 +22,7 @@ def report(result: Report, stream: TextIO, color: bool = False) -> None:
                 "kind": f.obj.kind,
                 "namespace": f.obj.namespace,
                 "name": f.obj.name,
+                **({"via": list(f.via)} if f.via else {}),
             }
             for f in result.findings
         ],

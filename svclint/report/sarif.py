@@ -79,7 +79,7 @@ def _result(finding: Finding, rule_index: int, fingerprint: str) -> dict[str, An
         location["logicalLocations"] = [
             {"name": finding.obj.name or "", "fullyQualifiedName": finding.obj.describe(), "kind": "resource"}
         ]
-    return {
+    result = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
@@ -87,6 +87,13 @@ def _result(finding: Finding, rule_index: int, fingerprint: str) -> dict[str, An
         "locations": [location],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
     }
+    if finding.via:  # the overlays or charts whose rendering gave it
+        result["relatedLocations"] = [
+            {"id": number, "physicalLocation": {"artifactLocation": _artifact(rendering.split(" (", 1)[0])},
+             "message": {"text": f"rendered by {rendering}"}}
+            for number, rendering in enumerate(finding.via, start=1)
+        ]
+    return result
 
 
 def _artifact(file: str) -> dict[str, str]:

@@ -60,7 +60,8 @@ def format_finding(finding: Finding, color: bool = False, escaped: bool = True) 
 
 def message_with_object(finding: Finding) -> str:
     described = finding.obj.describe()
-    return f"{finding.message} ({described})" if described else finding.message
+    message = f"{finding.message} ({described})" if described else finding.message
+    return f"{message} (via {', '.join(finding.via)})" if finding.via else message
 
 
 def printable(text: str) -> str:

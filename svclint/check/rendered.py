@@ -1,0 +1,172 @@
+"""Linting what overlays and charts render: each rendering is one run of its own (its own
+cross-object context: objects of overlays/dev never meet those of overlays/prod), and each
+finding is moved to the source file and line that wrote the value (render/origins.py),
+naming the rendering (`via`). A finding several renderings share is reported once."""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import fnmatch
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Sequence
+
+from svclint.check.checkfile import check_source
+from svclint.check.finding import Finding
+from svclint.check.overrides import apply_policy
+from svclint.check.registry import Rule
+from svclint.check.settings import Settings
+from svclint.render.helm import render_chart
+from svclint.render.kustomize import kustomize_command, render_overlay
+from svclint.render.layout import Layout, add_named, find_layout
+from svclint.render.nodes import positions
+from svclint.render.origins import SourceFiles, source_spot
+from svclint.render.rendering import Rendering
+from svclint.source.discover import STDIN, matches_any
+from svclint.source.documents import decode_source
+
+if TYPE_CHECKING:
+    from svclint.check.engine import Report
+
+RENDER_FAILED = "render-failed"
+RENDER_SKIPPED = "render-skipped"
+
+
+@dataclass
+class RenderedRun:
+    findings: list[Finding] = field(default_factory=list)
+    objects: int = 0
+    renderings: list[Rendering] = field(default_factory=list)
+
+
+def render_layout(paths: Sequence[str], exclude: Sequence[str]) -> Layout:
+    """The overlays and charts of a run: in the directories it names, and the kustomization
+    and Chart.yaml files it names."""
+    directories = [p for p in paths if p != STDIN and os.path.isdir(p)]
+    layout = find_layout(directories, lambda d: matches_any(d, exclude))
+    add_named(layout, [p for p in paths if p != STDIN and os.path.isfile(p)])
+    return layout
+
+
+def render_all(layout: Layout, settings: Settings, jobs: int | None) -> list[Rendering]:
+    """Every overlay and chart run of the layout, rendered in `jobs` threads (the work is the
+    renderer's process, or Helm's Go code, which does not hold the GIL)."""
+    command = kustomize_command(settings.kustomize_command)
+    tasks: list[tuple[Callable[..., Rendering], tuple, str]] = [(render_overlay, (k.directory, k.file, command, settings.render_timeout), k.directory)
+             for k in layout.overlays]
+    namespace = settings.helm_namespace or settings.namespace
+    for chart in layout.charts:
+        for values_files in values_sets(chart, settings):
+            tasks.append((render_chart, (chart, values_files, settings.helm_release, namespace,
+                                         settings.render_timeout), chart))
+    from svclint.check.render_cache import cached_render  # keyed by the content of what each reads
+
+    def run(task: tuple[Callable[..., Rendering], tuple, str]) -> Rendering:
+        function, arguments, directory = task
+        rendering = cached_render(settings, function, arguments, layout.reads(directory) or None)
+        if not rendering.reads:
+            rendering.reads = layout.reads(directory)
+        return rendering
+
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+    lone = [Rendering(k.directory, k.file, skipped="a Component is rendered only through the overlays that list it "
+                                                   "(`components:`), and no overlay of the run does")
+            for k in layout.lone_components]
+    if workers == 1:
+        return [run(task) for task in tasks] + lone
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(run, tasks)) + lone
+
+
+def values_sets(chart: str, settings: Settings) -> list[tuple[str, ...]]:
+    """The runs of a chart: its default values, and each values set the configuration names for it."""
+    sets: list[tuple[str, ...]] = [()]
+    for pattern, configured in settings.helm_values:
+        if _chart_matches(chart, pattern):
+            sets += [tuple(files) for files in configured]
+    return list(dict.fromkeys(sets))
+
+
+def _chart_matches(chart: str, pattern: str) -> bool:
+    normalised = os.path.normpath(pattern)
+    return fnmatch.fnmatch(os.path.normpath(chart), normalised) or \
+        fnmatch.fnmatch(os.path.abspath(chart), os.path.abspath(normalised)) or \
+        fnmatch.fnmatch(os.path.basename(os.path.normpath(chart)), pattern)
+
+
+def lint_renderings(renderings: Sequence[Rendering], layout: Layout, settings: Settings,
+                    rules: dict[str, Rule]) -> RenderedRun:
+    from svclint.check.engine import combine  # the engine calls this module: import when used
+
+    run = RenderedRun(renderings=list(renderings))
+    files = SourceFiles()
+    reads = {directory: set(layout.reads(directory)) for directory in layout.kustomizations}
+    for rendering in renderings:
+        problem = _render_problem(rendering, rules)
+        if problem is not None:
+            run.findings.append(problem)
+        if not rendering.objects:
+            continue
+        text = rendering.text()
+        virtual = f"<rendered {rendering.name}>"
+        result = check_source(decode_source(virtual, text.encode("utf-8")), text.isascii(), False, settings, rules)
+        report = combine([result], settings, rules)
+        run.objects += report.objects
+        nodes = _PositionIndex(text)
+        chain = layout.chain(os.path.normpath(rendering.name)) if rendering.name in layout.kustomizations else []
+        for finding in report.findings:
+            number, path, anchor = nodes.at(finding.line, finding.column)
+            spot = source_spot(rendering, chain, reads, files, number, path, anchor)
+            run.findings.append(dataclasses.replace(finding, file=spot.file, line=spot.line, column=spot.column,
+                                                    via=(rendering.name,), exact_source=spot.exact))
+    run.findings = _once(apply_policy(run.findings, settings))
+    return run
+
+
+def _render_problem(rendering: Rendering, rules: dict[str, Rule]) -> Finding | None:
+    if rendering.error is not None and RENDER_FAILED in rules:
+        return Finding(rendering.anchor, 1, 1, RENDER_FAILED, rules[RENDER_FAILED].severity,
+                       f"{rendering.name} does not render: {rendering.error}", via=(rendering.name,))
+    if rendering.skipped is not None and RENDER_SKIPPED in rules:
+        return Finding(rendering.anchor, 1, 1, RENDER_SKIPPED, rules[RENDER_SKIPPED].severity,
+                       f"{rendering.name}: {rendering.skipped}", via=(rendering.name,))
+    return None
+
+
+def _once(findings: list[Finding]) -> list[Finding]:
+    """Findings alike but for the rendering that gave them, as one naming every rendering."""
+    merged: dict[tuple, Finding] = {}
+    for finding in findings:
+        key = (finding.file, finding.line, finding.column, finding.rule, finding.message)
+        seen = merged.get(key)
+        merged[key] = finding if seen is None else dataclasses.replace(
+            seen, via=tuple(dict.fromkeys(seen.via + finding.via)), exact_source=seen.exact_source and finding.exact_source)
+    return list(merged.values())
+
+
+class _PositionIndex:
+    """Which value of the rendered text a finding's line and column are about."""
+
+    def __init__(self, text: str) -> None:
+        self._at = positions(text)
+        self._keys = sorted(self._at)
+
+    def at(self, line: int, column: int) -> tuple[int, tuple, str]:
+        if (line, column) in self._at:
+            return self._at[(line, column)]
+        before = bisect.bisect_right(self._keys, (line, column)) - 1
+        return self._at[self._keys[max(before, 0)]] if self._keys else (0, (), "value")
+
+
+def add_rendered(report: "Report", layout: Layout, settings: Settings, rules: dict[str, Rule],
+                 jobs: int | None) -> None:
+    """Renders the overlays and charts of `layout` and adds what linting them finds to `report`."""
+    run = lint_renderings(render_all(layout, settings, jobs), layout, settings, rules)
+    report.findings = sorted([*report.findings, *run.findings], key=Finding.sort_key)
+    report.files += len(run.renderings)
+    report.objects += run.objects
+    report.file_paths += [r.anchor for r in run.renderings]
+    report.notes = [note for note in report.notes if os.path.normpath(note.split(": skipped Helm chart", 1)[0])
+                    not in layout.charts or ": skipped Helm chart" not in note]

@@ -1,0 +1,195 @@
+"""Which directories of a run are Kustomize overlays and Helm charts, and which files each reads.
+
+Read from the kustomization files themselves (no tool runs): a file that only a
+kustomization reaches (a base's resources, a patch, a generator's input) is linted through
+the overlays that render it, never raw, and the files an overlay reads key its render cache.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import yaml
+
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+CHART_FILE = "Chart.yaml"
+
+
+def kustomization_file(directory: str) -> str | None:
+    for name in KUSTOMIZATION_NAMES:
+        path = os.path.join(directory, name)
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+@dataclass
+class Kustomization:
+    directory: str  # normalised, as the run names it
+    file: str
+    data: dict[str, Any]
+    files: list[str] = field(default_factory=list)  # files it reads itself (resources, patches, inputs)
+    kustomizations: list[str] = field(default_factory=list)  # directories it builds on (bases, components)
+
+    @property
+    def is_component(self) -> bool:
+        return self.data.get("kind") == "Component"
+
+
+def read_kustomization(directory: str) -> Kustomization | None:
+    """The kustomization of `directory`, or None when it has none. A file that is not a
+    mapping reads as an empty kustomization: kustomize build reports it (render-failed)."""
+    path = kustomization_file(directory)
+    if path is None:
+        return None
+    try:
+        with open(path, encoding="utf-8") as stream:
+            data = yaml.safe_load(stream)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = None
+    found = Kustomization(os.path.normpath(directory), path, data if isinstance(data, dict) else {})
+    for reference in _references(found.data):
+        target = os.path.normpath(os.path.join(directory, reference))
+        if os.path.isdir(target):
+            found.kustomizations.append(target)
+        elif os.path.isfile(target):
+            found.files.append(target)
+    return found
+
+
+def _references(data: dict[str, Any]) -> Iterable[str]:
+    """Every local path a kustomization names (remote URLs are left out: they are not in the run)."""
+    for key in ("resources", "bases", "components", "crds", "configurations", "generators", "transformers",
+                "validators", "patchesStrategicMerge"):
+        yield from (item for item in _list(data.get(key)) if isinstance(item, str) and "\n" not in item)
+    for key in ("patches", "patchesJson6902", "replacements"):
+        yield from (item["path"] for item in _list(data.get(key))
+                    if isinstance(item, dict) and isinstance(item.get("path"), str))
+    for key in ("configMapGenerator", "secretGenerator"):
+        for generator in _list(data.get(key)):
+            if not isinstance(generator, dict):
+                continue
+            for entry in _list(generator.get("files")):
+                if isinstance(entry, str):
+                    yield entry.split("=", 1)[-1]
+            yield from (env for env in _list(generator.get("envs")) if isinstance(env, str))
+            if isinstance(generator.get("env"), str):
+                yield generator["env"]
+    openapi = data.get("openapi")
+    if isinstance(openapi, dict) and isinstance(openapi.get("path"), str):
+        yield openapi["path"]
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+@dataclass
+class Layout:
+    """What a run holds besides plain manifests."""
+
+    overlays: list[Kustomization] = field(default_factory=list)  # the top overlays, each rendered
+    charts: list[str] = field(default_factory=list)  # chart directories, each rendered
+    lone_components: list[Kustomization] = field(default_factory=list)  # components no overlay lists
+    kustomizations: dict[str, Kustomization] = field(default_factory=dict)  # every one reached, by directory
+    consumed: set[str] = field(default_factory=set)  # files linted only through a rendering
+
+    def reads(self, directory: str) -> list[str]:
+        """Every file the kustomization of `directory` reads, its own and its bases' (sorted)."""
+        seen: set[str] = set()
+        files: set[str] = set()
+        pending = [directory]
+        while pending:
+            current = pending.pop()
+            if current in seen or current not in self.kustomizations:
+                continue
+            seen.add(current)
+            kustomization = self.kustomizations[current]
+            files.add(kustomization.file)
+            files.update(kustomization.files)
+            pending.extend(kustomization.kustomizations)
+        return sorted(files)
+
+    def chain(self, directory: str) -> list[Kustomization]:
+        """The kustomizations an overlay builds on, the overlay first (outermost first: the
+        order in which their patches win)."""
+        order: list[Kustomization] = []
+        seen: set[str] = set()
+        pending = [directory]
+        while pending:
+            current = pending.pop(0)
+            if current in seen or current not in self.kustomizations:
+                continue
+            seen.add(current)
+            order.append(self.kustomizations[current])
+            pending.extend(self.kustomizations[current].kustomizations)
+        return order
+
+
+def find_layout(roots: Iterable[str], exclude_dir: Any = None) -> Layout:
+    """The overlays and charts under the directories `roots` (walked like discovery: hidden
+    directories and excluded ones left out, `exclude_dir(path)` says which)."""
+    layout = Layout()
+    in_run: list[str] = []
+    for root in roots:
+        for directory, subdirs, names in os.walk(root):
+            subdirs[:] = sorted(d for d in subdirs if not d.startswith(".")
+                                and not (exclude_dir and exclude_dir(os.path.join(directory, d))))
+            normalised = os.path.normpath(directory)
+            if CHART_FILE in names:
+                layout.charts.append(normalised)
+                layout.consumed.update(_chart_files(normalised))
+                subdirs[:] = []  # a chart's own directories (templates, charts/) are the chart's
+            elif any(name in names for name in KUSTOMIZATION_NAMES):
+                in_run.append(normalised)
+    _read_all(layout, in_run)
+    referenced = {base for k in layout.kustomizations.values() for base in k.kustomizations}
+    layout.overlays = [layout.kustomizations[d] for d in in_run
+                       if d not in referenced and not layout.kustomizations[d].is_component]
+    layout.lone_components = [layout.kustomizations[d] for d in in_run
+                              if d not in referenced and layout.kustomizations[d].is_component]
+    for kustomization in layout.kustomizations.values():
+        layout.consumed.add(kustomization.file)
+        layout.consumed.update(kustomization.files)
+    return layout
+
+
+def add_named(layout: Layout, paths: Iterable[str]) -> None:
+    """Adds the kustomizations and Chart.yaml files named on the command line: each is rendered,
+    even when another kustomization of the run builds on it."""
+    for path in paths:
+        directory, name = os.path.split(os.path.normpath(path))
+        directory = directory or "."
+        if name == CHART_FILE and directory not in layout.charts:
+            layout.charts.append(directory)
+            layout.consumed.update(_chart_files(directory))
+        elif name in KUSTOMIZATION_NAMES and directory not in [k.directory for k in layout.overlays]:
+            _read_all(layout, [directory])
+            named = layout.kustomizations.get(directory)
+            if named is not None and named.is_component:
+                layout.lone_components.append(named)
+            elif named is not None:
+                layout.overlays.append(named)
+            for kustomization in layout.kustomizations.values():
+                layout.consumed.add(kustomization.file)
+                layout.consumed.update(kustomization.files)
+
+
+def _read_all(layout: Layout, directories: list[str]) -> None:
+    pending = list(directories)
+    while pending:
+        directory = pending.pop()
+        if directory in layout.kustomizations:
+            continue
+        kustomization = read_kustomization(directory)
+        if kustomization is None:
+            continue
+        layout.kustomizations[directory] = kustomization
+        pending.extend(kustomization.kustomizations)
+
+
+def _chart_files(chart: str) -> set[str]:
+    return {os.path.normpath(os.path.join(directory, name))
+            for directory, _, names in os.walk(chart) for name in names}
