@@ -84,7 +84,7 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -
     report = combine(results, settings, rules, read_context(context_files, settings, jobs, notes), workers)
     report.notes = [*notes, *report.notes]
     if layout.overlays or layout.charts or layout.lone_components:
-        add_rendered(report, layout, settings, rules, jobs)
+        add_rendered(report, layout, settings, rules, jobs, combine)
     return report
 
 

@@ -11,9 +11,9 @@ import fnmatch
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import Any, Callable, Sequence
 
-from svclint.check.checkfile import check_source
+from svclint.check.checkfile import FileResult, check_source
 from svclint.check.finding import Finding
 from svclint.check.overrides import apply_policy
 from svclint.check.registry import Rule
@@ -27,8 +27,9 @@ from svclint.render.rendering import Rendering
 from svclint.source.discover import STDIN, matches_any
 from svclint.source.documents import decode_source
 
-if TYPE_CHECKING:
-    from svclint.check.engine import Report
+# The engine's combine() (the engine calls this module, so it hands it over), and its Report.
+Combine = Callable[[Sequence[FileResult], Settings, dict[str, Rule]], Any]
+Report = Any
 
 RENDER_FAILED = "render-failed"
 RENDER_SKIPPED = "render-skipped"
@@ -97,9 +98,9 @@ def _chart_matches(chart: str, pattern: str) -> bool:
 
 
 def lint_renderings(renderings: Sequence[Rendering], layout: Layout, settings: Settings,
-                    rules: dict[str, Rule]) -> RenderedRun:
-    from svclint.check.engine import combine  # the engine calls this module: import when used
-
+                    rules: dict[str, Rule], combine: Combine) -> RenderedRun:
+    """Lints each rendering as a run of its own, with `combine` (the engine's: cross-object
+    rules, suppressions, policy) on its checked text."""
     run = RenderedRun(renderings=list(renderings))
     files = SourceFiles()
     reads = {directory: set(layout.reads(directory)) for directory in layout.kustomizations}
@@ -160,10 +161,10 @@ class _PositionIndex:
         return self._at[self._keys[max(before, 0)]] if self._keys else (0, (), "value")
 
 
-def add_rendered(report: "Report", layout: Layout, settings: Settings, rules: dict[str, Rule],
-                 jobs: int | None) -> None:
+def add_rendered(report: Report, layout: Layout, settings: Settings, rules: dict[str, Rule],
+                 jobs: int | None, combine: Combine) -> None:
     """Renders the overlays and charts of `layout` and adds what linting them finds to `report`."""
-    run = lint_renderings(render_all(layout, settings, jobs), layout, settings, rules)
+    run = lint_renderings(render_all(layout, settings, jobs), layout, settings, rules, combine)
     report.findings = sorted([*report.findings, *run.findings], key=Finding.sort_key)
     report.files += len(run.renderings)
     report.objects += run.objects
