@@ -130,7 +130,7 @@ def _from_patches(obj: Any, origin: Origin, chain: list[Kustomization], reads: d
                   files: SourceFiles, path: tuple, anchor: str) -> Iterator[Spot]:
     source = origin.file or origin.generated_by
     for kustomization in chain:
-        if source and source not in reads.get(kustomization.directory, set()):
+        if source and not kustomization.is_component and source not in reads.get(kustomization.directory, set()):
             continue  # its patches never saw this object (it comes from another base)
         for patch in reversed(list(_patches(kustomization, files))):
             for node in patch.nodes:

@@ -1,0 +1,217 @@
+"""Kustomize overlays are linted as rendered by the real `kubectl kustomize`, and each finding
+points at the file and line of the repository that wrote the value (tests: real files, real
+kubectl; each build takes ~0.3 s)."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import svclint
+from svclint.cli.main import main
+
+# Each build is a kubectl process (~0.3 s): the module is left out of the inner loop. It needs
+# kubectl (or kustomize) on PATH, as CI has; without it the tests fail, they do not skip.
+pytestmark = pytest.mark.slow
+
+SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+"""
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          ports:
+            - name: http
+              containerPort: 8080
+"""
+BASE = """\
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - service.yaml
+  - deployment.yaml
+"""
+NODEPORT_PATCH = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: NodePort
+  ports:
+    - name: http
+      port: 80
+      nodePort: 40000
+"""
+PROD = """\
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namePrefix: prod-
+namespace: shop-prod
+resources:
+  - ../../base
+patches:
+  - path: service-nodeport.yaml
+"""
+DEV = """\
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namePrefix: dev-
+namespace: shop-dev
+resources:
+  - ../../base
+configMapGenerator:
+  - name: settings
+    literals: [mode=dev]
+"""
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def repository(root: Path, **extra: str) -> Path:
+    return write(root, {"base/service.yaml": SERVICE, "base/deployment.yaml": DEPLOYMENT,
+                        "base/kustomization.yaml": BASE, "overlays/prod/kustomization.yaml": PROD,
+                        "overlays/prod/service-nodeport.yaml": NODEPORT_PATCH,
+                        "overlays/dev/kustomization.yaml": DEV, **extra})
+
+
+def lint(root: Path, monkeypatch, *paths: str, **settings) -> list[tuple]:
+    monkeypatch.chdir(root)
+    report = svclint.lint(list(paths) or ["."], {"cache-dir": None, **settings})
+    return [(f.file, f.line, f.column, f.rule, f.via) for f in report.findings if f.rule != "exposed-nodeport"]
+
+
+def test_the_error_a_patch_makes_is_reported_at_the_patch_line_and_the_patch_is_not_linted_raw(
+        tmp_path, monkeypatch) -> None:
+    repository(tmp_path)
+    # Raw, the patch was a Service of its own: without a selector, nodePort under ClusterIP...
+    # As rendered, the one error is the nodePort out of range, on the patch's line 10.
+    assert lint(tmp_path, monkeypatch) == [
+        ("overlays/prod/service-nodeport.yaml", 10, 17, "nodeport-out-of-range", ("overlays/prod",))]
+
+
+def test_a_finding_every_overlay_shares_is_reported_once_at_the_base_naming_them_all(tmp_path, monkeypatch) -> None:
+    repository(tmp_path, **{"base/service.yaml": SERVICE.replace("  selector:", "  sessionAffinity: Sometimes\n  selector:")})
+    found = [f for f in lint(tmp_path, monkeypatch) if f[3] == "value-not-supported"]
+    assert found == [("base/service.yaml", 6, 20, "value-not-supported", ("overlays/dev", "overlays/prod"))]
+
+
+def test_each_overlay_is_its_own_cross_object_context(tmp_path, monkeypatch) -> None:
+    # Both overlays give a NodePort Service the same port, under the same name: as alternatives
+    # (environments) they never conflict; the base itself is not linted raw.
+    same_port = NODEPORT_PATCH.replace("40000", "30080")
+    repository(tmp_path, **{"overlays/prod/service-nodeport.yaml": same_port,
+                            "overlays/dev/service-nodeport.yaml": same_port,
+                            "overlays/dev/kustomization.yaml": DEV + "patches:\n  - path: service-nodeport.yaml\n"})
+    assert lint(tmp_path, monkeypatch) == []
+
+
+PROD_WITH_EVERY_PATCH = PROD + """\
+  - target: {kind: Service, name: web}
+    patch: |-
+      - op: add
+        path: /spec/sessionAffinity
+        value: Sometimes
+  - path: ports.json
+    target: {kind: Service}
+labels:
+  - pairs:
+      tier: Front End
+    includeSelectors: true
+"""
+
+
+def test_inline_and_json6902_patches_and_labels_map_to_their_lines(tmp_path, monkeypatch) -> None:
+    repository(tmp_path, **{"overlays/prod/kustomization.yaml": PROD_WITH_EVERY_PATCH,
+                            "overlays/prod/ports.json": '[{"op": "replace", "path": "/spec/ports/0/port",\n'
+                                                        '  "value": 70000}]\n'})
+    found = {(f[0], f[1], f[3]) for f in lint(tmp_path, monkeypatch, "overlays/prod")}
+    assert ("overlays/prod/kustomization.yaml", 13, "value-not-supported") in found  # value: Sometimes
+    assert ("overlays/prod/kustomization.yaml", 18, "label-invalid") in found  # tier: Front End, added by labels
+    assert ("overlays/prod/ports.json", 2, "port-invalid") in found
+    assert ("overlays/prod/service-nodeport.yaml", 10, "nodeport-out-of-range") in found
+
+
+def test_a_component_is_linted_only_through_the_overlays_that_list_it(tmp_path, monkeypatch) -> None:
+    component = {"components/lb/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\n"
+                                                     "kind: Component\npatches:\n  - path: lb.yaml\n",
+                 "components/lb/lb.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n"
+                                          "  sessionAffinity: Sometimes\n"}
+    repository(tmp_path, **component,
+               **{"overlays/prod/kustomization.yaml": PROD + "components:\n  - ../../components/lb\n"})
+    found = [f for f in lint(tmp_path, monkeypatch) if f[3] == "value-not-supported"]
+    assert found == [("components/lb/lb.yaml", 6, 20, "value-not-supported", ("overlays/prod",))]
+    # Alone, a component cannot be built: one info says so, and its patch is not linted raw.
+    alone = lint(tmp_path, monkeypatch, "components")
+    assert alone == [("components/lb/kustomization.yaml", 1, 1, "render-skipped", ("components/lb",))]
+
+
+def test_plain_yaml_beside_the_overlays_is_linted_as_before(tmp_path, monkeypatch) -> None:
+    repository(tmp_path, **{"plain/service.yaml": SERVICE.replace("port: 80", "port: 0")})
+    found = lint(tmp_path, monkeypatch)
+    assert ("plain/service.yaml", 10, 13, "port-invalid", ()) in found
+    assert not any(f[0].startswith("base/") for f in found)
+
+
+def test_a_failing_build_is_a_finding_and_the_other_overlays_are_still_linted(tmp_path, monkeypatch) -> None:
+    repository(tmp_path, **{"overlays/dev/kustomization.yaml": DEV.replace("../../base", "../../bsae")})
+    monkeypatch.chdir(tmp_path)
+    report = svclint.lint(["."], {"cache-dir": None})
+    failed = [f for f in report.findings if f.rule == "render-failed"]
+    assert [(f.file, f.line) for f in failed] == [("overlays/dev/kustomization.yaml", 1)]
+    assert "bsae" in failed[0].message and failed[0].severity.label == "error"
+    assert any(f.rule == "nodeport-out-of-range" for f in report.findings)
+
+
+def test_kustomize_command_setting_and_flag_choose_the_renderer(tmp_path, monkeypatch, capsys) -> None:
+    repository(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    status = main(["--no-cache", "--format", "json", "--kustomize-command", "no-such-kustomize build", "."])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert status == 1
+    assert {(f["file"], f["rule"]) for f in findings} == {("overlays/dev/kustomization.yaml", "render-failed"),
+                                                          ("overlays/prod/kustomization.yaml", "render-failed")}
+    assert all("no-such-kustomize" in f["message"] and f["via"] for f in findings)
+
+
+def test_json_and_text_name_the_overlay(tmp_path, monkeypatch, capsys) -> None:
+    repository(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    main(["--no-cache", "--select", "nodeport-out-of-range", "."])
+    assert "(via overlays/prod)" in capsys.readouterr().out
+    main(["--no-cache", "--select", "nodeport-out-of-range", "--format", "sarif", "."])
+    [result] = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert result["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "overlays/prod"
