@@ -215,3 +215,26 @@ def test_json_and_text_name_the_overlay(tmp_path, monkeypatch, capsys) -> None:
     main(["--no-cache", "--select", "nodeport-out-of-range", "--format", "sarif", "."])
     [result] = json.loads(capsys.readouterr().out)["runs"][0]["results"]
     assert result["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "overlays/prod"
+
+
+def test_an_unchanged_overlay_is_not_rendered_again(tmp_path, monkeypatch) -> None:
+    repository(tmp_path)
+    # The real kubectl, through a script that counts its builds.
+    counting = tmp_path / "counting-kustomize"
+    counting.write_text('#!/bin/sh\necho "$@" >> "$(dirname "$0")/builds.log"\nexec kubectl kustomize "$@"\n')
+    counting.chmod(0o755)
+    settings = {"cache-dir": str(tmp_path / ".svclint_cache"), "kustomize-command": str(counting)}
+    monkeypatch.chdir(tmp_path)
+
+    def builds_and_findings() -> tuple[int, list[tuple]]:
+        findings = [(f.file, f.line, f.rule, f.via) for f in svclint.lint(["."], settings).findings]
+        log = tmp_path / "builds.log"
+        return (len(log.read_text().splitlines()) if log.exists() else 0), findings
+
+    first = builds_and_findings()
+    assert first[0] == 2  # dev and prod
+    assert builds_and_findings() == first  # nothing changed: no build, the same findings
+    (tmp_path / "overlays/prod/service-nodeport.yaml").write_text(NODEPORT_PATCH.replace("40000", "40001"))
+    builds, findings = builds_and_findings()
+    assert builds == 3  # prod only: dev reads nothing that changed
+    assert ("overlays/prod/service-nodeport.yaml", 10, "nodeport-out-of-range", ("overlays/prod",)) in findings

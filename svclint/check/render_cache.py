@@ -2,7 +2,7 @@
 the rendering reads (the overlay's kustomizations, resources, patches and generator inputs;
 every file of a chart), the renderer's arguments and svclint's rendering code: an overlay
 nothing of which changed is not rendered again (a pre-commit run renders only what a commit
-touched). Entries are JSON: the rendered YAML stream and each object's origin.
+touched). Entries are JSON: the rendered objects and each object's origin.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ import json
 import os
 from pathlib import Path
 from typing import Any, Callable, Sequence
-
-import yaml
 
 import svclint
 from svclint import __version__
@@ -60,9 +58,9 @@ def _load(entry: Path) -> Rendering | None:
             return None
         data = json.loads(entry.read_text("utf-8"))
         rendering = Rendering(data["name"], data["anchor"], error=data["error"], reads=list(data["reads"]))
-        rendering.objects = [d for d in yaml.safe_load_all(data["text"]) if d is not None]
+        rendering.objects = list(data["objects"])
         rendering.origins = [Origin(**origin) for origin in data["origins"]]
-    except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError):
+    except (OSError, ValueError, KeyError, TypeError):
         return None  # damaged or of another shape: rendered again, and rewritten
     return rendering if len(rendering.origins) == len(rendering.objects) else None
 
@@ -70,14 +68,18 @@ def _load(entry: Path) -> Rendering | None:
 def _save(entry: Path, rendering: Rendering) -> None:
     data: dict[str, Any] = {
         "name": rendering.name, "anchor": rendering.anchor, "error": rendering.error, "reads": rendering.reads,
-        "text": rendering.text(),
+        "objects": rendering.objects,
         "origins": [{"file": o.file, "generated_by": o.generated_by, "template": o.template}
                     for o in rendering.origins],
     }
+    if os.path.islink(entry.parent.parent) or os.path.islink(entry.parent):
+        return  # never write where a link points
     try:
-        if os.path.islink(entry.parent.parent) or os.path.islink(entry.parent):
-            return  # never write where a link points
+        encoded = json.dumps(data).encode("utf-8")
+    except (TypeError, ValueError):
+        return  # a value JSON has no form for (a YAML timestamp): rendered each time
+    try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes_atomically(str(entry), json.dumps(data).encode("utf-8"))
+        write_bytes_atomically(str(entry), encoded)
     except OSError:
         pass  # a cache that cannot be written only costs time

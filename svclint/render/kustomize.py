@@ -18,6 +18,7 @@ from typing import Any, Sequence
 
 import yaml
 
+from svclint.render.nodes import FAST_LOADER
 from svclint.render.rendering import Origin, Rendering
 
 ORIGIN = "config.kubernetes.io/origin"
@@ -60,7 +61,8 @@ def render_overlay(directory: str, anchor: str, command: Sequence[str] | None, t
             rendering.error = _message(built.stderr.decode("utf-8", "replace"), scratch, overlay, directory)
             return rendering
         try:
-            documents = [d for d in yaml.safe_load_all(built.stdout.decode("utf-8", "replace")) if d is not None]
+            documents = [d for d in yaml.load_all(built.stdout.decode("utf-8", "replace"), Loader=FAST_LOADER)
+                         if d is not None]
         except yaml.YAMLError as exc:
             rendering.error = f"the output of {shlex.join(command)} is not YAML: {exc}"
             return rendering

@@ -30,4 +30,7 @@ class Rendering:
 
     def text(self) -> str:
         """The rendered objects as one YAML stream, as svclint lints them."""
-        return yaml.safe_dump_all(self.objects, sort_keys=False, allow_unicode=True) if self.objects else ""
+        if not self.objects:
+            return ""
+        return yaml.dump_all(self.objects, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False,
+                             allow_unicode=True)
