@@ -81,14 +81,21 @@ def test_a_file_both_given_and_in_the_context_is_reported(cli, tmp_path) -> None
     assert findings(result) == [("k8s/web.yaml", "nodeport-out-of-range")]
 
 
-def test_context_kustomization_gives_the_namespace(cli, tmp_path) -> None:
-    write(tmp_path, "app/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\n"
-                                              "kind: Kustomization\nnamespace: shop\nresources: [svc.yaml]\n")
+@pytest.mark.slow  # kubectl kustomize
+def test_a_changed_file_of_a_kustomization_is_linted_as_rendered_with_its_namespace(cli, tmp_path) -> None:
+    # The overlay is the set applied together: its objects are the cross-object context of a
+    # changed file in it (the kustomization gives them the namespace), whatever --context holds.
+    kustomization = ("apiVersion: kustomize.config.k8s.io/v1beta1\n"
+                     "kind: Kustomization\nnamespace: shop\nresources: [svc.yaml, {workload}]\n")
+    write(tmp_path, "app/kustomization.yaml", kustomization.format(workload="worker.yaml"))
     write(tmp_path, "app/svc.yaml", SERVICE.replace("  namespace: shop\n", ""))
     write(tmp_path, "app/deploy.yaml", DEPLOYMENT)
     write(tmp_path, "app/worker.yaml", OTHER.replace("  namespace: shop\n", ""))
-    assert cli("--context", "app/worker.yaml", "app/svc.yaml", cwd=tmp_path).returncode == 1
-    assert cli("--context", "app", "app/svc.yaml", cwd=tmp_path).returncode == 0
+    found = json.loads(cli("--format", "json", "--context", "app", "app/svc.yaml", cwd=tmp_path).stdout)["findings"]
+    assert [(f["file"], f["rule"], f["namespace"], f["via"]) for f in found] == \
+        [("app/svc.yaml", "selector-no-match", "shop", ["app"])]
+    write(tmp_path, "app/kustomization.yaml", kustomization.format(workload="deploy.yaml"))
+    assert cli("--context", "app/worker.yaml", "app/svc.yaml", cwd=tmp_path).returncode == 0
 
 
 def test_stdin_against_a_context(cli, tmp_path) -> None:

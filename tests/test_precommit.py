@@ -79,3 +79,38 @@ def test_hook_uses_the_repository_as_context_and_blocks_a_bad_node_port(tmp_path
     assert "services/admin.yaml:9:17: error[nodeport-out-of-range]" in bad.stderr
     assert "services/web.yaml" not in bad.stderr  # committed files are context, not reported
     assert run(["git", "log", "--format=%s", "-1"], project, env).stdout.strip() == "a good Service"
+
+
+@pytest.mark.slow
+def test_hook_lints_a_changed_patch_through_its_overlay(tmp_path) -> None:
+    from tests.test_render_kustomize import BASE, DEPLOYMENT as KUSTOMIZED_DEPLOYMENT, NODEPORT_PATCH, PROD
+    from tests.test_render_kustomize import SERVICE as KUSTOMIZED_SERVICE
+
+    env = {**os.environ, **GIT_IDENTITY, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+           "NO_COLOR": "1", "PRE_COMMIT_COLOR": "never", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env.pop("GIT_DIR", None)
+    source, project = tmp_path / "svclint", tmp_path / "project"
+    source.mkdir()
+    project.mkdir()
+    rev = commit_of_working_tree(source, env)
+    run(["git", "init", "-q"], project, env).check_returncode()
+    # The base has a finding of its own (an unknown sessionAffinity): committed before, it is
+    # in no changed file, so the hook does not report it.
+    write(project, "base/service.yaml", KUSTOMIZED_SERVICE.replace("  selector:", "  sessionAffinity: Sometimes\n  selector:"))
+    write(project, "base/deployment.yaml", KUSTOMIZED_DEPLOYMENT)
+    write(project, "base/kustomization.yaml", BASE)
+    write(project, "overlays/prod/kustomization.yaml", PROD)
+    write(project, "overlays/prod/service-nodeport.yaml", NODEPORT_PATCH.replace("40000", "30080"))
+    write(project, ".pre-commit-config.yaml",
+          f"repos:\n  - repo: {source}\n    rev: {rev}\n    hooks:\n      - id: svclint\n")
+    run(["git", "add", "-A"], project, env).check_returncode()
+    run(["git", "commit", "-q", "-m", "before the hook"], project, env).check_returncode()
+    run([sys.executable, "-m", "pre_commit", "install"], project, env).check_returncode()
+
+    write(project, "overlays/prod/service-nodeport.yaml", NODEPORT_PATCH)  # nodePort 40000
+    run(["git", "add", "-A"], project, env).check_returncode()
+    bad = run(["git", "commit", "-m", "a bad nodePort in the patch"], project, env)
+    assert bad.returncode != 0, bad.stderr
+    assert "overlays/prod/service-nodeport.yaml:10:17: error[nodeport-out-of-range]" in bad.stderr
+    assert "(via overlays/prod)" in bad.stderr
+    assert "base/service.yaml" not in bad.stderr

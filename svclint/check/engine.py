@@ -73,13 +73,13 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -
     as pays); raises InputError for paths that cannot be read."""
     discovery = discover(paths, settings.exclude)
     rules = selected_rules(settings)
-    layout = render_layout(paths, settings.exclude)  # overlays and charts: linted as rendered
+    context_files = discover_context(settings.context, settings.exclude)
+    layout = render_layout(paths, settings.exclude, context_files)  # overlays and charts: linted as rendered
     discovery.files = [f for f in discovery.files if os.path.normpath(f) not in layout.consumed]
     workers = worker_count(discovery.files, jobs)
     results = check_files(discovery.files, settings, rules, workers)
     reported = {os.path.normpath(path) for path in discovery.files}
-    context_files = [p for p in discover_context(settings.context, settings.exclude)
-                     if os.path.normpath(p) not in reported]
+    context_files = [p for p in context_files if os.path.normpath(p) not in reported]
     notes = discovery.notes
     report = combine(results, settings, rules, read_context(context_files, settings, jobs, notes), workers)
     report.notes = [*notes, *report.notes]

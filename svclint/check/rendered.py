@@ -20,7 +20,7 @@ from svclint.check.registry import Rule
 from svclint.check.settings import Settings
 from svclint.render.helm import render_chart
 from svclint.render.kustomize import kustomize_command, render_overlay
-from svclint.render.layout import Layout, add_named, find_layout
+from svclint.render.layout import CHART_FILE, KUSTOMIZATION_NAMES, Layout, add_named, find_layout, including
 from svclint.render.nodes import positions
 from svclint.render.origins import SourceFiles, source_spot
 from svclint.render.rendering import Rendering
@@ -42,12 +42,23 @@ class RenderedRun:
     renderings: list[Rendering] = field(default_factory=list)
 
 
-def render_layout(paths: Sequence[str], exclude: Sequence[str]) -> Layout:
+def render_layout(paths: Sequence[str], exclude: Sequence[str], context_files: Sequence[str] = ()) -> Layout:
     """The overlays and charts of a run: in the directories it names, and the kustomization
-    and Chart.yaml files it names."""
+    and Chart.yaml files it names. A run that names only files (pre-commit's changed files)
+    renders the overlays and charts that include them, found above each file and among the
+    kustomizations of the context, and reports only what is found at the files it names."""
     directories = [p for p in paths if p != STDIN and os.path.isdir(p)]
-    layout = find_layout(directories, lambda d: matches_any(d, exclude))
-    add_named(layout, [p for p in paths if p != STDIN and os.path.isfile(p)])
+    files = [p for p in paths if p != STDIN and os.path.isfile(p)]
+    if directories or not files:
+        layout = find_layout(directories, lambda d: matches_any(d, exclude))
+        add_named(layout, files)
+        return layout
+    candidates = [os.path.dirname(p) or "." for p in context_files if os.path.basename(p) in KUSTOMIZATION_NAMES]
+    renderers = [p for p in files if os.path.basename(p) in (*KUSTOMIZATION_NAMES, CHART_FILE)]
+    layout = including([p for p in files if p not in renderers], candidates)
+    if renderers:  # a changed kustomization or Chart.yaml can change every object it renders
+        layout.report_only = None
+    add_named(layout, renderers)
     return layout
 
 
@@ -122,6 +133,8 @@ def lint_renderings(renderings: Sequence[Rendering], layout: Layout, settings: S
             spot = source_spot(rendering, chain, reads, files, number, path, anchor)
             run.findings.append(dataclasses.replace(finding, file=spot.file, line=spot.line, column=spot.column,
                                                     via=(rendering.name,), exact_source=spot.exact))
+    if layout.report_only is not None:  # the changed files of a pre-commit run: findings at them
+        run.findings = [f for f in run.findings if os.path.normpath(f.file) in layout.report_only]
     run.findings = _once(apply_policy(run.findings, settings))
     return run
 

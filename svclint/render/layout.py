@@ -95,6 +95,8 @@ class Layout:
     lone_components: list[Kustomization] = field(default_factory=list)  # components no overlay lists
     kustomizations: dict[str, Kustomization] = field(default_factory=dict)  # every one reached, by directory
     consumed: set[str] = field(default_factory=set)  # files linted only through a rendering
+    # Set when the run names changed files (pre-commit): only findings at these are reported.
+    report_only: set[str] | None = None
 
     def reads(self, directory: str) -> list[str]:
         """Every file the kustomization of `directory` reads, its own and its bases' (sorted)."""
@@ -175,6 +177,40 @@ def add_named(layout: Layout, paths: Iterable[str]) -> None:
             for kustomization in layout.kustomizations.values():
                 layout.consumed.add(kustomization.file)
                 layout.consumed.update(kustomization.files)
+
+
+def including(named: Iterable[str], candidates: Iterable[str]) -> Layout:
+    """The overlays and charts that include any of the files `named` (a pre-commit run's
+    changed files), among the kustomization directories `candidates` and the charts and
+    kustomizations above each named file (up to the working directory)."""
+    named = {os.path.normpath(path) for path in named}
+    layout = Layout(report_only=named)
+    directories = set(candidates)
+    for path in named:
+        for directory in _ancestors(path):
+            if os.path.isfile(os.path.join(directory, CHART_FILE)) and directory not in layout.charts:
+                layout.charts.append(directory)
+            elif kustomization_file(directory):
+                directories.add(directory)
+    _read_all(layout, sorted(directories))
+    referenced = {base for k in layout.kustomizations.values() for base in k.kustomizations}
+    for directory, kustomization in sorted(layout.kustomizations.items()):
+        if directory not in referenced and not kustomization.is_component \
+                and named & set(layout.reads(directory)):
+            layout.overlays.append(kustomization)
+            layout.consumed.update(layout.reads(directory))
+    for chart in layout.charts:
+        layout.consumed.update(_chart_files(chart))
+    return layout
+
+
+def _ancestors(path: str) -> Iterable[str]:
+    """The directories holding `path`, innermost first, up to the working directory."""
+    directory = os.path.dirname(os.path.abspath(path))
+    top = os.getcwd()
+    while directory == top or directory.startswith(top + os.sep):
+        yield os.path.relpath(directory) if directory != top else "."
+        directory = os.path.dirname(directory)
 
 
 def _read_all(layout: Layout, directories: list[str]) -> None:
