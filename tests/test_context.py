@@ -243,3 +243,23 @@ def test_the_cache_key_follows_what_facts_are_made_of() -> None:
     code = {path.relative_to(REPO / "svclint").as_posix() for path in fact_code_files()}
     assert {"source/documents.py", "source/kubectl_yaml.py", "model/facts.py", "model/resources.py",
             "model/workloads.py", "check/checkfile.py"} <= code
+
+
+def test_a_change_that_orphans_a_service_in_an_untouched_file_is_reported_on_the_changed_file(cli, tmp_path) -> None:
+    write(tmp_path, "services/svc.yaml", SERVICE)
+    write(tmp_path, "apps/deploy.yaml", DEPLOYMENT)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "the Service and its pods")
+    # As pre-commit runs it: only the changed file is named, the repository is context.
+    assert cli("--context", "git", "--", "apps/deploy.yaml", cwd=tmp_path).returncode == 0
+    write(tmp_path, "apps/deploy.yaml", DEPLOYMENT.replace("app: web", "app: web-v2"))
+    result = cli("--format", "json", "--context", "git", "--", "apps/deploy.yaml", cwd=tmp_path)
+    [finding] = json.loads(result.stdout)["findings"]
+    assert (finding["file"], finding["rule"], finding["kind"], finding["name"]) == \
+        ("apps/deploy.yaml", "selector-no-match", "Service", "web")
+    assert "services/svc.yaml" in finding["message"]
+    assert finding["line"] == 11  # the pod template's labels, which the change made
+    # A change that leaves the Service its pods causes nothing.
+    write(tmp_path, "apps/deploy.yaml", DEPLOYMENT.replace("image: nginx", "image: nginx:1.27"))
+    assert cli("--context", "git", "--", "apps/deploy.yaml", cwd=tmp_path).returncode == 0

@@ -14,6 +14,7 @@ import os.path
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
+from svclint.check.caused import add_caused
 from svclint.check.checkfile import FileResult, LocalFinding, context_facts, fact_plan
 from svclint.check.failure import reading
 from svclint.check.finding import Finding, Hit, Severity, grouped
@@ -33,7 +34,7 @@ from svclint.model.resources import (
     ResourceIndex,
 )
 from svclint.model.services import selector_of
-from svclint.source.discover import InputError, discover, discover_context
+from svclint.source.discover import STDIN, InputError, discover, discover_context
 from svclint.source.documents import AsciiFileText, read_text
 from svclint.source.positions import PositionResolver
 from svclint.source.streams import read_once
@@ -81,7 +82,10 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -
     reported = {os.path.normpath(path) for path in discovery.files}
     context_files = [p for p in context_files if os.path.normpath(p) not in reported]
     notes = discovery.notes
-    report = combine(results, settings, rules, read_context(context_files, settings, jobs, notes), workers)
+    context = read_context(context_files, settings, jobs, notes)
+    report = combine(results, settings, rules, context, workers)
+    if context and STDIN not in paths:  # what the changed files cause in files they do not touch
+        add_caused(report, results, context, settings, rules)
     report.notes = [*notes, *report.notes]
     if layout.overlays or layout.charts or layout.lone_components:
         add_rendered(report, layout, settings, rules, jobs, combine)
