@@ -122,6 +122,7 @@ def test_vendored_dependencies_are_rendered_and_missing_ones_are_a_finding(tmp_p
                            "  containers: [{name: cache, image: redis:7}]\n"})
     assert lint(tmp_path, monkeypatch) == [("web/charts/cache/templates/service.yaml", 9, "port-invalid", ("web",),
                                             "cache")]
+    assert svclint.lint(["."], {"cache-dir": None}).notes == []  # no "skipped templates" of the subchart
 
 
 def test_without_the_sdk_or_helm_one_info_says_how_to_enable_it(tmp_path, monkeypatch) -> None:

@@ -238,3 +238,12 @@ def test_an_unchanged_overlay_is_not_rendered_again(tmp_path, monkeypatch) -> No
     builds, findings = builds_and_findings()
     assert builds == 3  # prod only: dev reads nothing that changed
     assert ("overlays/prod/service-nodeport.yaml", 10, "nodeport-out-of-range", ("overlays/prod",)) in findings
+
+
+def test_a_renderer_that_hangs_is_stopped_after_the_timeout(tmp_path, monkeypatch) -> None:
+    repository(tmp_path)
+    hanging = tmp_path / "hanging-kustomize"
+    hanging.write_text("#!/bin/sh\nexec sleep 30\n")
+    hanging.chmod(0o755)
+    found = lint(tmp_path, monkeypatch, "overlays/prod", **{"kustomize-command": str(hanging), "render-timeout": 0.5})
+    assert found == [("overlays/prod/kustomization.yaml", 1, 1, "render-failed", ("overlays/prod",))]

@@ -182,5 +182,13 @@ def add_rendered(report: Report, layout: Layout, settings: Settings, rules: dict
     report.files += len(run.renderings)
     report.objects += run.objects
     report.file_paths += [r.anchor for r in run.renderings]
-    report.notes = [note for note in report.notes if os.path.normpath(note.split(": skipped Helm chart", 1)[0])
-                    not in layout.charts or ": skipped Helm chart" not in note]
+    report.notes = [note for note in report.notes if not _rendered_chart_note(note, layout.charts)]
+
+
+def _rendered_chart_note(note: str, charts: list[str]) -> bool:
+    """Whether `note` is discovery's "skipped Helm chart templates" about a chart rendered
+    here, or a subchart of one."""
+    if ": skipped Helm chart templates" not in note:
+        return False
+    skipped = os.path.normpath(note.split(": skipped Helm chart templates", 1)[0])
+    return any(skipped == chart or skipped.startswith(chart + os.sep) or chart == "." for chart in charts)
