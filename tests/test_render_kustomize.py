@@ -247,3 +247,9 @@ def test_a_renderer_that_hangs_is_stopped_after_the_timeout(tmp_path, monkeypatc
     hanging.chmod(0o755)
     found = lint(tmp_path, monkeypatch, "overlays/prod", **{"kustomize-command": str(hanging), "render-timeout": 0.5})
     assert found == [("overlays/prod/kustomization.yaml", 1, 1, "render-failed", ("overlays/prod",))]
+
+
+def test_a_suppression_comment_in_the_patch_covers_the_rendered_finding(tmp_path, monkeypatch) -> None:
+    suppressed = NODEPORT_PATCH.replace("nodePort: 40000", "nodePort: 40000  # svclint: disable=nodeport-out-of-range")
+    repository(tmp_path, **{"overlays/prod/service-nodeport.yaml": suppressed})
+    assert lint(tmp_path, monkeypatch, "overlays/prod") == []

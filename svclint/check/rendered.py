@@ -18,6 +18,7 @@ from svclint.check.finding import Finding
 from svclint.check.overrides import apply_policy
 from svclint.check.registry import Rule
 from svclint.check.settings import Settings
+from svclint.check.suppressions import comment_suppressions, suppress
 from svclint.render.helm import render_chart
 from svclint.render.kustomize import kustomize_command, render_overlay
 from svclint.render.layout import CHART_FILE, KUSTOMIZATION_NAMES, Layout, add_named, find_layout, including
@@ -133,10 +134,22 @@ def lint_renderings(renderings: Sequence[Rendering], layout: Layout, settings: S
             spot = source_spot(rendering, chain, reads, files, number, path, anchor)
             run.findings.append(dataclasses.replace(finding, file=spot.file, line=spot.line, column=spot.column,
                                                     via=(rendering.name,), exact_source=spot.exact))
+    if settings.allow_suppressions:
+        run.findings = _without_suppressed(run.findings, files)
     if layout.report_only is not None:  # the changed files of a pre-commit run: findings at them
         run.findings = [f for f in run.findings if os.path.normpath(f.file) in layout.report_only]
     run.findings = _once(apply_policy(run.findings, settings))
     return run
+
+
+def _without_suppressed(findings: list[Finding], files: SourceFiles) -> list[Finding]:
+    """The findings that no suppression comment in the source file they now point at covers
+    (the comments never reach the rendered text). Unused comments are not judged here: a
+    comment in a base may be for a finding only one of its overlays has."""
+    sources = {f.file for f in findings if f.via}
+    comments = {file: comment_suppressions(files.text(file))[0] for file in sources}
+    kept, _ = suppress(findings, comments, {})
+    return kept
 
 
 def _render_problem(rendering: Rendering, rules: dict[str, Rule]) -> Finding | None:
