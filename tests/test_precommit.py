@@ -40,15 +40,24 @@ def commit_of_working_tree(target: Path, env: dict[str, str]) -> str:
     return run(["git", "rev-parse", "HEAD"], target, env).stdout.strip()
 
 
-@pytest.mark.slow
-def test_hook_uses_the_repository_as_context_and_blocks_a_bad_node_port(tmp_path) -> None:
-    env = {**os.environ, **GIT_IDENTITY, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+@pytest.fixture(scope="module")
+def hook_source(tmp_path_factory) -> tuple[dict[str, str], Path, str]:
+    """This checkout as a commit, and a pre-commit home shared by the module's tests: pre-commit
+    builds the hook's environment (most of a test's time) once."""
+    shared = tmp_path_factory.mktemp("hook")
+    env = {**os.environ, **GIT_IDENTITY, "PRE_COMMIT_HOME": str(shared / "pre-commit-home"),
            "NO_COLOR": "1", "PRE_COMMIT_COLOR": "never", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     env.pop("GIT_DIR", None)
-    source, project = tmp_path / "svclint", tmp_path / "project"
+    source = shared / "svclint"
     source.mkdir()
+    return env, source, commit_of_working_tree(source, env)
+
+
+@pytest.mark.slow
+def test_hook_uses_the_repository_as_context_and_blocks_a_bad_node_port(tmp_path, hook_source) -> None:
+    env, source, rev = hook_source
+    project = tmp_path / "project"
     project.mkdir()
-    rev = commit_of_working_tree(source, env)
 
     run(["git", "init", "-q"], project, env).check_returncode()
     write(project, "apps/web-deployment.yaml", DEPLOYMENT)
@@ -82,17 +91,13 @@ def test_hook_uses_the_repository_as_context_and_blocks_a_bad_node_port(tmp_path
 
 
 @pytest.mark.slow
-def test_hook_lints_a_changed_patch_through_its_overlay(tmp_path) -> None:
+def test_hook_lints_a_changed_patch_through_its_overlay(tmp_path, hook_source) -> None:
     from tests.test_render_kustomize import BASE, DEPLOYMENT as KUSTOMIZED_DEPLOYMENT, NODEPORT_PATCH, PROD
     from tests.test_render_kustomize import SERVICE as KUSTOMIZED_SERVICE
 
-    env = {**os.environ, **GIT_IDENTITY, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
-           "NO_COLOR": "1", "PRE_COMMIT_COLOR": "never", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-    env.pop("GIT_DIR", None)
-    source, project = tmp_path / "svclint", tmp_path / "project"
-    source.mkdir()
+    env, source, rev = hook_source
+    project = tmp_path / "project"
     project.mkdir()
-    rev = commit_of_working_tree(source, env)
     run(["git", "init", "-q"], project, env).check_returncode()
     # The base has a finding of its own (an unknown sessionAffinity): committed before, it is
     # in no changed file, so the hook does not report it.
