@@ -142,3 +142,4 @@ def test_release_name_and_namespace_settings(tmp_path, monkeypatch) -> None:
                                   "helm-values": {"web": ["values-prod.yaml"]}, "select": ["nodeport-out-of-range"]})
     [finding] = report.findings
     assert (finding.obj.namespace, finding.obj.name, finding.line) == ("shop", "blue-web", 17)
+    assert finding.via and not finding.exact_source  # a template line writes an expression, not the value

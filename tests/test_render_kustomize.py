@@ -253,3 +253,14 @@ def test_a_suppression_comment_in_the_patch_covers_the_rendered_finding(tmp_path
     suppressed = NODEPORT_PATCH.replace("nodePort: 40000", "nodePort: 40000  # svclint: disable=nodeport-out-of-range")
     repository(tmp_path, **{"overlays/prod/service-nodeport.yaml": suppressed})
     assert lint(tmp_path, monkeypatch, "overlays/prod") == []
+
+
+def test_exact_source_says_whether_the_position_holds_the_rendered_value(tmp_path, monkeypatch) -> None:
+    # --fix may edit a rendered finding's position only when it holds the value itself.
+    repository(tmp_path, **{"overlays/prod/kustomization.yaml": PROD.replace("namePrefix: prod-", "namePrefix: Prod-")})
+    monkeypatch.chdir(tmp_path)
+    found = {f.rule: f for f in svclint.lint(["overlays/prod"], {"cache-dir": None}).findings}
+    assert found["nodeport-out-of-range"].exact_source  # the patch writes 40000
+    # The name the API server refuses is Prod-web: the base writes web, namePrefix the rest.
+    assert (found["name-invalid"].file, found["name-invalid"].line) == ("base/service.yaml", 4)
+    assert not found["name-invalid"].exact_source

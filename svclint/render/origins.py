@@ -26,6 +26,10 @@ LABEL_MAPS = {("metadata", "labels"), ("spec", "selector"), ("spec", "selector",
               ("spec", "template", "metadata", "labels")}
 
 
+# Fields a strategic merge patch writes to say which object it patches.
+IDENTIFYING = {("metadata", "name"), ("metadata", "namespace"), ("kind",), ("apiVersion",)}
+
+
 @dataclass(frozen=True)
 class Spot:
     file: str
@@ -148,6 +152,8 @@ def _patch_reaches(node: yaml.Node, target: dict, obj: Any, path: tuple) -> Reac
         return _operation_reaches(node, obj, path)
     if not (_targets(target, obj) if target else _written_for(data, obj)):
         return None
+    if path[:2] in IDENTIFYING or path[:1] in IDENTIFYING:
+        return None  # what names the patch's target, not a value it writes
     reached = follow(node, path, obj)
     return reached if reached.depth == len(path) else None
 
