@@ -5,6 +5,7 @@ kubectl; each build takes ~0.3 s)."""
 from __future__ import annotations
 
 import json
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -264,3 +265,20 @@ def test_exact_source_says_whether_the_position_holds_the_rendered_value(tmp_pat
     # The name the API server refuses is Prod-web: the base writes web, namePrefix the rest.
     assert (found["name-invalid"].file, found["name-invalid"].line) == ("base/service.yaml", 4)
     assert not found["name-invalid"].exact_source
+
+
+def test_a_changed_base_deployment_that_orphans_the_base_service_is_reported_on_the_change(
+        tmp_path, monkeypatch) -> None:
+    repository(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "base and overlays"]):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *command], check=True)
+    settings = {"cache-dir": None, "context": ["git"], "select": ["selector-no-match"]}
+    assert svclint.lint(["base/deployment.yaml"], settings).findings == []
+    (tmp_path / "base/deployment.yaml").write_text(DEPLOYMENT.replace("app: web", "app: web-v2"))
+    found = svclint.lint(["base/deployment.yaml"], settings).findings
+    # One finding per overlay, each on the changed file, at the new pod labels, naming the Service.
+    assert sorted((f.file, f.line, f.obj.name, f.via) for f in found) == [
+        ("base/deployment.yaml", 11, "dev-web", ("overlays/dev",)),
+        ("base/deployment.yaml", 11, "prod-web", ("overlays/prod",))]
+    assert all("base/service.yaml" in f.message for f in found)

@@ -123,9 +123,7 @@ def lint_renderings(renderings: Sequence[Rendering], layout: Layout, settings: S
         if not rendering.objects:
             continue
         text = rendering.text()
-        virtual = f"<rendered {rendering.name}>"
-        result = check_source(decode_source(virtual, text.encode("utf-8")), text.isascii(), False, settings, rules)
-        report = combine([result], settings, rules)
+        report = lint_rendered_text(rendering.name, text, settings, rules, combine)
         run.objects += report.objects
         nodes = _PositionIndex(text)
         chain = layout.chain(os.path.normpath(rendering.name)) if rendering.name in layout.kustomizations else []
@@ -137,9 +135,20 @@ def lint_renderings(renderings: Sequence[Rendering], layout: Layout, settings: S
     if settings.allow_suppressions:
         run.findings = _without_suppressed(run.findings, files)
     if layout.report_only is not None:  # the changed files of a pre-commit run: findings at them
+        from svclint.check.rendered_caused import caused_elsewhere
+
+        elsewhere = [f for f in run.findings if os.path.normpath(f.file) not in layout.report_only]
         run.findings = [f for f in run.findings if os.path.normpath(f.file) in layout.report_only]
+        run.findings += caused_elsewhere(elsewhere, layout, settings, rules, combine, files)
     run.findings = _once(apply_policy(run.findings, settings))
     return run
+
+
+def lint_rendered_text(name: str, text: str, settings: Settings, rules: dict[str, Rule], combine: Combine) -> Any:
+    """The report on a rendering's text, linted as one run of its own."""
+    virtual = f"<rendered {name}>"
+    result = check_source(decode_source(virtual, text.encode("utf-8")), text.isascii(), False, settings, rules)
+    return combine([result], settings, rules)
 
 
 def _without_suppressed(findings: list[Finding], files: SourceFiles) -> list[Finding]:
