@@ -17,6 +17,7 @@ from svclint.check.checkfile import FileResult, check_source
 from svclint.check.finding import Finding
 from svclint.check.overrides import apply_policy
 from svclint.check.registry import Rule
+from svclint.check.rendered_caused import caused_elsewhere
 from svclint.check.settings import Settings
 from svclint.check.suppressions import comment_suppressions, suppress
 from svclint.render.helm import render_chart
@@ -135,11 +136,9 @@ def lint_renderings(renderings: Sequence[Rendering], layout: Layout, settings: S
     if settings.allow_suppressions:
         run.findings = _without_suppressed(run.findings, files)
     if layout.report_only is not None:  # the changed files of a pre-commit run: findings at them
-        from svclint.check.rendered_caused import caused_elsewhere
-
         elsewhere = [f for f in run.findings if os.path.normpath(f.file) not in layout.report_only]
         run.findings = [f for f in run.findings if os.path.normpath(f.file) in layout.report_only]
-        run.findings += caused_elsewhere(elsewhere, layout, settings, rules, combine, files)
+        run.findings += caused_elsewhere(elsewhere, layout, settings, rules, combine, files, lint_rendered_text)
     run.findings = _once(apply_policy(run.findings, settings))
     return run
 

@@ -27,9 +27,9 @@ WORKLOAD_LABELS = ("spec", "template", "metadata", "labels")
 
 
 def caused_elsewhere(elsewhere: Sequence[Finding], layout: Layout, settings: Settings, rules: dict[str, Rule],
-                     combine: Any, files: SourceFiles) -> list[Finding]:
-    from svclint.check.rendered import lint_rendered_text
-
+                     combine: Any, files: SourceFiles, lint_rendered_text: Any) -> list[Finding]:
+    """The findings of `elsewhere` (at files the change does not touch) that the change caused,
+    moved to the changed file; `lint_rendered_text` lints a rendering as rendered.py does."""
     changed = layout.report_only or set()
     caused: list[Finding] = []
     for overlay in layout.overlays:
