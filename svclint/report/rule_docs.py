@@ -13,7 +13,8 @@ from typing import Any, Iterable
 
 from svclint.check.registry import ANY_KIND, Example, Option, Rule
 from svclint.check.settings import shown_default
-from svclint.model.workloads import BUILT_IN, PROJECTS, WorkloadKind
+from svclint.model.workloads import BUILT_IN, EACH, PROJECTS, PodSource, WorkloadKind
+from svclint.source.positions import Path
 
 _EXPECT_MARKER = re.compile(r"#\s*expect:\s*([a-z0-9-]+)")  # the test marker in bad examples
 
@@ -99,11 +100,20 @@ def _workload_kinds(kinds: dict[str, WorkloadKind]) -> str:
     lines = []
     for name, kind in kinds.items():
         origin = "from the configuration" if BUILT_IN.get(name) != kind else PROJECTS.get(name, "")
-        where = f"`{'.'.join(map(str, kind.template))}`" if kind.template else "the object itself"
-        lines.append(f"- `{name}`" + (f" ({origin})" if origin else "") + f": {where}")
+        lines.append(f"- `{name}`" + (f" ({origin})" if origin else "") + ": "
+                     + "; ".join(_source(source) for source in kind.sources))
     return ("## Workload kinds\n\nPods come from the pod templates of these kinds (`group/Kind`: that API group "
             "only; `Kind`: any group), at these paths; add yours under `workloads:` in the configuration:\n\n"
             + "\n".join(lines))
+
+
+def _source(source: PodSource) -> str:
+    where = f"`{_dotted(source.template)}`" if source.template else "the object itself"
+    return where + (f" with the labels of `{_dotted(source.labels)}`" if source.labels else "")
+
+
+def _dotted(path: Path) -> str:
+    return ".".join(map(str, path)).replace(f".{EACH}", "[]")
 
 
 def _options(rule: Rule) -> str:
