@@ -28,11 +28,24 @@ class Edit:
 
 
 @dataclass(frozen=True)
+class Replacement:
+    """A fix's edit as a region of the file (1-based; the end exclusive) and its new text:
+    filled in by the fix stage for reports that show fixes (SARIF), which read no file."""
+
+    start_line: int
+    start_column: int
+    end_line: int
+    end_column: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Fix:
     edits: tuple[Edit, ...]
     safe: bool
     description: str
     doc_index: int = -1  # where the fix applies: set when the finding is located
+    replacements: tuple[Replacement, ...] = ()  # the edits as text regions, when a report needs them
 
     def located(self, doc_index: int, base_path: Path) -> "Fix":
         """The fix with paths from the document's root (a List item's object sits under `items`)."""

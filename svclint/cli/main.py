@@ -32,6 +32,7 @@ from svclint.check.validation import resolve_version
 from svclint.cli.config import CACHE_DIRECTORY, Config, load_config
 from svclint.cli.fixing import add_fix_arguments, fixing, run_fixes, show_diff, write_fixes
 from svclint.cli.rule_commands import COMMANDS
+from svclint.fix.regions import with_fix_regions
 from svclint.report import MODULES, reporter, text
 from svclint.source.atomic import write_text_atomically
 from svclint.source.discover import InputError
@@ -167,6 +168,8 @@ def run(arguments: list[str]) -> int:
             report = report.without_lesser_findings()
         if args.show_source and args.format == "text":
             report = with_source_lines(report)
+        if args.format == "sarif":  # SARIF results carry their fixes as replaced regions
+            report = with_fix_regions(report)
     except (InputError, SettingsError) as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
