@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import difflib
 from typing import Any, Iterator, Mapping
 
 from svclint.check.finding import Hit, Severity
@@ -40,7 +41,9 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
 
 def _one_value_off(index: ResourceIndex, namespace: str, selector: Mapping[str, Any]) -> Fix | None:
     """When exactly one workload of the namespace has every pair of the selector but one,
-    whose value differs: that value (unsafe: the selector may be right and the workload wrong)."""
+    whose value differs and is alike (`catalog` and `catalog-v2`; with a one-label selector
+    every workload differs by one value): that value (unsafe: the workload may be the one
+    that is wrong)."""
     changes = set()
     for key in selector:
         rest = {k: v for k, v in selector.items() if k != key}
@@ -48,7 +51,7 @@ def _one_value_off(index: ResourceIndex, namespace: str, selector: Mapping[str, 
             [t for t in index.templates if t.owner.namespace == namespace]
         for template in templates:
             value = template.labels.get(key)
-            if isinstance(value, str) and value != str(selector[key]):
+            if isinstance(value, str) and value != str(selector[key]) and _alike(value, str(selector[key])):
                 changes.add((key, value, template.owner.ref))
     if len(changes) != 1:
         return None
@@ -65,3 +68,10 @@ def _describe(template: PodTemplate, selector: Mapping[str, Any]) -> str:
         if str(template.labels.get(key)) != str(value)
     ]
     return f"{owner.kind} {owner.namespace}/{owner.name} has {', '.join(differing)}"
+
+
+def _alike(value: str, other: str) -> bool:
+    return difflib.SequenceMatcher(None, value, other).ratio() >= ALIKE
+
+
+ALIKE = 0.6  # a typo, a suffix (-v2), not another application

@@ -189,10 +189,12 @@ def _why_not_fixable(path: str, raw: bytes, regular: bool) -> str | None:
         if not regular:
             return "not a regular file"
         real = os.path.realpath(path)
-        if not os.access(real, os.W_OK) or not os.access(os.path.dirname(real), os.W_OK | os.X_OK):
-            return "read-only"
-        if not stat.S_ISREG(os.stat(real).st_mode):
+        mode = os.stat(real).st_mode
+        if not stat.S_ISREG(mode):
             return "not a regular file"
+        # Without any write permission bit the file is read-only, also to root, who may write it.
+        if not mode & 0o222 or not os.access(real, os.W_OK) or not os.access(os.path.dirname(real), os.W_OK | os.X_OK):
+            return "read-only"
     if raw.startswith(b"\xef\xbb\xbf"):
         return "starts with a byte-order mark"
     try:
