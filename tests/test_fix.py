@@ -18,6 +18,7 @@ from svclint.check.finding import Finding, Severity
 from svclint.fix.run import _failure
 from svclint.model.resources import ObjectRef
 from tests.conftest import REPO
+from tests.test_streams import fifo_with
 
 MANIFEST = """\
 # Shop front end: a Deployment and its Service.
@@ -348,3 +349,22 @@ def test_examples_are_repaired_by_their_unsafe_fixes(tmp_path, cli) -> None:
     left = {finding.rule for finding in svclint.lint([str(examples)]).findings}
     assert not left & {"selector-no-match", "target-port-unresolved", "nodeport-out-of-range"}
     assert cli("--diff", "--unsafe-fixes", str(examples)).returncode == 0
+
+
+def test_the_owner_is_kept(tmp_path, cli) -> None:
+    manifest = write(tmp_path / "app.yaml", MANIFEST)
+    owner = (4321, 4321) if os.geteuid() == 0 else (os.getuid(), os.getgid())  # root can give files away
+    os.chown(manifest, *owner)
+    cli("--fix", str(manifest))
+    assert manifest.read_text(encoding="utf-8") == FIXED
+    assert (manifest.stat().st_uid, manifest.stat().st_gid) == owner
+
+
+def test_a_named_pipe_is_read_once_and_never_written(tmp_path, cli) -> None:
+    pipe = tmp_path / "pipe.yaml"
+    writer = fifo_with(pipe, MANIFEST)
+    run = cli("--fix", str(pipe))
+    writer.join(timeout=10)
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert "pipe.yaml: not a regular file; not fixed" in run.stderr
+    assert "schema" in run.stdout  # its findings are still reported
