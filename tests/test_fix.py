@@ -340,8 +340,9 @@ def test_examples_are_repaired_by_their_unsafe_fixes(tmp_path, cli) -> None:
     shutil.copytree(REPO / "examples", examples)
     before = {path: path.read_bytes() for path in examples.rglob("*.yaml")}
     assert cli("--diff", str(examples)).stdout == ""
-    cli("--fix", str(examples))
+    safe_only = cli("--fix", str(examples))
     assert {path: path.read_bytes() for path in examples.rglob("*.yaml")} == before
+    assert "3 more fixes available with --unsafe-fixes" in safe_only.stderr
     run = cli("--fix", "--unsafe-fixes", str(examples))
     assert "fixed 3 problems in 3 files" in run.stderr
     changed = sorted(path.name for path in before if path.read_bytes() != before[path])

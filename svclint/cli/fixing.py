@@ -8,6 +8,7 @@ from typing import Callable
 
 from svclint.check.settings import Settings
 from svclint.fix.diff import unified_diff
+from svclint.fix.fixable import fixable
 from svclint.fix.run import FixRun, fix_paths
 from svclint.fix.writing import write_fixed
 from svclint.source.documents import STDIN_NAME
@@ -38,7 +39,7 @@ def show_diff(run: FixRun, say: Say) -> int:
     changed = [outcome for outcome in run.files if outcome.changed]
     for outcome in changed:
         sys.stdout.write(unified_diff(outcome.path, outcome.original or "", outcome.fixed or ""))
-    _say_outcome(run, say, "would fix")
+    _say_outcome(run, say, "would fix", run.unsafe)
     return 1 if changed else 0
 
 
@@ -56,11 +57,11 @@ def write_fixes(run: FixRun, say: Say) -> tuple[bool, bool]:
         if problem:
             say(f"error: {problem}")
             written_all = False
-    _say_outcome(run, say, "fixed")
+    _say_outcome(run, say, "fixed", run.unsafe)
     return written_all, printed
 
 
-def _say_outcome(run: FixRun, say: Say, verb: str) -> None:
+def _say_outcome(run: FixRun, say: Say, verb: str, unsafe: bool) -> None:
     for note in run.notes:
         say(f"info: {note}")
     for failure in run.failures:
@@ -68,3 +69,6 @@ def _say_outcome(run: FixRun, say: Say, verb: str) -> None:
     files = sum(1 for outcome in run.files if outcome.changed)
     count = run.fixed
     say(f"{verb} {count} problem{'' if count == 1 else 's'} in {files} file{'' if files == 1 else 's'}")
+    hidden = 0 if unsafe else sum(1 for f in run.report.findings if fixable(f, unsafe=True) and not fixable(f))
+    if hidden:
+        say(f"info: {hidden} more fix{'' if hidden == 1 else 'es'} available with --unsafe-fixes")

@@ -53,6 +53,7 @@ class FixRun:
     report: Report  # what remains, on the user's paths
     files: list[FileOutcome] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # why files were not fixed
+    unsafe: bool = False  # whether unsafe fixes were applied too
 
     @property
     def fixed(self) -> int:
@@ -119,7 +120,7 @@ class _Fixer:
                 report = self._lint()
         for copy, text in self.texts.items():
             self.outcomes[copy].fixed = text
-        return FixRun(self._shown_report(report), list(self.outcomes.values()), self.notes)
+        return FixRun(self._shown_report(report), list(self.outcomes.values()), self.notes, self.unsafe)
 
     def _lint(self) -> Report:
         return lint_paths(list(self.outcomes), self.settings, self.jobs)
