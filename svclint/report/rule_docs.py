@@ -34,10 +34,11 @@ def table(rules: Iterable[Rule]) -> str:
 
 def markdown_table(rules: Iterable[Rule]) -> str:
     """The README's rule table (between its rules-table markers): `svclint rules --format markdown`."""
-    rows = ["| rule | code | severity | what | settings and options |", "|---|---|---|---|---|"]
+    rows = ["| rule | code | severity | what | fix | settings and options |", "|---|---|---|---|---|---|"]
     for rule in by_code(rules):
         tuning = [f"`{key}`" for key in rule.settings] + [f"`{name}` (option)" for name in rule.options]
-        rows.append(f"| `{rule.slug}` | {rule.code} | {rule.severity.label} | {_cell(rule.summary)} | "
+        fix = "" if rule.fix == "none" else rule.fix
+        rows.append(f"| `{rule.slug}` | {rule.code} | {rule.severity.label} | {_cell(rule.summary)} | {fix} | "
                     f"{', '.join(tuning)} |")
     return "\n".join(rows) + "\n"
 
@@ -49,7 +50,7 @@ def _cell(text: str) -> str:
 def as_json(rules: Iterable[Rule]) -> list[dict[str, Any]]:
     return [
         {"slug": r.slug, "code": r.code, "severity": r.severity.label, "summary": r.summary,
-         "kinds": list(r.kinds)}
+         "kinds": list(r.kinds), "fix": r.fix}
         for r in by_code(rules)
     ]
 
@@ -82,6 +83,8 @@ def explain(rule: Rule, workload_kinds: dict[str, WorkloadKind] | None = None) -
         f"Severity: {rule.severity.label}. Checks: {scope}.",
         rule.rationale,
     ]
+    if rule.fix != "none":
+        parts.append(f"## Fix availability\n\n{_FIX_AVAILABILITY[rule.fix]} {rule.fix_summary}")
     if rule.options:
         parts.append(_options(rule))
     if rule.settings:
@@ -93,6 +96,12 @@ def explain(rule: Rule, workload_kinds: dict[str, WorkloadKind] | None = None) -
     if rule.examples:
         parts.append("## Examples\n\n" + "\n\n".join(_example(e) for e in rule.examples))
     return "\n\n".join(parts) + "\n"
+
+
+_FIX_AVAILABILITY = {
+    "safe": "A safe fix is available: `svclint --fix` applies it.",
+    "unsafe": "An unsafe fix is available: `svclint --fix --unsafe-fixes` applies it.",
+}
 
 
 def _workload_kinds(kinds: dict[str, WorkloadKind]) -> str:
