@@ -4,8 +4,9 @@
       -> render (Kustomize overlays and Helm charts rendered, the way back to source lines)
       -> model (Kubernetes objects, the resource index)
         -> check (rules, findings, suppressions, baseline; rules/ sits here)
-          -> report (text, JSON, SARIF, ...)
-            -> cli (arguments, configuration files, subcommands)
+          -> fix (--fix: findings' fixes as text edits, applied to copies and re-linted)
+            -> report (text, JSON, SARIF, ...)
+              -> cli (arguments, configuration files, subcommands)
 
 A module may import from its own stage and from stages before it, never after.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from tests.conftest import REPO
 
-STAGES = ["source", "render", "model", "check", "report", "cli"]
+STAGES = ["source", "render", "model", "check", "fix", "report", "cli"]
 
 
 def stage_of(module: str) -> int | None:

@@ -119,3 +119,42 @@ def test_hook_lints_a_changed_patch_through_its_overlay(tmp_path, hook_source) -
     assert "overlays/prod/service-nodeport.yaml:10:17: error[nodeport-out-of-range]" in bad.stderr
     assert "(via overlays/prod)" in bad.stderr
     assert "base/service.yaml" not in bad.stderr
+QUOTED_PORT_SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    app: web
+  ports:
+    - port: "80"    # quoted by a template
+"""
+
+
+@pytest.mark.slow
+def test_fix_hook_repairs_the_file_and_the_next_commit_passes(tmp_path, hook_source) -> None:
+    env, source, rev = hook_source
+    project = tmp_path / "project"
+    project.mkdir()
+    run(["git", "init", "-q"], project, env).check_returncode()
+    write(project, "apps/web-deployment.yaml", DEPLOYMENT)
+    write(project, ".pre-commit-config.yaml",
+          f"repos:\n  - repo: {source}\n    rev: {rev}\n    hooks:\n      - id: svclint-fix\n")
+    run(["git", "add", "-A"], project, env).check_returncode()
+    run(["git", "commit", "-q", "-m", "the Deployment"], project, env).check_returncode()
+    run([sys.executable, "-m", "pre_commit", "install"], project, env).check_returncode()
+
+    write(project, "services/web.yaml", QUOTED_PORT_SERVICE)
+    run(["git", "add", "services/web.yaml"], project, env).check_returncode()
+    first = run(["git", "commit", "-m", "the Service"], project, env)
+    assert first.returncode != 0  # pre-commit fails a hook that changed files, for them to be reviewed
+    assert re.search(r"^svclint \(fix\)\.+Failed$", first.stderr, re.MULTILINE), first.stderr
+    assert "files were modified by this hook" in first.stderr
+    assert (project / "services/web.yaml").read_text() == QUOTED_PORT_SERVICE.replace('"80"', "80")
+
+    run(["git", "add", "services/web.yaml"], project, env).check_returncode()
+    second = run(["git", "commit", "-m", "the Service"], project, env)
+    assert second.returncode == 0, second.stderr
+    assert re.search(r"^svclint \(fix\)\.+Passed$", second.stderr, re.MULTILINE), second.stderr

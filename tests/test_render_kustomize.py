@@ -282,3 +282,17 @@ def test_a_changed_base_deployment_that_orphans_the_base_service_is_reported_on_
         ("base/deployment.yaml", 11, "dev-web", ("overlays/dev",)),
         ("base/deployment.yaml", 11, "prod-web", ("overlays/prod",))]
     assert all("base/service.yaml" in f.message for f in found)
+
+
+def test_fix_leaves_what_overlays_render_and_fixes_plain_files(tmp_path, monkeypatch, capsys) -> None:
+    quoted = SERVICE.replace("port: 80", 'port: "80"')
+    repository(tmp_path, **{"base/service.yaml": quoted, "plain/service.yaml": quoted})
+    monkeypatch.chdir(tmp_path)
+    main(["--no-cache", "--fix", "--select", "schema", "."])
+    out = capsys.readouterr().out
+    assert (tmp_path / "plain/service.yaml").read_text() == SERVICE  # fixed
+    # Rendered, the base's Service is not fixed (a fix's paths are the rendered document's),
+    # and the report names the overlays as the run does, not the copies --fix lints.
+    assert (tmp_path / "base/service.yaml").read_text() == quoted
+    assert "(via overlays/dev, overlays/prod)" in out or (
+        "(via overlays/dev)" in out and "(via overlays/prod)" in out), out

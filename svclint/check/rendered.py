@@ -61,6 +61,9 @@ def render_layout(paths: Sequence[str], exclude: Sequence[str], context_files: S
     if renderers:  # a changed kustomization or Chart.yaml can change every object it renders
         layout.report_only = None
     add_named(layout, renderers)
+    # A named kustomization that another one of the run builds on is rendered through it.
+    referenced = {base for k in layout.kustomizations.values() for base in k.kustomizations}
+    layout.overlays = [k for k in layout.overlays if k.directory not in referenced]
     return layout
 
 
@@ -131,8 +134,9 @@ def lint_renderings(renderings: Sequence[Rendering], layout: Layout, settings: S
         for finding in report.findings:
             number, path, anchor = nodes.at(finding.line, finding.column)
             spot = source_spot(rendering, chain, reads, files, number, path, anchor)
+            # The fix's paths are the rendered document's, not the source file's: it is dropped.
             run.findings.append(dataclasses.replace(finding, file=spot.file, line=spot.line, column=spot.column,
-                                                    via=(rendering.name,), exact_source=spot.exact))
+                                                    via=(rendering.name,), exact_source=spot.exact, fix=None))
     if settings.allow_suppressions:
         run.findings = _without_suppressed(run.findings, files)
     if layout.report_only is not None:  # the changed files of a pre-commit run: findings at them
