@@ -197,6 +197,24 @@ def test_a_failing_build_is_a_finding_and_the_other_overlays_are_still_linted(tm
     assert any(f.rule == "nodeport-out-of-range" for f in report.findings)
 
 
+def test_an_overlay_missing_a_generated_file_is_linted_as_its_files(tmp_path, monkeypatch) -> None:
+    """A file a build step makes (not in the repository) keeps the overlay from building: a
+    warning at the line naming it, and the base's resource files are linted as plain files,
+    each other's context; the overlay's patch is still not linted raw."""
+    prod = PROD.replace("  - ../../base\n", "  - ../../base\n  - sealed-secret.yaml\n")
+    repository(tmp_path, **{"overlays/prod/kustomization.yaml": prod,
+                            "base/service.yaml": SERVICE.replace("targetPort: http", "targetPort: htp")})
+    found = lint(tmp_path, monkeypatch, "overlays/prod")
+    assert found == [("base/service.yaml", 11, 19, "target-port-unresolved", ()),
+                     ("overlays/prod/kustomization.yaml", 7, 5, "render-input-missing", ("overlays/prod",))]
+
+
+def test_a_misspelled_path_is_a_failing_build_not_a_missing_input(tmp_path, monkeypatch) -> None:
+    repository(tmp_path, **{"base/kustomization.yaml": BASE.replace("service.yaml", "servce.yaml")})
+    found = lint(tmp_path, monkeypatch, "overlays/prod")
+    assert [(file, rule) for file, _, _, rule, _ in found] == [("overlays/prod/kustomization.yaml", "render-failed")]
+
+
 def test_kustomize_command_setting_and_flag_choose_the_renderer(tmp_path, monkeypatch, capsys) -> None:
     repository(tmp_path)
     monkeypatch.chdir(tmp_path)

@@ -78,6 +78,9 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -
     context_files = discover_context(settings.context, settings.exclude)
     layout = render_layout(paths, settings.exclude, context_files)  # overlays and charts: linted as rendered
     discovery.files = [f for f in discovery.files if os.path.normpath(f) not in layout.consumed]
+    if layout.report_only is None:  # an overlay that cannot be built: its files, even from outside the paths
+        named = {os.path.normpath(f) for f in discovery.files}
+        discovery.files += [f for f in layout.plain_files() if f not in named]
     workers = worker_count(discovery.files, jobs)
     results = check_files(discovery.files, settings, rules, workers)
     reported = {os.path.normpath(path) for path in discovery.files}
@@ -88,7 +91,7 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -
     if context and STDIN not in paths:  # what the changed files cause in files they do not touch
         add_caused(report, results, context, settings, rules)
     report.notes = [*notes, *report.notes]
-    if layout.overlays or layout.charts or layout.lone_components:
+    if layout.overlays or layout.charts or layout.lone_components or layout.incomplete:
         add_rendered(report, layout, settings, rules, jobs, combine)
     return report
 

@@ -35,6 +35,7 @@ Report = Any
 
 RENDER_FAILED = "render-failed"
 RENDER_SKIPPED = "render-skipped"
+RENDER_INPUT_MISSING = "render-input-missing"
 
 
 @dataclass
@@ -91,6 +92,8 @@ def render_all(layout: Layout, settings: Settings, jobs: int | None) -> list[Ren
     lone = [Rendering(k.directory, k.file, skipped="a Component is rendered only through the overlays that list it "
                                                    "(`components:`), and no overlay of the run does")
             for k in layout.lone_components]
+    lone += [Rendering(k.directory, k.file, missing=[(base.file, path) for base, path in layout.missing(k.directory)])
+             for k in layout.incomplete]
     if workers == 1:
         return [run(task) for task in tasks] + lone
     with ThreadPoolExecutor(workers) as pool:
@@ -165,6 +168,13 @@ def _without_suppressed(findings: list[Finding], files: SourceFiles) -> list[Fin
 
 
 def _render_problem(rendering: Rendering, rules: dict[str, Rule]) -> Finding | None:
+    if rendering.missing and RENDER_INPUT_MISSING in rules:
+        file, path = rendering.missing[0]
+        names = ", ".join(p for _, p in rendering.missing)
+        line, column = _naming(file, path)
+        return Finding(file, line, column, RENDER_INPUT_MISSING, rules[RENDER_INPUT_MISSING].severity,
+                       f"{rendering.name} is not rendered: {names} not found (made by a build step?); "
+                       f"its resource files are linted as plain manifests", via=(rendering.name,))
     if rendering.error is not None and RENDER_FAILED in rules:
         return Finding(rendering.anchor, 1, 1, RENDER_FAILED, rules[RENDER_FAILED].severity,
                        f"{rendering.name} does not render: {rendering.error}", via=(rendering.name,))
@@ -172,6 +182,18 @@ def _render_problem(rendering: Rendering, rules: dict[str, Rule]) -> Finding | N
         return Finding(rendering.anchor, 1, 1, RENDER_SKIPPED, rules[RENDER_SKIPPED].severity,
                        f"{rendering.name}: {rendering.skipped}", via=(rendering.name,))
     return None
+
+
+def _naming(file: str, path: str) -> tuple[int, int]:
+    """Where a kustomization first names `path` (line 1 when no line does plainly)."""
+    try:
+        with open(file, encoding="utf-8", errors="replace") as stream:
+            for number, line in enumerate(stream, 1):
+                if path in line and not line.lstrip().startswith("#"):
+                    return number, line.index(path) + 1
+    except OSError:
+        pass
+    return 1, 1
 
 
 def _once(findings: list[Finding]) -> list[Finding]:

@@ -7,6 +7,7 @@ the overlays that render it, never raw, and the files an overlay reads key its r
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -32,6 +33,8 @@ class Kustomization:
     data: dict[str, Any]
     files: list[str] = field(default_factory=list)  # files it reads itself (resources, patches, inputs)
     kustomizations: list[str] = field(default_factory=list)  # directories it builds on (bases, components)
+    resources: list[str] = field(default_factory=list)  # the files among `files` that hold whole objects
+    missing: list[str] = field(default_factory=list)  # local paths it names that are not there, as written
 
     @property
     def is_component(self) -> bool:
@@ -50,13 +53,40 @@ def read_kustomization(directory: str) -> Kustomization | None:
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         data = None
     found = Kustomization(os.path.normpath(directory), path, data if isinstance(data, dict) else {})
+    whole_objects = set(_resource_references(found.data))
     for reference in _references(found.data):
         target = os.path.normpath(os.path.join(directory, reference))
         if os.path.isdir(target):
             found.kustomizations.append(target)
         elif os.path.isfile(target):
             found.files.append(target)
+            if reference in whole_objects:
+                found.resources.append(target)
+        elif not _is_remote(reference) and not _typo(target):
+            found.missing.append(reference)
     return found
+
+
+def _typo(target: str) -> bool:
+    """Whether a path that is not there is a slip for one that is (`bsae` for `base`): then it
+    is a mistake, and kustomize's failure is the finding, not a missing input."""
+    directory, name = os.path.split(target)
+    try:
+        siblings = os.listdir(directory or ".")
+    except OSError:
+        return False
+    return bool(difflib.get_close_matches(name, siblings, n=1, cutoff=0.7))
+
+
+def _resource_references(data: dict[str, Any]) -> Iterable[str]:
+    for key in ("resources", "bases", "crds"):
+        yield from (item for item in _list(data.get(key)) if isinstance(item, str))
+
+
+def _is_remote(reference: str) -> bool:
+    """A remote base (`https://…`, `github.com/org/repo//dir?ref=v1`, `git@…`): not in the run."""
+    return "://" in reference or "?ref=" in reference or "//" in reference or \
+        reference.startswith(("github.com/", "gitlab.com/", "bitbucket.org/", "git@"))
 
 
 def _references(data: dict[str, Any]) -> Iterable[str]:
@@ -93,6 +123,9 @@ class Layout:
     overlays: list[Kustomization] = field(default_factory=list)  # the top overlays, each rendered
     charts: list[str] = field(default_factory=list)  # chart directories, each rendered
     lone_components: list[Kustomization] = field(default_factory=list)  # components no overlay lists
+    # Overlays that name files that are not there (made by a build step, or left out of a
+    # copy): kustomize cannot build them, so their resource files are linted as plain files.
+    incomplete: list[Kustomization] = field(default_factory=list)
     kustomizations: dict[str, Kustomization] = field(default_factory=dict)  # every one reached, by directory
     consumed: set[str] = field(default_factory=set)  # files linted only through a rendering
     # Set when the run names changed files (pre-commit): only findings at these are reported.
@@ -113,6 +146,25 @@ class Layout:
             files.update(kustomization.files)
             pending.extend(kustomization.kustomizations)
         return sorted(files)
+
+    def missing(self, directory: str) -> list[tuple[Kustomization, str]]:
+        """The files that the kustomization of `directory` or its bases name and do not have."""
+        return [(k, reference) for k in self.chain(directory) for reference in k.missing]
+
+    def set_aside_incomplete(self) -> None:
+        """Moves the overlays that miss files to `incomplete`, and gives their resource files
+        back to plain linting (those that no overlay rendered here reads)."""
+        self.incomplete += [k for k in self.overlays if self.missing(k.directory)]
+        self.overlays = [k for k in self.overlays if k not in self.incomplete]
+        rendered = {file for k in self.overlays for file in self.reads(k.directory)}
+        for overlay in self.incomplete:
+            self.consumed.difference_update(
+                file for k in self.chain(overlay.directory) for file in k.resources if file not in rendered)
+
+    def plain_files(self) -> list[str]:
+        """The resource files of the incomplete overlays, linted as plain manifests."""
+        return sorted({file for overlay in self.incomplete for k in self.chain(overlay.directory)
+                       for file in k.resources if file not in self.consumed})
 
     def chain(self, directory: str) -> list[Kustomization]:
         """The kustomizations an overlay builds on, the overlay first (outermost first: the
@@ -155,6 +207,7 @@ def find_layout(roots: Iterable[str], exclude_dir: Any = None) -> Layout:
     for kustomization in layout.kustomizations.values():
         layout.consumed.add(kustomization.file)
         layout.consumed.update(kustomization.files)
+    layout.set_aside_incomplete()
     return layout
 
 
@@ -177,6 +230,7 @@ def add_named(layout: Layout, paths: Iterable[str]) -> None:
             for kustomization in layout.kustomizations.values():
                 layout.consumed.add(kustomization.file)
                 layout.consumed.update(kustomization.files)
+    layout.set_aside_incomplete()
 
 
 def including(named: Iterable[str], candidates: Iterable[str]) -> Layout:
@@ -201,6 +255,7 @@ def including(named: Iterable[str], candidates: Iterable[str]) -> Layout:
             layout.consumed.update(layout.reads(directory))
     for chart in layout.charts:
         layout.consumed.update(_chart_files(chart))
+    layout.set_aside_incomplete()
     return layout
 
 

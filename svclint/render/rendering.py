@@ -26,6 +26,7 @@ class Rendering:
     origins: list[Origin] = field(default_factory=list)  # one per object
     error: str | None = None  # the renderer's message when it failed
     skipped: str | None = None  # why it was not rendered (no renderer available)
+    missing: list[tuple[str, str]] = field(default_factory=list)  # (kustomization, path) named but not there
     reads: list[str] = field(default_factory=list)  # the files it reads (reported-on paths map here)
 
     def text(self) -> str:
