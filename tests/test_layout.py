@@ -2,6 +2,7 @@
 
     source (files, YAML as kubectl reads it, positions)
       -> model (Kubernetes objects, the resource index)
+        -> policy (ValidatingAdmissionPolicies: CEL, matching, verdicts)
         -> check (rules, findings, suppressions, baseline; rules/ sits here)
           -> report (text, JSON, SARIF, ...)
             -> cli (arguments, configuration files, subcommands)
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from tests.conftest import REPO
 
-STAGES = ["source", "model", "check", "report", "cli"]
+STAGES = ["source", "model", "policy", "check", "report", "cli"]
 
 
 def stage_of(module: str) -> int | None:

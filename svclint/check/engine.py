@@ -19,6 +19,7 @@ from svclint.check.failure import reading
 from svclint.check.finding import Finding, Hit, Severity, grouped
 from svclint.check.overrides import apply_policy
 from svclint.check.parallel import FORKS, check_files, map_in_workers, worker_count
+from svclint.check.policies import policy_findings
 from svclint.check.registry import Rule, RulesByKind, load_rules
 from svclint.check.rule_inputs import RuleInputs
 from svclint.check.selection import enabled
@@ -54,6 +55,7 @@ class Report:
     problem_level: Severity = Severity.WARNING
     hidden: int = 0
     source: dict[tuple[str, int], str] = field(default_factory=dict)  # (file, line) -> text, for --show-source
+    policies: list[tuple[str, str, str]] = field(default_factory=list)  # (rule, description, file) of each policy
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -175,6 +177,8 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
     ]
     reported = {result.path: result for result in results}
     findings += _cross_object_findings(index, settings, rules, reported, workers)
+    policies = policy_findings(index, reported, settings, rules)
+    findings += policies.findings
     # Only suppressions need the objects of a file by number (refs cost ~3 µs an object).
     refs = {path: [r.ref for r in objects_by_file[path]] for path, result in reported.items() if result.suppressions}
     if settings.allow_suppressions:
@@ -185,7 +189,7 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
     findings = apply_policy(findings, settings)
     findings.sort(key=Finding.sort_key)
     return Report(findings, files=len(results), objects=sum(1 for r in index.objects if r.file in reported),
-                  notes=_unchecked_selectors_note(index, rules, reported),
+                  notes=_unchecked_selectors_note(index, rules, reported) + policies.notes, policies=policies.policies,
                   file_paths=[result.path for result in results], detected_target=_detected_target(index, settings),
                   problem_level=settings.fail_threshold or Severity.WARNING)
 

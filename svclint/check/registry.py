@@ -113,7 +113,7 @@ class Rule:
     examples: tuple[Example, ...]
     options: dict[str, Option]  # the rule's own options (`rule-options:` in the configuration)
     settings: dict[str, str]  # run settings that change what it reports: setting key -> how
-    produced_by: str  # "check", "loader" or "suppressions"
+    produced_by: str  # "check", "loader", "suppressions" or "policies"
     scope: str  # "object": sees one object; "index": also reads the index of all objects
 
     def applies_to(self, qualified_kind: str) -> bool:

@@ -52,6 +52,8 @@ class Settings:
     cache_dir: str | None = None  # where context facts are cached; None: no cache
     workloads: tuple[tuple[str, Path], ...] = ()  # the user's (kind, pod template path) entries
     rule_options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()  # (slug, ((option, value), ...))
+    policies: tuple[str, ...] = ()  # files of ValidatingAdmissionPolicies (and bindings), or builtin:NAME
+    policy_user: str = "svclint"  # request.userInfo.username the policies see
 
     @functools.cached_property
     def options_by_rule(self) -> dict[str, dict[str, Any]]:
@@ -183,6 +185,12 @@ def _object_patterns(key: str, value: Any) -> tuple[str, ...]:
     return patterns
 
 
+def _nonempty_text(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise SettingsError(f"{key}: expected a non-empty string, got {value!r}")
+    return value
+
+
 def _boolean(key: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise SettingsError(f"{key}: expected true or false, got {value!r}")
@@ -267,4 +275,6 @@ _PARSERS = {
     "cache_dir": _optional_text,
     "workloads": _workloads,
     "rule_options": _rule_options,
+    "policies": _string_tuple,
+    "policy_user": _nonempty_text,
 }

@@ -92,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--context", action="append", default=[], metavar="PATH",
                         help="also read PATH (a file or directory; `git`: every manifest git tracks) to resolve "
                              "selectors, ports and conflicts, without reporting on it (repeatable)")
+    parser.add_argument("--policy", action="append", metavar="PATH",
+                        help="also evaluate the ValidatingAdmissionPolicies and bindings in PATH, or the library's "
+                             "builtin:NAME (`svclint policies` lists them), against the linted objects (repeatable)")
+    parser.add_argument("--policy-user", metavar="NAME",
+                        help="request.userInfo.username the policies see (default: svclint)")
     parser.add_argument("--no-suppressions", action="store_true",
                         help="ignore `# svclint: disable` comments and svclint.io/ignore annotations")
     parser.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
@@ -327,6 +332,8 @@ def settings_from_args(args: argparse.Namespace, config: Config) -> Settings:
         "exclude": base.exclude + tuple(args.exclude) if args.exclude else None,
         "context": base.context + tuple(args.context) if args.context else None,
         "allow-suppressions": False if args.no_suppressions else None,
+        "policies": base.policies + tuple(args.policy) if args.policy else None,
+        "policy-user": args.policy_user,
         **_rule_lists(args, base),
     }
     settings = base.updated({key: value for key, value in values.items() if value is not None})

@@ -1,0 +1,152 @@
+"""ValidatingAdmissionPolicies in the run: their findings, located like the rules' findings.
+
+The policies and bindings come from the linted files, the context and `--policy` files
+(`builtin:NAME` for the library in policies/). Their facts are kept whole (POLICY_READS);
+the objects a policy judges, and its parameter objects, are needed whole too, so the files
+holding them are parsed again here, one at a time, and their findings located in the same
+pass. Files that hold nothing a policy matches are not read again.
+"""
+
+from __future__ import annotations
+
+import os.path
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Sequence
+
+from svclint.check.checkfile import FileResult
+from svclint.check.failure import reading
+from svclint.check.finding import Finding, Severity
+from svclint.check.registry import Rule
+from svclint.check.selection import policy_enabled
+from svclint.check.settings import Settings
+from svclint.check.validation import resolve_version
+from svclint.model.resources import Resource, ResourceIndex, objects_in
+from svclint.policy import library
+from svclint.policy.dead import dead_policies
+from svclint.policy.evaluate import PolicyOptions, PolicySet, Verdict
+from svclint.policy.matching import group_version, rules_match
+from svclint.policy.model import is_binding, is_policy
+from svclint.source.discover import InputError
+from svclint.source.documents import SpanList, decode_source, iter_documents, read_raw
+from svclint.source.positions import PositionResolver
+
+
+@dataclass
+class PolicyOutcome:
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    policies: list[tuple[str, str, str]] = field(default_factory=list)  # (rule, description, file)
+
+
+@dataclass
+class _Parsed:
+    """A file parsed again: its text, spans and whole objects (namespaces resolved)."""
+
+    text: str
+    spans: SpanList
+    objects: list[Resource]
+
+
+def policy_findings(index: ResourceIndex, reported: dict[str, FileResult], settings: Settings,
+                    rules: dict[str, Rule]) -> PolicyOutcome:
+    outcome = PolicyOutcome()
+    sources = [_read_policy_source(spec) for spec in settings.policies]
+    in_index = [r for r in index.objects if is_policy(r) or is_binding(r)]
+    if not in_index and not sources:
+        return outcome
+    namespaced = {(r.file, r.doc_index, r.base_path): r.namespace for r in index.objects}
+    parsed: dict[str, _Parsed] = {name: _parse(name, text, namespaced) for name, text in sources}
+    supporting = [*in_index, *index.of_kind("Namespace"),
+                  *(r for p in parsed.values() for r in p.objects if is_policy(r) or is_binding(r))]
+    param_kinds = {_param_kind(r) for r in supporting if is_policy(r)} - {None}
+    for path in sorted({r.file for r in index.objects if (group_version(r)[0], r.kind) in param_kinds}):
+        whole = _parsed(path, reported, parsed, namespaced)
+        supporting += [r for r in whole.objects if (group_version(r)[0], r.kind) in param_kinds]
+    minor = int(resolve_version(settings.kubernetes_version).split(".")[1])
+    policies = PolicySet(supporting, PolicyOptions(minor, settings.policy_user))
+    outcome.notes = policies.notes
+    outcome.policies = policies.policy_descriptions()
+    verdicts = [*policies.problems, *dead_policies(policies)]
+    constraints = [(c.policy.match_constraints.get("resourceRules"), c.policy.match_constraints.get("matchPolicy"))
+                   for _, c in policies.pairs]
+    by_file: dict[str, list[Verdict]] = {}
+    for verdict in verdicts:
+        by_file.setdefault(verdict.resource.file, []).append(verdict)
+    judged = sorted(path for path in reported if _holds_matched(index.in_file(path), constraints))
+    for path in sorted({*by_file, *judged}):
+        if path not in reported and path not in parsed:
+            continue  # a context file: never reported on
+        with reading(path):
+            whole = _parsed(path, reported, parsed, namespaced)
+            found = by_file.get(path, [])
+            if path in judged:
+                found += [v for resource in whole.objects for v in policies.check(resource)]
+            outcome.findings += _located(path, whole, found, rules, settings)
+    return outcome
+
+
+def _param_kind(resource: Resource) -> tuple[str, str] | None:
+    kind = resource.get("spec", "paramKind")
+    if not isinstance(kind, dict) or not isinstance(kind.get("apiVersion"), str):
+        return None
+    return kind["apiVersion"].rpartition("/")[0], str(kind.get("kind"))
+
+
+def _holds_matched(objects: Iterable[Resource], constraints: list) -> bool:
+    """Whether a file holds an object whose kind some bound policy's resource rules match (its facts suffice)."""
+    return any(rules_match(rules, match_policy, resource) for resource in objects for rules, match_policy in constraints)
+
+
+def _read_policy_source(spec: str) -> tuple[str, str]:
+    """(name shown, text) of a `--policy` entry: a file, or `builtin:NAME`."""
+    if spec.startswith(library.BUILTIN_PREFIX):
+        return spec, library.builtin_text(spec.removeprefix(library.BUILTIN_PREFIX))
+    try:
+        display, raw, _ = read_raw(spec)
+    except OSError as exc:
+        raise InputError(f"policy: {spec}: cannot read: {exc.strerror or exc}") from None
+    return spec, decode_source(display, raw).text
+
+
+def _parsed(path: str, reported: dict[str, FileResult], cache: dict[str, _Parsed],
+            namespaced: dict[tuple, str]) -> _Parsed:
+    if path not in cache:
+        kept = reported.get(path)
+        if kept is not None and kept.text is not None:
+            text = kept.text
+        else:
+            display, raw, _ = read_raw(path)
+            text = decode_source(display, raw).text
+        cache[path] = _parse(path, text, namespaced)
+    return cache[path]
+
+
+def _parse(path: str, text: str, namespaced: dict[tuple, str]) -> _Parsed:
+    spans = SpanList()
+    source = decode_source(path, text.encode("utf-8"))
+    objects = []
+    for document in iter_documents(source):
+        spans.append(document.span)
+        for data, base in objects_in(document.data):
+            resource = Resource(data, path, document.index, "", base)
+            namespace = namespaced.get((path, document.index, base))
+            if namespace is None:  # a --policy file: not in the index
+                metadata = data.get("metadata")
+                namespace = metadata.get("namespace", "") if isinstance(metadata, dict) else ""
+                namespace = namespace if isinstance(namespace, str) else ""
+            objects.append(Resource(data, path, document.index, namespace, base))
+    return _Parsed(text, spans, objects)
+
+
+def _located(path: str, whole: _Parsed, verdicts: Sequence[Verdict], rules: dict[str, Rule],
+             settings: Settings) -> Iterator[Finding]:
+    resolver = PositionResolver(whole.text, whole.spans)
+    for verdict in sorted(verdicts, key=lambda v: (v.resource.doc_index, v.resource.base_path)):
+        rule = rules.get(verdict.rule)
+        if rule is None and not (verdict.rule.startswith("policy:")
+                                 and policy_enabled(verdict.rule, settings.select, settings.ignore)):
+            continue
+        severity = Severity.parse(verdict.level) if verdict.level else rule.severity if rule else Severity.ERROR
+        line, column = resolver.locate(verdict.resource.doc_index, verdict.resource.base_path + tuple(verdict.path),
+                                       "key")
+        yield Finding(path, line, column, verdict.rule, severity, verdict.message, verdict.resource.ref)
