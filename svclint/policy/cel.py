@@ -36,6 +36,9 @@ STANDARD = frozenset({
     "getDayOfWeek", "getDayOfYear", "getHours", "getMinutes", "getSeconds", "getMilliseconds",
 })
 OPTIONAL = frozenset({"of", "none", "ofNonZeroValue", "hasValue", "value", "orValue", "or"})
+# The authorizer library: known (so a policy using it compiles), never run offline.
+AUTHORIZER = frozenset({"group", "resource", "subresource", "namespace", "name", "check", "allowed", "reason",
+                        "errored", "error", "path", "serviceAccount", "fieldSelector", "labelSelector"})
 MACROS = ("all", "exists", "exists_one", "map", "filter")
 _BOUND = re.compile(r"\.\s*(?:" + "|".join(MACROS) + r")\s*\(\s*([A-Za-z_]\w*)\s*,")
 _PACKAGE_ERROR = re.compile(r"Python function call failed: \w+: (.*?)\.? Check function arguments", re.S)
@@ -67,6 +70,8 @@ class Environment:
         known = set(STANDARD) | {name.rsplit(".", 1)[-1] for name in self.functions} | set(cel_library.STRINGS)
         if minor >= versions.CEL_OPTIONAL:
             known |= OPTIONAL
+        if minor >= versions.CEL_AUTHORIZER:
+            known |= AUTHORIZER
         self.known_functions = frozenset(known)
 
     def compile(self, source: str) -> Expression:
@@ -74,7 +79,7 @@ class Environment:
             program = cel.compile(source)
         except ValueError as exc:
             raise CompileError(_compile_message(str(exc))) from None
-        for name in program.functions():
+        for name in sorted(program.functions(), key=lambda name: _first_call(name, source)):
             if name[:1].isalpha() and name not in self.known_functions:
                 raise CompileError(f"compilation failed: undeclared reference to '{name}'{_introduced(name)}")
         bound = set(_BOUND.findall(source))
@@ -85,6 +90,11 @@ class Environment:
 
     def activation(self, values: dict[str, Any]) -> "Activation":
         return Activation(cel.Context(values, self.functions))
+
+
+def _first_call(name: str, source: str) -> int:
+    found = re.search(rf"\b{re.escape(name)}\s*\(", source)
+    return found.start() if found else len(source)
 
 
 def _is_namespace(name: str, source: str) -> bool:
