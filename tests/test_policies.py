@@ -475,3 +475,19 @@ def test_authorizer_is_absent_and_said_so(tmp_path) -> None:
     report = lint_files(tmp_path, policy, service())
     assert policy_findings(report) == []
     assert any("uses `authorizer`, which svclint does not have offline" in note for note in report.notes)
+
+
+def test_explain_shows_a_policys_validations_and_source(tmp_path, capsys) -> None:
+    policies = tmp_path / "policies"
+    policies.mkdir()
+    (policies / "ports.yaml").write_text(simple_policy("ports", "object.spec.ports.all(p, p.port >= 1024)",
+                                                       validation_extra="\n      message: low port"), encoding="utf-8")
+    assert main(["explain", "policy:ports", "--policy", str(policies)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[:4] == ["policy:ports — ValidatingAdmissionPolicy ports", f"from: {policies / 'ports.yaml'}",
+                                    "failurePolicy: Fail", "binding: ports-binding (Deny)"]
+    assert "  - object.spec.ports.all(p, p.port >= 1024)\n    message: low port\n" in out
+    assert main(["explain", "policy:no-external-ips"]) == 0  # from the library
+    assert "from: builtin:no-external-ips" in capsys.readouterr().out
+    assert main(["explain", "policy:missing", "--policy", str(policies)]) == 2
+    assert "no ValidatingAdmissionPolicy 'missing'" in capsys.readouterr().err

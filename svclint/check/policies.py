@@ -26,7 +26,7 @@ from svclint.policy.dead import dead_policies
 from svclint.policy.evaluate import PolicyOptions, PolicySet, Verdict
 from svclint.policy.matching import group_version, rules_match
 from svclint.policy.model import is_binding, is_policy
-from svclint.source.discover import InputError
+from svclint.source.discover import InputError, discover
 from svclint.source.documents import SpanList, decode_source, iter_documents, read_raw
 from svclint.source.positions import PositionResolver
 
@@ -50,7 +50,7 @@ class _Parsed:
 def policy_findings(index: ResourceIndex, reported: dict[str, FileResult], settings: Settings,
                     rules: dict[str, Rule]) -> PolicyOutcome:
     outcome = PolicyOutcome()
-    sources = [_read_policy_source(spec) for spec in settings.policies]
+    sources = [_read_policy_source(spec) for spec in policy_files(settings.policies, settings.exclude)]
     in_index = [r for r in index.objects if is_policy(r) or is_binding(r)]
     if not in_index and not sources:
         return outcome
@@ -95,6 +95,17 @@ def _param_kind(resource: Resource) -> tuple[str, str] | None:
 def _holds_matched(objects: Iterable[Resource], constraints: list) -> bool:
     """Whether a file holds an object whose kind some bound policy's resource rules match (its facts suffice)."""
     return any(rules_match(rules, match_policy, resource) for resource in objects for rules, match_policy in constraints)
+
+
+def policy_files(specs: Sequence[str], exclude: Sequence[str] = ()) -> list[str]:
+    """The `--policy` entries with directories walked as for linting (`builtin:NAME` kept)."""
+    files: list[str] = []
+    for spec in specs:
+        if spec.startswith(library.BUILTIN_PREFIX) or not os.path.isdir(spec):
+            files.append(spec)
+        else:
+            files += discover([spec], tuple(exclude)).files
+    return files
 
 
 def _read_policy_source(spec: str) -> tuple[str, str]:
@@ -150,3 +161,35 @@ def _located(path: str, whole: _Parsed, verdicts: Sequence[Verdict], rules: dict
         line, column = resolver.locate(verdict.resource.doc_index, verdict.resource.base_path + tuple(verdict.path),
                                        "key")
         yield Finding(path, line, column, verdict.rule, severity, verdict.message, verdict.resource.ref)
+
+
+def explain_policy(name: str, specs: Sequence[str]) -> str | None:
+    """What `svclint explain policy:NAME` prints: the policy's validations and where it came from,
+    looked up in `specs` (`--policy` files and the configuration's), then in the library."""
+    from svclint.policy.model import read_binding, read_policy
+
+    candidates = [*policy_files(specs), *(f"{library.BUILTIN_PREFIX}{n}" for n in library.builtin_names() if n == name)]
+    for spec in candidates:
+        shown, text = _read_policy_source(spec)
+        objects = _parse(shown, text, {}).objects
+        found = [read_policy(r) for r in objects if is_policy(r) and r.name == name]
+        if not found:
+            continue
+        policy = found[0]
+        bindings = [read_binding(r) for r in objects if is_binding(r)]
+        lines = [f"policy:{name} — ValidatingAdmissionPolicy {name}", f"from: {shown}",
+                 f"failurePolicy: {policy.failure_policy}"]
+        if policy.param_kind:
+            lines.append(f"paramKind: {policy.param_kind[1]} ({policy.param_kind[0]})")
+        for binding in bindings:
+            if binding.policy_name == name:
+                lines.append(f"binding: {binding.name} ({', '.join(binding.actions) or 'no validationActions'})")
+        lines += ["", "validations:"]
+        for validation in policy.validations:
+            lines.append(f"  - {validation.expression.strip()}")
+            for label, value in (("message", validation.message), ("messageExpression", validation.message_expression),
+                                 ("reason", validation.reason)):
+                if value:
+                    lines.append(f"    {label}: {value.strip()}")
+        return "\n".join(lines) + "\n"
+    return None

@@ -43,7 +43,9 @@ Reporter = Callable[[Report, TextIO, bool], None]
 COMMANDS_HELP = """\
 commands (as the first argument):
   svclint rules [--format json]   list the rules
-  svclint explain RULE            a rule's rationale, options and examples (RULE: slug or code)
+  svclint explain RULE            a rule's rationale, options and examples (RULE: slug or code;
+                                  policy:NAME: a ValidatingAdmissionPolicy's validations)
+  svclint policies                the ready ValidatingAdmissionPolicies (--policy builtin:NAME)
   svclint check PATH...           lint PATHs, also when the first is named rules, explain or check
 """
 

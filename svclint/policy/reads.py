@@ -36,8 +36,8 @@ def object_paths(expression: str, variables: dict[str, str] | None = None, _dept
             found.append(_steps(rest))
         elif variables and _depth < 8:
             name = root.split(".")[-1].strip()
-            if name in variables:
-                found += object_paths(variables[name], variables, _depth + 1)
+            if name in variables:  # what the variable reads, and below it what is read of its value
+                found += [path + _steps(rest) for path in object_paths(variables[name], variables, _depth + 1)]
     return found
 
 
