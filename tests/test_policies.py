@@ -491,3 +491,14 @@ def test_explain_shows_a_policys_validations_and_source(tmp_path, capsys) -> Non
     assert "from: builtin:no-external-ips" in capsys.readouterr().out
     assert main(["explain", "policy:missing", "--policy", str(policies)]) == 2
     assert "no ValidatingAdmissionPolicy 'missing'" in capsys.readouterr().err
+
+
+def test_remembered_answers_keep_each_objects_message_and_position(tmp_path) -> None:
+    # The answer of the policy depends only on spec.type: the second Service reuses the first's,
+    # yet its message (read from its name) and its line are its own.
+    policy = simple_policy("no-nodeport", "object.spec.type != 'NodePort'",
+                           validation_extra="\n      messageExpression: \"object.metadata.name + ' is a NodePort'\"")
+    services = "---\n".join(service(name, type_=kind) for name, kind in
+                            [("a", "NodePort"), ("b", "ClusterIP"), ("c", "NodePort")])
+    found = [(f[1], f[-1].rsplit(": ", 1)[1]) for f in policy_findings(lint_files(tmp_path, policy, services))]
+    assert found == [(7, "a is a NodePort"), (35, "c is a NodePort")]

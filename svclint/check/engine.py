@@ -177,7 +177,7 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
     ]
     reported = {result.path: result for result in results}
     findings += _cross_object_findings(index, settings, rules, reported, workers)
-    policies = policy_findings(index, reported, settings, rules)
+    policies = policy_findings(index, reported, settings, rules, workers)
     findings += policies.findings
     # Only suppressions need the objects of a file by number (refs cost ~3 µs an object).
     refs = {path: [r.ref for r in objects_by_file[path]] for path, result in reported.items() if result.suppressions}

@@ -16,6 +16,7 @@ from typing import Iterable, Iterator, Sequence
 from svclint.check.checkfile import FileResult
 from svclint.check.failure import reading
 from svclint.check.finding import Finding, Severity
+from svclint.check.parallel import FORKS, map_in_workers
 from svclint.check.registry import Rule
 from svclint.check.selection import policy_enabled
 from svclint.check.settings import Settings
@@ -48,7 +49,7 @@ class _Parsed:
 
 
 def policy_findings(index: ResourceIndex, reported: dict[str, FileResult], settings: Settings,
-                    rules: dict[str, Rule]) -> PolicyOutcome:
+                    rules: dict[str, Rule], workers: int = 1) -> PolicyOutcome:
     outcome = PolicyOutcome()
     sources = [_read_policy_source(spec) for spec in policy_files(settings.policies, settings.exclude)]
     in_index = [r for r in index.objects if is_policy(r) or is_binding(r)]
@@ -72,17 +73,36 @@ def policy_findings(index: ResourceIndex, reported: dict[str, FileResult], setti
     by_file: dict[str, list[Verdict]] = {}
     for verdict in verdicts:
         by_file.setdefault(verdict.resource.file, []).append(verdict)
-    judged = sorted(path for path in reported if _holds_matched(index.in_file(path), constraints))
-    for path in sorted({*by_file, *judged}):
-        if path not in reported and path not in parsed:
-            continue  # a context file: never reported on
-        with reading(path):
-            whole = _parsed(path, reported, parsed, namespaced)
-            found = by_file.get(path, [])
-            if path in judged:
-                found += [v for resource in whole.objects for v in policies.check(resource)]
-            outcome.findings += _located(path, whole, found, rules, settings)
+    judged = {path for path in reported if _holds_matched(index.in_file(path), constraints)}
+    # A context file is never reported on; a --policy file is (its policies' problems).
+    paths = sorted(path for path in {*by_file, *judged} if path in reported or path in parsed)
+    run = _PolicyRun(policies, reported, parsed, namespaced, by_file, judged, rules, settings)
+    workers = workers if FORKS and len(paths) > 1 else 1  # elsewhere each worker would get it pickled
+    outcome.findings = [f for found in map_in_workers(_judge_file, run, paths, workers) for f in found]
     return outcome
+
+
+@dataclass(frozen=True)
+class _PolicyRun:
+    """What judging a file needs; forked workers inherit it."""
+
+    policies: PolicySet
+    reported: dict[str, FileResult]
+    parsed: dict[str, _Parsed]
+    namespaced: dict[tuple, str]
+    verdicts: dict[str, list[Verdict]]  # about policies and bindings, by file
+    judged: set[str]  # the files holding objects a bound policy matches
+    rules: dict[str, Rule]
+    settings: Settings
+
+
+def _judge_file(run: _PolicyRun, path: str) -> list[Finding]:
+    with reading(path):
+        whole = _parsed(path, run.reported, dict(run.parsed), run.namespaced)
+        found = list(run.verdicts.get(path, []))
+        if path in run.judged:
+            found += [v for resource in whole.objects for v in run.policies.check(resource)]
+        return list(_located(path, whole, found, run.rules, run.settings))
 
 
 def _param_kind(resource: Resource) -> tuple[str, str] | None:

@@ -41,6 +41,7 @@ AUTHORIZER = frozenset({"group", "resource", "subresource", "namespace", "name",
                         "errored", "error", "path", "serviceAccount", "fieldSelector", "labelSelector"})
 MACROS = ("all", "exists", "exists_one", "map", "filter")
 _BOUND = re.compile(r"\.\s*(?:" + "|".join(MACROS) + r")\s*\(\s*([A-Za-z_]\w*)\s*,")
+_NAMESPACED = re.compile(r"(?<![\w.])(sets|strings|ip|format|optional)\s*\.\s*(\w+)\s*\(")
 _PACKAGE_ERROR = re.compile(r"Python function call failed: \w+: (.*?)\.? Check function arguments", re.S)
 _UNSUPPORTED = re.compile(r"unsupported syntax '([^']*)'")
 
@@ -65,7 +66,7 @@ class Environment:
 
     def __init__(self, minor: int, variables: Iterable[str]) -> None:
         self.minor = minor
-        self.functions = cel_library.functions(minor)
+        self.functions = {**cel_library.functions(minor), **cel_library.FASTER}
         self.variables = frozenset(variables)
         known = set(STANDARD) | {name.rsplit(".", 1)[-1] for name in self.functions} | set(cel_library.STRINGS)
         if minor >= versions.CEL_OPTIONAL:
@@ -82,6 +83,10 @@ class Environment:
         for name in sorted(program.functions(), key=lambda name: _first_call(name, source)):
             if name[:1].isalpha() and name not in self.known_functions:
                 raise CompileError(f"compilation failed: undeclared reference to '{name}'{_introduced(name)}")
+        for namespace, name in _NAMESPACED.findall(source):
+            if f"{namespace}.{name}" not in self.functions and not (namespace == "optional" and name in OPTIONAL):
+                raise CompileError(f"compilation failed: undeclared reference to '{namespace}.{name}'"
+                                   f"{_introduced(f'{namespace}.{name}')}")
         bound = set(_BOUND.findall(source))
         for name in program.variables():
             if name not in self.variables and name not in bound and not _is_namespace(name, source):
@@ -123,13 +128,23 @@ def _compile_message(text: str) -> str:
 
 
 class Activation:
-    """The CEL variables of one request, converted once; `params` and `variables` change per policy."""
+    """The CEL variables of one request, converted once; `params` and `variables` change per policy.
+
+    They change through the context's variable resolver, not add_variable: adding a variable
+    makes the package convert every variable again at the next evaluation (~30 µs for a
+    Service), while the resolver converts only what it returns. A value set to None falls
+    through to the one the context was made with (null, or an empty map)."""
 
     def __init__(self, context: Any) -> None:
         self.context = context
+        self.changed: dict[str, Any] = {}
+        context.set_variable_resolver(self.changed.get)
 
     def set(self, name: str, value: Any) -> None:
-        self.context.add_variable(name, value)
+        if value is None or value == {}:
+            self.changed.pop(name, None)
+        else:
+            self.changed[name] = value
 
     def evaluate(self, expression: Expression) -> Any:
         try:

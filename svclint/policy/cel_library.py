@@ -13,6 +13,7 @@ Each library has the Kubernetes version that introduced it (svclint/model/versio
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from decimal import Decimal, InvalidOperation
@@ -161,6 +162,7 @@ STRINGS_V2: Library = {"format": format_string, "strings.quote": quote}
 
 # --- regex (k8s library.Regex) ------------------------------------------------------------
 
+@functools.lru_cache(maxsize=256)
 def _regex(pattern: str) -> re.Pattern:
     try:
         return re.compile(pattern)
@@ -179,6 +181,16 @@ def find_all(s: str, pattern: str, limit: int = -1) -> list[str]:
 
 
 REGEX: Library = {"find": find, "findAll": find_all}
+
+
+def matches(s: str, pattern: str) -> bool:
+    """Standard CEL's `matches`: the package compiles the pattern at every call (~40 µs);
+    compiled once here, the call costs ~2 µs."""
+    return _regex(pattern).search(s) is not None
+
+
+# Standard functions svclint runs itself, for speed.
+FASTER: Library = {"matches": matches}
 
 
 # --- lists (k8s library.Lists) ------------------------------------------------------------
@@ -267,10 +279,11 @@ def _amount(text: str) -> Decimal | None:
 
 
 def quantity(text: str) -> dict[str, Any]:
-    if _amount(text) is None:
+    amount = _amount(text)
+    if amount is None:
         raise CelError("quantities must match the regular expression "
                        "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")
-    return _typed("Quantity", value=text)
+    return _as_quantity(amount)  # in one spelling, so that equal quantities are equal values
 
 
 def _q(value: Any) -> Decimal:
@@ -466,7 +479,11 @@ def functions(minor: int) -> dict[str, Callable[..., Any]]:
 
 
 def introduced(name: str) -> tuple[str, int] | None:
-    """The library that has a function (by its last name segment) and the minor that introduced it."""
+    """The library that has a function (`sets.contains`, or a method by its name) and the
+    minor that introduced it."""
+    for library, minor, members in LIBRARIES:
+        if name in members:
+            return library, minor
     for library, minor, members in LIBRARIES:
         if any(member.rsplit(".", 1)[-1] == name for member in members):
             return library, minor

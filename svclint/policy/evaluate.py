@@ -9,6 +9,8 @@ info) and the message the API server would give.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
@@ -17,7 +19,7 @@ from svclint.model.apierrors import field_path, go_value
 from svclint.model.resources import CLUSTER_SCOPED_KINDS, Resource
 from svclint.policy.cel import CompileError, Environment, EvaluationError, Expression
 from svclint.policy.defaults import as_admitted
-from svclint.policy.matching import NAME_LABEL, group_version, is_namespaced, labels_of, matches, resource_name
+from svclint.policy.matching import NAME_LABEL, Matcher, group_version, is_namespaced, labels_of, resource_name
 from svclint.policy.matching import selector_matches
 from svclint.policy.model import Binding, Named, Policy, read_binding, read_policy
 from svclint.policy.reads import deepest_existing, object_paths
@@ -55,6 +57,19 @@ class _Compiled:
     policy: Policy
     expressions: dict[str, Expression | None] = field(default_factory=dict)
     uses_authorizer: bool = False
+    variable_sources: dict[str, str] = field(default_factory=dict)
+    reads: tuple[Path, ...] | None = ()  # every object path its expressions read; None: not known
+    reads_request: bool = False  # request or namespaceObject: the request's names are part of the answer
+    lookups: int = 0
+    hits: int = 0
+
+    def remembered(self, hit: bool) -> None:
+        """Counts a lookup of a remembered answer; a policy whose answers do not repeat (it reads
+        every object's name) is no longer remembered: keys cost time and memory for nothing."""
+        self.lookups += 1
+        self.hits += hit
+        if self.lookups == MEMO_TRIAL and self.hits * 10 < self.lookups:
+            self.reads = None
 
     def get(self, named: Named, source: str | None = None) -> Expression | None:
         return self.expressions.get(source if source is not None else named.expression)
@@ -72,6 +87,9 @@ class PolicySet:
         self.notes: list[str] = []
         for resource in objects:
             self._add(resource)
+        self.matches = Matcher(self.namespaces)
+        self.memo: dict[tuple, list[tuple[str | None, str | Named]]] = {}
+        self.paths_read: dict[tuple[str, int], list[Path]] = {}  # (expression, its policy's variables) -> paths
         self.pairs = [(binding, self.policies[binding.policy_name]) for binding in self.bindings
                       if binding.policy_name in self.policies and not binding.problems and binding.actions]
 
@@ -108,6 +126,8 @@ class PolicySet:
                     continue
                 compiled.expressions[source] = expression
                 compiled.uses_authorizer |= expression.uses_authorizer
+        compiled.variable_sources = {v.name: v.expression for v in policy.variables}
+        compiled.reads, compiled.reads_request = _reads_of(compiled)
         if compiled.uses_authorizer:
             self.notes.append(f"ValidatingAdmissionPolicy '{policy.name}' ({resource.file}) uses `authorizer`, which "
                               "svclint does not have offline: its expressions that call it are not evaluated")
@@ -124,24 +144,46 @@ class PolicySet:
 
     def check(self, resource: Resource) -> list[Verdict]:
         verdicts: list[Verdict] = []
-        activation = None
+        request: _Request | None = None
         for binding, compiled in self.pairs:
             policy = compiled.policy
-            if not matches(policy.match_constraints, resource, self.namespaces, True):
+            if not self.matches(policy.match_constraints, resource, True):
                 continue
-            if binding.match_resources is not None and not matches(binding.match_resources, resource,
-                                                                   self.namespaces, False):
+            if binding.match_resources is not None and not self.matches(binding.match_resources, resource, False):
                 continue
-            if activation is None:
-                activation = self.environment.activation(self._request_values(resource))
+            if request is None:
+                request = _Request(self, resource)
             for params, failure in self._params_for(policy, binding, resource):
                 if failure is not None:
                     if policy.failure_policy == "Fail":
                         verdicts.append(self._verdict(resource, (), binding, policy, failure))
                     continue
-                activation.set("params", params)
-                verdicts += self._validate(resource, activation, binding, compiled)
+                key = request.key(compiled, params)
+                outcomes = self.memo.get(key) if key is not None else None
+                if key is not None:
+                    compiled.remembered(outcomes is not None)
+                if outcomes is None:
+                    activation = request.activation()
+                    activation.set("params", params)
+                    request.prepared = (id(compiled), id(params))  # _validate sets the variables
+                    outcomes = self._validate(activation, compiled)
+                    if key is not None and len(self.memo) < MEMO_SIZE:
+                        self.memo[key] = outcomes
+                for read, message in outcomes:
+                    if isinstance(message, Named):  # a messageExpression: it may read what the key leaves out
+                        message = self._message(compiled, message, self._prepared(request, compiled, params))
+                    where = self._where(resource, read, compiled.variable_sources) if read else ("kind",)
+                    verdicts.append(self._verdict(resource, where, binding, policy, message))
         return verdicts
+
+    def _prepared(self, request: "_Request", compiled: _Compiled, params: Any) -> Any:
+        """The request's activation with this policy's params and variables."""
+        activation = request.activation()
+        if request.prepared != (id(compiled), id(params)):
+            activation.set("params", params)
+            self._set_variables(activation, compiled)
+            request.prepared = (id(compiled), id(params))
+        return activation
 
     def _request_values(self, resource: Resource) -> dict[str, Any]:
         group, version = group_version(resource)
@@ -206,48 +248,47 @@ class PolicySet:
         selector = param_ref.get("selector")
         return sorted((c for c in in_namespace if selector_matches(selector, labels_of(c.data))), key=lambda c: c.name)
 
-    def _validate(self, resource: Resource, activation: Any, binding: Binding, compiled: _Compiled) -> list[Verdict]:
-        policy = compiled.policy
+    def _set_variables(self, activation: Any, compiled: _Compiled) -> dict[str, str]:
+        """Evaluates the policy's variables in order into the activation; the errors by name."""
         variables: dict[str, Any] = {}
-        variable_errors: dict[str, str] = {}
-        sources = {v.name: v.expression for v in policy.variables}
+        errors: dict[str, str] = {}
         activation.set("variables", variables)
+        for variable in compiled.policy.variables:
+            outcome = self._run(compiled, variable, activation)
+            if isinstance(outcome, EvaluationError):
+                errors[variable.name] = str(outcome)
+            elif outcome is not _SKIPPED:
+                variables[variable.name] = outcome
+                activation.set("variables", variables)
+        return errors
+
+    def _validate(self, activation: Any, compiled: _Compiled) -> list[tuple[str | None, str | Named]]:
+        """What the policy says of the request: (the expression whose reads locate it, the
+        message, or the validation whose messageExpression gives it) each."""
+        policy = compiled.policy
         for condition in policy.match_conditions:
             outcome = self._run(compiled, condition, activation)
             if outcome is True:
                 continue
             if isinstance(outcome, EvaluationError) and policy.failure_policy == "Fail":
-                return [self._verdict(resource, self._where(resource, condition.expression, sources), binding, policy,
-                                      f"failed to evaluate match condition '{condition.name}': {outcome}")]
+                return [(condition.expression, f"failed to evaluate match condition '{condition.name}': {outcome}")]
             return []
-        for variable in policy.variables:
-            outcome = self._run(compiled, variable, activation)
-            if isinstance(outcome, EvaluationError):
-                variable_errors[variable.name] = str(outcome)
-            elif outcome is not _SKIPPED:
-                variables[variable.name] = outcome
-                activation.set("variables", variables)
-        verdicts = []
+        variable_errors = self._set_variables(activation, compiled)
+        outcomes: list[tuple[str | None, str | Named]] = []
         for validation in policy.validations:
             outcome = self._run(compiled, validation, activation)
             if outcome is True or outcome is _SKIPPED:
                 continue
-            where = self._where(resource, validation.expression, sources)
-            if isinstance(outcome, EvaluationError):
+            expression = validation.expression
+            if isinstance(outcome, EvaluationError) or outcome is not False:
                 if policy.failure_policy == "Fail":
-                    error = _variable_error(validation.expression, variable_errors) or str(outcome)
-                    verdicts.append(self._verdict(resource, where, binding, policy,
-                                                  f"expression '{validation.expression}' resulted in error: {error}"))
+                    error = (_variable_error(expression, variable_errors) or str(outcome)
+                             if isinstance(outcome, EvaluationError) else "validation expression must return a boolean")
+                    outcomes.append((expression, f"expression '{expression}' resulted in error: {error}"))
                 continue
-            if outcome is not False:
-                if policy.failure_policy == "Fail":
-                    verdicts.append(self._verdict(resource, where, binding, policy,
-                                                  f"expression '{validation.expression}' resulted in error: "
-                                                  "validation expression must return a boolean"))
-                continue
-            verdicts.append(self._verdict(resource, where, binding, policy,
-                                          self._message(compiled, validation, activation)))
-        return verdicts
+            outcomes.append((expression, validation if validation.message_expression
+                             else self._message(compiled, validation, activation)))
+        return outcomes
 
     def _run(self, compiled: _Compiled, named: Named, activation: Any, source: str | None = None) -> Any:
         expression = compiled.get(named, source)
@@ -268,8 +309,10 @@ class PolicySet:
         return f"failed expression: {validation.expression.strip()}"
 
     def _where(self, resource: Resource, expression: str, variables: dict[str, str]) -> Path:
-        path = deepest_existing(resource.data, object_paths(expression, variables))
-        return path or ("kind",)
+        paths = self.paths_read.get((expression, id(variables)))
+        if paths is None:
+            paths = self.paths_read[(expression, id(variables))] = object_paths(expression, variables)
+        return deepest_existing(resource.data, paths) or ("kind",)
 
     def _verdict(self, resource: Resource, path: Path, binding: Binding, policy: Policy, message: str) -> Verdict:
         action = binding.actions[0]  # the most severe: ACTIONS is ordered Deny, Warn, Audit
@@ -281,6 +324,70 @@ class PolicySet:
         else:
             text = f"Audit: ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}': {message}"
         return Verdict(resource, path or ("kind",), policy_rule(policy.name), LEVEL[action], text)
+
+
+MEMO_SIZE = 200_000  # answers remembered; beyond it, requests are evaluated afresh
+MEMO_TRIAL = 256  # lookups after which a policy whose answers repeat less than one time in ten is not remembered
+_MISSING = "\0missing"
+
+
+def _reads_of(compiled: _Compiled) -> tuple[tuple[Path, ...] | None, bool]:
+    """The object paths the policy's expressions read (a bare `object` reads the path (), all
+    of it), and whether they read the request's names: what the policy's answer depends on."""
+    policy = compiled.policy
+    # Not the messageExpressions: a message is made afresh for each object that fails.
+    sources = [n.expression for n in [*policy.match_conditions, *policy.variables, *policy.validations]]
+    reads = {path for source in sources for path in object_paths(source)}
+    text = " ".join(sources)
+    if compiled.uses_authorizer:
+        return None, True  # never remembered (its expressions are skipped anyway)
+    return tuple(sorted(reads, key=repr)), re.search(r"\brequest\b|\bnamespaceObject\b", text) is not None
+
+
+class _Request:
+    """One object's request: its activation (made when first needed) and the keys under which
+    the answers of policies are remembered (the values each policy reads, frozen once)."""
+
+    def __init__(self, policies: "PolicySet", resource: Resource) -> None:
+        self.policies = policies
+        self.resource = resource
+        self.values = policies._request_values(resource)
+        self.frozen: dict[Path, str] = {}
+        self._activation: Any = None
+        self.prepared: tuple[int, int] | None = None  # (policy, params) the activation holds
+
+    def activation(self) -> Any:
+        if self._activation is None:
+            self._activation = self.policies.environment.activation(self.values)
+        return self._activation
+
+    def key(self, compiled: _Compiled, params: Any) -> tuple | None:
+        if compiled.reads is None:
+            return None
+        values = tuple(self._frozen(path) for path in compiled.reads)
+        request = (self.resource.name, self.resource.namespace) if compiled.reads_request else None
+        return id(compiled), id(params), request, values
+
+    def _frozen(self, path: Path) -> str:
+        found = self.frozen.get(path)
+        if found is None:
+            value = _value_at(self.values["object"], path)
+            found = self.frozen[path] = _MISSING if value is _ABSENT else json.dumps(value, sort_keys=True, default=str)
+        return found
+
+
+_ABSENT = object()
+
+
+def _value_at(data: Any, path: Path) -> Any:
+    for step in path:
+        if isinstance(data, dict) and isinstance(step, str) and step in data:
+            data = data[step]
+        elif isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
+            data = data[step]
+        else:
+            return _ABSENT
+    return data
 
 
 class _Skipped:

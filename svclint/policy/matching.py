@@ -139,3 +139,32 @@ def matches(criteria: Mapping[str, Any], resource: Resource, namespaces: Mapping
     if not rules and not rules_required:
         return True
     return rules_match(rules, match_policy, resource)
+
+
+class Matcher:
+    """`matches`, remembered: across thousands of objects a policy's answer depends only on the
+    object's apiVersion, kind and namespace, and on its name and labels when the criteria
+    read them (resourceNames, objectSelector)."""
+
+    def __init__(self, namespaces: Mapping[str, Resource]) -> None:
+        self.namespaces = namespaces
+        self.known: dict[tuple, bool] = {}
+        self.reads: dict[int, tuple[bool, bool]] = {}
+
+    def __call__(self, criteria: Mapping[str, Any], resource: Resource, rules_required: bool) -> bool:
+        reads = self.reads.get(id(criteria))
+        if reads is None:
+            reads = self.reads[id(criteria)] = (_reads_names(criteria), bool(criteria.get("objectSelector")))
+        data = resource.data
+        key = (id(criteria), rules_required, data.get("apiVersion"), data.get("kind"), resource.namespace,
+               resource.name if reads[0] or data.get("kind") == "Namespace" else None,
+               tuple(sorted(labels_of(resource.data).items())) if reads[1] else None)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = matches(criteria, resource, self.namespaces, rules_required)
+        return found
+
+
+def _reads_names(criteria: Mapping[str, Any]) -> bool:
+    rules = [*(criteria.get("resourceRules") or []), *(criteria.get("excludeResourceRules") or [])]
+    return any(isinstance(rule, dict) and rule.get("resourceNames") for rule in rules)
