@@ -409,7 +409,7 @@ def test_compile_errors_and_unknown_functions_are_findings_on_the_policy(tmp_pat
       expression: "ip('10.0.0.1').family()"
     - name: opt
       expression: "object.?spec.?type"
-""")
+""").replace("admissionregistration.k8s.io/v1\n", "admissionregistration.k8s.io/v1beta1\n")  # served from 1.28
     report = lint_files(tmp_path, policy, service(), kubernetes_version="1.29")
     found = [(f[1], f[2], f[4]) for f in policy_findings(report)]
     assert found == [
@@ -502,3 +502,26 @@ def test_remembered_answers_keep_each_objects_message_and_position(tmp_path) -> 
                             [("a", "NodePort"), ("b", "ClusterIP"), ("c", "NodePort")])
     found = [(f[1], f[-1].rsplit(": ", 1)[1]) for f in policy_findings(lint_files(tmp_path, policy, services))]
     assert found == [(7, "a is a NodePort"), (35, "c is a NodePort")]
+
+
+def test_an_api_version_the_target_does_not_serve(tmp_path) -> None:
+    policy = simple_policy("no-nodeport", "object.spec.type != 'NodePort'")
+    report = lint_files(tmp_path, policy, service(type_="NodePort"), kubernetes_version="1.29")
+    assert [(f[1], f[2], f[4]) for f in policy_findings(report)] == [
+        (1, "policy-invalid", 'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy is served from Kubernetes '
+                              '1.30, not 1.29: no matches for kind "ValidatingAdmissionPolicy" in version '
+                              '"admissionregistration.k8s.io/v1"'),
+        (15, "policy-invalid", 'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding is served from '
+                               'Kubernetes 1.30, not 1.29: no matches for kind "ValidatingAdmissionPolicyBinding" in '
+                               'version "admissionregistration.k8s.io/v1"')]
+    served = policy.replace("admissionregistration.k8s.io/v1\n", "admissionregistration.k8s.io/v1beta1\n")
+    assert [f[2] for f in policy_findings(lint_files(tmp_path, served, service(type_="NodePort"),
+                                                     kubernetes_version="1.29"))] == ["policy:no-nodeport"]
+
+
+def test_a_policy_file_also_linted_is_read_once(tmp_path) -> None:
+    (tmp_path / "policy.yaml").write_text(simple_policy("no-nodeport", "object.spec.type != 'NodePort'"),
+                                          encoding="utf-8")
+    (tmp_path / "svc.yaml").write_text(service(type_="NodePort"), encoding="utf-8")
+    report = svclint.lint([str(tmp_path)], {"policies": [str(tmp_path / "policy.yaml")]})
+    assert [f.rule for f in report.findings if f.rule.startswith("policy")] == ["policy:no-nodeport"]

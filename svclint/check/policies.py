@@ -51,7 +51,9 @@ class _Parsed:
 def policy_findings(index: ResourceIndex, reported: dict[str, FileResult], settings: Settings,
                     rules: dict[str, Rule], workers: int = 1) -> PolicyOutcome:
     outcome = PolicyOutcome()
-    sources = [_read_policy_source(spec) for spec in policy_files(settings.policies, settings.exclude)]
+    read_already = {os.path.normpath(r.file) for r in index.objects}  # a --policy file also linted or in context
+    sources = [_read_policy_source(spec) for spec in policy_files(settings.policies, settings.exclude)
+               if os.path.normpath(spec) not in read_already]
     in_index = [r for r in index.objects if is_policy(r) or is_binding(r)]
     if not in_index and not sources:
         return outcome

@@ -19,7 +19,15 @@ from svclint.model.apierrors import field_path, go_value
 from svclint.model.resources import CLUSTER_SCOPED_KINDS, Resource
 from svclint.policy.cel import CompileError, Environment, EvaluationError, Expression
 from svclint.policy.defaults import as_admitted
-from svclint.policy.matching import NAME_LABEL, Matcher, group_version, is_namespaced, labels_of, resource_name
+from svclint.policy.matching import (
+    NAME_LABEL,
+    Matcher,
+    group_version,
+    is_namespaced,
+    labels_of,
+    reads_names,
+    resource_name,
+)
 from svclint.policy.matching import selector_matches
 from svclint.policy.model import Binding, Named, Policy, read_binding, read_policy
 from svclint.policy.reads import deepest_existing, object_paths
@@ -88,14 +96,20 @@ class PolicySet:
         for resource in objects:
             self._add(resource)
         self.matches = Matcher(self.namespaces)
+        self.matching: dict[tuple, list[tuple[Binding, _Compiled]]] = {}
         self.memo: dict[tuple, list[tuple[str | None, str | Named]]] = {}
         self.paths_read: dict[tuple[str, int], list[Path]] = {}  # (expression, its policy's variables) -> paths
         self.pairs = [(binding, self.policies[binding.policy_name]) for binding in self.bindings
                       if binding.policy_name in self.policies and not binding.problems and binding.actions]
+        criteria = [c for b, p in self.pairs for c in (p.policy.match_constraints, b.match_resources or {})]
+        self.reads_names = any(reads_names(c) for c in criteria)
+        self.reads_labels = any(c.get("objectSelector") for c in criteria)
 
     def _add(self, resource: Resource) -> None:
         from svclint.policy.model import is_binding, is_policy
 
+        if (is_policy(resource) or is_binding(resource)) and not self._served(resource):
+            return
         if is_policy(resource):
             self._add_policy(read_policy(resource))
         elif is_binding(resource):
@@ -106,6 +120,19 @@ class PolicySet:
             self.namespaces[resource.name] = resource
         group, _ = group_version(resource)
         self.params.setdefault((group, resource.kind), []).append(resource)
+
+    def _served(self, resource: Resource) -> bool:
+        """Whether the target version serves the object's apiVersion; if not, says so (the API
+        server answers `no matches for kind`) and leaves it out."""
+        served_from = (versions.VALIDATING_ADMISSION_POLICY_V1 if resource.api_version.endswith("/v1")
+                       else versions.VALIDATING_ADMISSION_POLICY_V1BETA1)
+        if self.options.minor >= served_from:
+            return True
+        self.problems.append(Verdict(resource, ("apiVersion",), INVALID, None,
+                                     f"{resource.api_version} {resource.kind} is served from Kubernetes "
+                                     f"{versions.version(served_from)}, not {versions.version(self.options.minor)}: "
+                                     f"no matches for kind \"{resource.kind}\" in version \"{resource.api_version}\""))
+        return False
 
     def _add_policy(self, policy: Policy) -> None:
         resource = policy.resource
@@ -145,12 +172,8 @@ class PolicySet:
     def check(self, resource: Resource) -> list[Verdict]:
         verdicts: list[Verdict] = []
         request: _Request | None = None
-        for binding, compiled in self.pairs:
+        for binding, compiled in self._matching_pairs(resource):
             policy = compiled.policy
-            if not self.matches(policy.match_constraints, resource, True):
-                continue
-            if binding.match_resources is not None and not self.matches(binding.match_resources, resource, False):
-                continue
             if request is None:
                 request = _Request(self, resource)
             for params, failure in self._params_for(policy, binding, resource):
@@ -175,6 +198,22 @@ class PolicySet:
                     where = self._where(resource, read, compiled.variable_sources) if read else ("kind",)
                     verdicts.append(self._verdict(resource, where, binding, policy, message))
         return verdicts
+
+    def _matching_pairs(self, resource: Resource) -> list[tuple[Binding, _Compiled]]:
+        """The bindings (with their policies) that match the object, remembered for objects alike:
+        the same apiVersion, kind and namespace, and name and labels when some binding reads them."""
+        data = resource.data
+        kind = data.get("kind")
+        key = (data.get("apiVersion"), kind, resource.namespace,
+               resource.name if self.reads_names or kind == "Namespace" else None,
+               tuple(sorted(labels_of(data).items())) if self.reads_labels or kind == "Namespace" else None)
+        found = self.matching.get(key)
+        if found is None:
+            found = self.matching[key] = [
+                (binding, compiled) for binding, compiled in self.pairs
+                if self.matches(compiled.policy.match_constraints, resource, True)
+                and (binding.match_resources is None or self.matches(binding.match_resources, resource, False))]
+        return found
 
     def _prepared(self, request: "_Request", compiled: _Compiled, params: Any) -> Any:
         """The request's activation with this policy's params and variables."""
@@ -364,7 +403,8 @@ class _Request:
     def key(self, compiled: _Compiled, params: Any) -> tuple | None:
         if compiled.reads is None:
             return None
-        values = tuple(self._frozen(path) for path in compiled.reads)
+        frozen = self.frozen
+        values = tuple([frozen[path] if path in frozen else self._frozen(path) for path in compiled.reads])
         request = (self.resource.name, self.resource.namespace) if compiled.reads_request else None
         return id(compiled), id(params), request, values
 

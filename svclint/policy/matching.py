@@ -154,7 +154,7 @@ class Matcher:
     def __call__(self, criteria: Mapping[str, Any], resource: Resource, rules_required: bool) -> bool:
         reads = self.reads.get(id(criteria))
         if reads is None:
-            reads = self.reads[id(criteria)] = (_reads_names(criteria), bool(criteria.get("objectSelector")))
+            reads = self.reads[id(criteria)] = (reads_names(criteria), bool(criteria.get("objectSelector")))
         data = resource.data
         key = (id(criteria), rules_required, data.get("apiVersion"), data.get("kind"), resource.namespace,
                resource.name if reads[0] or data.get("kind") == "Namespace" else None,
@@ -165,6 +165,6 @@ class Matcher:
         return found
 
 
-def _reads_names(criteria: Mapping[str, Any]) -> bool:
+def reads_names(criteria: Mapping[str, Any]) -> bool:
     rules = [*(criteria.get("resourceRules") or []), *(criteria.get("excludeResourceRules") or [])]
     return any(isinstance(rule, dict) and rule.get("resourceNames") for rule in rules)
