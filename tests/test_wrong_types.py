@@ -351,6 +351,7 @@ def test_the_policy_objects_are_clean(tmp_path) -> None:
     assert findings(tmp_path, render(SELECTING_SERVICE, workload("Deployment"), *POLICY_OBJECTS)) == []
 
 
+@pytest.mark.slow  # 120 cases, ~3 s together
 @pytest.mark.parametrize(("kind", "path", "values"), with_values(list(policy_cases()), path_id))
 def test_a_wrong_type_in_a_policy_or_binding_is_a_finding_not_a_crash(tmp_path, kind: str, path: tuple,
                                                                       values: tuple) -> None:

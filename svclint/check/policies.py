@@ -26,7 +26,7 @@ from svclint.policy import library
 from svclint.policy.dead import dead_policies
 from svclint.policy.evaluate import PolicyOptions, PolicySet, Verdict
 from svclint.policy.matching import group_version, rules_match
-from svclint.policy.model import is_binding, is_policy
+from svclint.policy.model import BINDING_KIND, POLICY_KIND, is_binding, is_policy
 from svclint.source.discover import InputError, discover
 from svclint.source.documents import SpanList, decode_source, iter_documents, read_raw
 from svclint.source.positions import PositionResolver
@@ -51,10 +51,12 @@ class _Parsed:
 def policy_findings(index: ResourceIndex, reported: dict[str, FileResult], settings: Settings,
                     rules: dict[str, Rule], workers: int = 1) -> PolicyOutcome:
     outcome = PolicyOutcome()
-    read_already = {os.path.normpath(r.file) for r in index.objects}  # a --policy file also linted or in context
-    sources = [_read_policy_source(spec) for spec in policy_files(settings.policies, settings.exclude)
-               if os.path.normpath(spec) not in read_already]
-    in_index = [r for r in index.objects if is_policy(r) or is_binding(r)]
+    sources = []
+    if settings.policies:
+        read_already = {os.path.normpath(r.file) for r in index.objects}  # a --policy file also linted or in context
+        sources = [_read_policy_source(spec) for spec in policy_files(settings.policies, settings.exclude)
+                   if os.path.normpath(spec) not in read_already]
+    in_index = [r for kind in (POLICY_KIND, BINDING_KIND) for r in index.of_kind(kind) if is_policy(r) or is_binding(r)]
     if not in_index and not sources:
         return outcome
     namespaced = {(r.file, r.doc_index, r.base_path): r.namespace for r in index.objects}

@@ -166,5 +166,6 @@ class Matcher:
 
 
 def reads_names(criteria: Mapping[str, Any]) -> bool:
-    rules = [*(criteria.get("resourceRules") or []), *(criteria.get("excludeResourceRules") or [])]
+    rules = [rule for key in ("resourceRules", "excludeResourceRules")
+             for rule in (criteria.get(key) if isinstance(criteria.get(key), list) else [])]
     return any(isinstance(rule, dict) and rule.get("resourceNames") for rule in rules)
