@@ -165,7 +165,10 @@ class Matcher:
         return found
 
 
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
 def reads_names(criteria: Mapping[str, Any]) -> bool:
-    rules = [rule for key in ("resourceRules", "excludeResourceRules")
-             for rule in (criteria.get(key) if isinstance(criteria.get(key), list) else [])]
+    rules = [rule for key in ("resourceRules", "excludeResourceRules") for rule in _as_list(criteria.get(key))]
     return any(isinstance(rule, dict) and rule.get("resourceNames") for rule in rules)
