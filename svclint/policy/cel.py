@@ -59,6 +59,7 @@ class Expression:
     source: str
     program: Any  # cel.Program
     uses_authorizer: bool
+    variables: frozenset[str]  # the top-level names it reads (comprehension variables too)
 
 
 class Environment:
@@ -91,7 +92,8 @@ class Environment:
         for name in program.variables():
             if name not in self.variables and name not in bound and not _is_namespace(name, source):
                 raise CompileError(f"compilation failed: undeclared reference to '{name}' (in container '')")
-        return Expression(source, program, "authorizer" in program.variables())
+        names = frozenset(program.variables())
+        return Expression(source, program, "authorizer" in names, names)
 
     def activation(self, values: dict[str, Any]) -> "Activation":
         return Activation(cel.Context(values, self.functions))

@@ -93,6 +93,7 @@ class PolicySet:
         self.params: dict[tuple[str, str], list[Resource]] = {}  # (group, kind) -> objects
         self.problems: list[Verdict] = []
         self.notes: list[str] = []
+        self.variables_read: set[str] = set()  # by some expression: the others are not converted to CEL
         for resource in objects:
             self._add(resource)
         self.matches = Matcher(self.namespaces)
@@ -153,6 +154,7 @@ class PolicySet:
                     continue
                 compiled.expressions[source] = expression
                 compiled.uses_authorizer |= expression.uses_authorizer
+                self.variables_read |= expression.variables
         compiled.variable_sources = {v.name: v.expression for v in policy.variables}
         compiled.reads, compiled.reads_request = _reads_of(compiled)
         if compiled.uses_authorizer:
@@ -237,8 +239,12 @@ class PolicySet:
             "userInfo": {"username": self.options.username, "groups": list(self.options.groups)},
             "options": {"apiVersion": "meta.k8s.io/v1", "kind": "CreateOptions"},
         }
-        return {"object": as_admitted(resource.data, resource.kind, namespace), "oldObject": None, "request": request, "params": None,
-                "namespaceObject": self._namespace_object(namespace) if namespace else None, "variables": {}}
+        reads_namespace = "namespaceObject" in self.variables_read
+        return {"object": as_admitted(resource.data, resource.kind, namespace), "oldObject": None,
+                # Converting the request to CEL costs as much as the object: only when read.
+                "request": request if "request" in self.variables_read else {}, "params": None,
+                "namespaceObject": self._namespace_object(namespace) if namespace and reads_namespace else None,
+                "variables": {}}
 
     def _namespace_object(self, namespace: str) -> dict[str, Any]:
         found = self.namespaces.get(namespace)
