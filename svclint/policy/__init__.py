@@ -2,7 +2,8 @@
 
 `model.py` reads policies and bindings, `matching.py` says which objects they match,
 `cel.py` and `cel_library.py` are CEL as Kubernetes has it, `evaluate.py` judges one object,
-`reads.py` finds the field an expression is about, `dead.py` the policies that cannot fire,
+`memo.py` remembers answers across objects alike, `reads.py` finds the fields an expression
+reads, `defaults.py` is the object as admission sees it, `dead.py` the policies that cannot fire,
 and `library.py` serves the ready policies of policies/. The check stage (check/policies.py)
 feeds them the objects of the run and turns their verdicts into findings.
 """

@@ -9,14 +9,13 @@ info) and the message the API server would give.
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from svclint.model import versions
 from svclint.model.apierrors import field_path, go_value
 from svclint.model.resources import CLUSTER_SCOPED_KINDS, Resource
+from svclint.policy import memo
 from svclint.policy.cel import CompileError, Environment, EvaluationError, Expression
 from svclint.policy.defaults import as_admitted
 from svclint.policy.matching import (
@@ -27,9 +26,9 @@ from svclint.policy.matching import (
     labels_of,
     reads_names,
     resource_name,
+    selector_matches,
 )
-from svclint.policy.matching import selector_matches
-from svclint.policy.model import Binding, Named, Policy, read_binding, read_policy
+from svclint.policy.model import Binding, Named, Policy, is_binding, is_policy, read_binding, read_policy
 from svclint.policy.reads import deepest_existing, object_paths
 from svclint.source.positions import Path
 
@@ -66,18 +65,7 @@ class _Compiled:
     expressions: dict[str, Expression | None] = field(default_factory=dict)
     uses_authorizer: bool = False
     variable_sources: dict[str, str] = field(default_factory=dict)
-    reads: tuple[Path, ...] | None = ()  # every object path its expressions read; None: not known
-    reads_request: bool = False  # request or namespaceObject: the request's names are part of the answer
-    lookups: int = 0
-    hits: int = 0
-
-    def remembered(self, hit: bool) -> None:
-        """Counts a lookup of a remembered answer; a policy whose answers do not repeat (it reads
-        every object's name) is no longer remembered: keys cost time and memory for nothing."""
-        self.lookups += 1
-        self.hits += hit
-        if self.lookups == MEMO_TRIAL and self.hits * 10 < self.lookups:
-            self.reads = None
+    reads: memo.Reads = field(default_factory=lambda: memo.Reads(None, True))  # what its answers depend on
 
     def get(self, named: Named, source: str | None = None) -> Expression | None:
         return self.expressions.get(source if source is not None else named.expression)
@@ -98,7 +86,7 @@ class PolicySet:
             self._add(resource)
         self.matches = Matcher(self.namespaces)
         self.matching: dict[tuple, list[tuple[Binding, _Compiled]]] = {}
-        self.memo: dict[tuple, list[tuple[str | None, str | Named]]] = {}
+        self.answers: dict[tuple, list[tuple[str | None, str | Named]]] = {}  # remembered (memo.py)
         self.paths_read: dict[tuple[str, int], list[Path]] = {}  # (expression, its policy's variables) -> paths
         self.pairs = [(binding, self.policies[binding.policy_name]) for binding in self.bindings
                       if binding.policy_name in self.policies and not binding.problems and binding.actions]
@@ -107,8 +95,6 @@ class PolicySet:
         self.reads_labels = any(c.get("objectSelector") for c in criteria)
 
     def _add(self, resource: Resource) -> None:
-        from svclint.policy.model import is_binding, is_policy
-
         if (is_policy(resource) or is_binding(resource)) and not self._served(resource):
             return
         if is_policy(resource):
@@ -156,7 +142,9 @@ class PolicySet:
                 compiled.uses_authorizer |= expression.uses_authorizer
                 self.variables_read |= expression.variables
         compiled.variable_sources = {v.name: v.expression for v in policy.variables}
-        compiled.reads, compiled.reads_request = _reads_of(compiled)
+        # Not the messageExpressions: a message is made afresh for each object that fails.
+        compiled.reads = memo.reads_of((n.expression for n in [*policy.match_conditions, *policy.variables,
+                                                                *policy.validations]), not compiled.uses_authorizer)
         if compiled.uses_authorizer:
             self.notes.append(f"ValidatingAdmissionPolicy '{policy.name}' ({resource.file}) uses `authorizer`, which "
                               "svclint does not have offline: its expressions that call it are not evaluated")
@@ -173,27 +161,27 @@ class PolicySet:
 
     def check(self, resource: Resource) -> list[Verdict]:
         verdicts: list[Verdict] = []
-        request: _Request | None = None
+        request: memo.Request | None = None
         for binding, compiled in self._matching_pairs(resource):
             policy = compiled.policy
             if request is None:
-                request = _Request(self, resource)
+                request = memo.Request(resource, self._request_values(resource), self.environment.activation)
             for params, failure in self._params_for(policy, binding, resource):
                 if failure is not None:
                     if policy.failure_policy == "Fail":
                         verdicts.append(self._verdict(resource, (), binding, policy, failure))
                     continue
-                key = request.key(compiled, params)
-                outcomes = self.memo.get(key) if key is not None else None
+                key = request.key(compiled, compiled.reads, params)
+                outcomes = self.answers.get(key) if key is not None else None
                 if key is not None:
-                    compiled.remembered(outcomes is not None)
+                    compiled.reads.counted(outcomes is not None)
                 if outcomes is None:
                     activation = request.activation()
                     activation.set("params", params)
                     request.prepared = (id(compiled), id(params))  # _validate sets the variables
                     outcomes = self._validate(activation, compiled)
-                    if key is not None and len(self.memo) < MEMO_SIZE:
-                        self.memo[key] = outcomes
+                    if key is not None and len(self.answers) < memo.SIZE:
+                        self.answers[key] = outcomes
                 for read, message in outcomes:
                     if isinstance(message, Named):  # a messageExpression: it may read what the key leaves out
                         message = self._message(compiled, message, self._prepared(request, compiled, params))
@@ -217,7 +205,7 @@ class PolicySet:
                 and (binding.match_resources is None or self.matches(binding.match_resources, resource, False))]
         return found
 
-    def _prepared(self, request: "_Request", compiled: _Compiled, params: Any) -> Any:
+    def _prepared(self, request: memo.Request, compiled: _Compiled, params: Any) -> Any:
         """The request's activation with this policy's params and variables."""
         activation = request.activation()
         if request.prepared != (id(compiled), id(params)):
@@ -371,71 +359,6 @@ class PolicySet:
         return Verdict(resource, path or ("kind",), policy_rule(policy.name), LEVEL[action], text)
 
 
-MEMO_SIZE = 200_000  # answers remembered; beyond it, requests are evaluated afresh
-MEMO_TRIAL = 256  # lookups after which a policy whose answers repeat less than one time in ten is not remembered
-_MISSING = "\0missing"
-
-
-def _reads_of(compiled: _Compiled) -> tuple[tuple[Path, ...] | None, bool]:
-    """The object paths the policy's expressions read (a bare `object` reads the path (), all
-    of it), and whether they read the request's names: what the policy's answer depends on."""
-    policy = compiled.policy
-    # Not the messageExpressions: a message is made afresh for each object that fails.
-    sources = [n.expression for n in [*policy.match_conditions, *policy.variables, *policy.validations]]
-    reads = {path for source in sources for path in object_paths(source)}
-    text = " ".join(sources)
-    if compiled.uses_authorizer:
-        return None, True  # never remembered (its expressions are skipped anyway)
-    return tuple(sorted(reads, key=repr)), re.search(r"\brequest\b|\bnamespaceObject\b", text) is not None
-
-
-class _Request:
-    """One object's request: its activation (made when first needed) and the keys under which
-    the answers of policies are remembered (the values each policy reads, frozen once)."""
-
-    def __init__(self, policies: "PolicySet", resource: Resource) -> None:
-        self.policies = policies
-        self.resource = resource
-        self.values = policies._request_values(resource)
-        self.frozen: dict[Path, str] = {}
-        self._activation: Any = None
-        self.prepared: tuple[int, int] | None = None  # (policy, params) the activation holds
-
-    def activation(self) -> Any:
-        if self._activation is None:
-            self._activation = self.policies.environment.activation(self.values)
-        return self._activation
-
-    def key(self, compiled: _Compiled, params: Any) -> tuple | None:
-        if compiled.reads is None:
-            return None
-        frozen = self.frozen
-        values = tuple([frozen[path] if path in frozen else self._frozen(path) for path in compiled.reads])
-        request = (self.resource.name, self.resource.namespace) if compiled.reads_request else None
-        return id(compiled), id(params), request, values
-
-    def _frozen(self, path: Path) -> str:
-        found = self.frozen.get(path)
-        if found is None:
-            value = _value_at(self.values["object"], path)
-            found = self.frozen[path] = _MISSING if value is _ABSENT else json.dumps(value, sort_keys=True, default=str)
-        return found
-
-
-_ABSENT = object()
-
-
-def _value_at(data: Any, path: Path) -> Any:
-    for step in path:
-        if isinstance(data, dict) and isinstance(step, str) and step in data:
-            data = data[step]
-        elif isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
-            data = data[step]
-        else:
-            return _ABSENT
-    return data
-
-
 class _Skipped:
     pass
 
@@ -457,7 +380,3 @@ def describe(policy: Policy) -> str:
         what = validation.message or validation.message_expression or f"failed expression: {validation.expression}"
         lines.append(f"- {validation.expression.strip()}  ({what.strip()})")
     return "\n".join(lines)
-
-
-def minor_supports_policies(minor: int) -> bool:
-    return minor >= versions.VALIDATING_ADMISSION_POLICY_V1BETA1
