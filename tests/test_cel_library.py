@@ -37,7 +37,8 @@ def run(expression: str, minor: int = 37, **variables):
     "'abc 123'.find('[0-9]+') == '123'",
     "'123 abc 456'.findAll('[0-9]+') == ['123', '456']",
     "'123 abc 456'.findAll('[0-9]+', 1) == ['123']",
-    "'svc-12'.matches('^svc-[0-9]+$')",
+    "'svc-12'.matches('^svc-[0-9]+$') && matches('svc-12', '[0-9]$') && !'svc'.matches('^x')",
+    "'a.matches(b)' == \"a.\" + 'matches(b)'",  # svclint's faster matches() leaves string literals alone
     # lists
     "[1, 2, 3].isSorted() && ![2, 1].isSorted()",
     "[1, 2, 3].sum() == 6",
@@ -111,6 +112,7 @@ def test_optional_types_from_1_28() -> None:
     ("ip('1.2.3.04')", "IP Address '1.2.3.04' parse error during conversion from string"),
     ("url('not a url')", "URL is not absolute"),
     ("object.spec", "no such key: spec"),
+    ("'a'.matches('(')", "invalid regular expression"),
 ])
 def test_runtime_errors_are_worded_as_kubernetes_words_them(expression: str, error: str) -> None:
     environment = Environment(37, ["object"])

@@ -43,7 +43,8 @@ def explain_policy_main(argv: Sequence[str]) -> int:
         return EXIT_USAGE
     if shown is None:
         print(f"svclint: error: no ValidatingAdmissionPolicy {name!r} in the configuration's policies, --policy "
-              "or the library (`svclint policies`)", file=sys.stderr)
+              "or the library (`svclint policies`); name the file or directory that holds it with --policy PATH",
+              file=sys.stderr)
         return EXIT_USAGE
     sys.stdout.write(shown)
     return EXIT_OK

@@ -67,7 +67,8 @@ class Environment:
 
     def __init__(self, minor: int, variables: Iterable[str]) -> None:
         self.minor = minor
-        self.functions = {**cel_library.functions(minor), **cel_library.FASTER}
+        self.functions = {**cel_library.functions(minor),
+                          **{_FASTER_NAME.format(name): function for name, function in cel_library.FASTER.items()}}
         self.variables = frozenset(variables)
         known = set(STANDARD) | {name.rsplit(".", 1)[-1] for name in self.functions} | set(cel_library.STRINGS)
         if minor >= versions.CEL_OPTIONAL:
@@ -78,9 +79,12 @@ class Environment:
 
     def compile(self, source: str) -> Expression:
         try:
-            program = cel.compile(source)
+            program = cel.compile(source)  # as written: its errors' columns are the user's
         except ValueError as exc:
             raise CompileError(_compile_message(str(exc))) from None
+        faster = _with_faster_functions(source)
+        if faster != source:
+            program = cel.compile(faster)
         for name in sorted(program.functions(), key=lambda name: _first_call(name, source)):
             if name[:1].isalpha() and name not in self.known_functions:
                 raise CompileError(f"compilation failed: undeclared reference to '{name}'{_introduced(name)}")
@@ -97,6 +101,21 @@ class Environment:
 
     def activation(self, values: dict[str, Any]) -> "Activation":
         return Activation(cel.Context(values, self.functions))
+
+
+# The package's own matches() compiles the pattern at each call (~20 µs); svclint's, under
+# another name, keeps it compiled (~1.5 µs). Calls are renamed outside string literals.
+_FASTER_NAME = "svclint_{}"
+_LITERAL = r"""[rR]?[bB]?(?:'''[\s\S]*?'''|\"\"\"[\s\S]*?\"\"\"|'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")"""
+_LITERAL_OR_CALL = re.compile(rf"(?P<literal>{_LITERAL})|(?<![\w])(?P<name>" + "|".join(cel_library.FASTER)
+                              + r")(?=\s*\()")
+
+
+def _with_faster_functions(source: str) -> str:
+    def rename(match: re.Match) -> str:
+        return match["literal"] if match["literal"] is not None else _FASTER_NAME.format(match["name"])
+
+    return _LITERAL_OR_CALL.sub(rename, source)
 
 
 def _first_call(name: str, source: str) -> int:
