@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from svclint.check.finding import Hit
+from svclint.check.fixes import quote_value
 from svclint.check.rule_inputs import RuleInputs
 from svclint.model.apierrors import invalid, string_expected, with_hint
 from svclint.model.apimachinery import is_qualified_name
@@ -25,10 +26,14 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
         if problems:
             yield Hit(ANNOTATIONS + (key,), invalid("metadata.annotations", key_text, problems), anchor="key")
         if value is not None and not isinstance(value, str):
+            written = inputs.written(service, *ANNOTATIONS, key)
             message = string_expected(f"metadata.annotations[{key_text}]", key_text, value,
-                                      inputs.written(service, *ANNOTATIONS, key), "ObjectMeta.metadata.annotations")
+                                      written, "ObjectMeta.metadata.annotations")
+            fix = quote_value(ANNOTATIONS + (key,), f"quote {written} so that it stays the text written") \
+                if written is not None and not isinstance(value, (dict, list)) else None
             yield Hit(ANNOTATIONS + (key,), with_hint(
-                message, "Client-side kubectl apply may instead drop the whole annotations map without a word"))
+                message, "Client-side kubectl apply may instead drop the whole annotations map without a word"),
+                fix=fix)
     yield from _size(annotations)
     yield from _topology(annotations)
 

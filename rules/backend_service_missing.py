@@ -7,7 +7,8 @@ from typing import Any, Iterator
 from svclint.check.finding import Hit
 from svclint.check.rule_inputs import RuleInputs
 from svclint.model.facts import EACH, Reads
-from svclint.model.resources import Resource, dig
+from svclint.model.resources import Resource
+from svclint.source.positions import dig
 from svclint.model.services import (
     PORTS_FIELDS,
     TYPE_FIELDS,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from svclint.check.finding import Hit
+from svclint.check.fixes import DELETE, SET, Edit, Fix, replace_value
 from svclint.check.rule_inputs import RuleInputs
 from svclint.model.resources import Resource
 from svclint.model.versions import (
@@ -34,15 +35,22 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     if tolerate is not None:
         message = ("`tolerate-unready-endpoints` is deprecated, ignored from Kubernetes "
                    f"{version(TOLERATE_UNREADY_ENDPOINTS_IGNORED)} at least")
-        if str(tolerate).lower() == "true" and service.get("spec", "publishNotReadyAddresses") is not True:
+        publish = service.get("spec", "publishNotReadyAddresses")
+        fix: Fix | None = Fix((Edit(DELETE, TOLERATE_UNREADY),), True, "remove the annotation")
+        if str(tolerate).lower() == "true" and publish is not True:
             message += ": unready pods get no endpoints; set spec.publishNotReadyAddresses: true"
+            fix = None if publish is not None else Fix(
+                (Edit(DELETE, TOLERATE_UNREADY), Edit(SET, ("spec", "publishNotReadyAddresses"), True)), True,
+                "replace the annotation with spec.publishNotReadyAddresses: true")
         else:
             message += ": remove it (spec.publishNotReadyAddresses replaces it)"
-        yield Hit(TOLERATE_UNREADY, message, anchor="key")
+        yield Hit(TOLERATE_UNREADY, message, anchor="key", fix=fix)
     # PreferClose was renamed PreferSameZone; before that, there is no new name to use.
     minor = inputs.kubernetes_minor
     if service.get("spec", "trafficDistribution") == "PreferClose" and minor >= PREFER_SAME_TRAFFIC_DISTRIBUTION:
         yield Hit(("spec", "trafficDistribution"),
                   f"`trafficDistribution: PreferClose` is deprecated since Kubernetes "
                   f"{version(PREFER_SAME_TRAFFIC_DISTRIBUTION)}: "
-                  "use PreferSameZone, its new name (same meaning)")
+                  "use PreferSameZone, its new name (same meaning)",
+                  fix=replace_value(("spec", "trafficDistribution"), "PreferSameZone",
+                                    "write PreferSameZone, PreferClose's new name"))

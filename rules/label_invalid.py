@@ -4,6 +4,7 @@ import re
 from typing import Iterator
 
 from svclint.check.finding import Hit
+from svclint.check.fixes import quote_value
 from svclint.check.rule_inputs import RuleInputs
 from svclint.model.apierrors import invalid, string_expected, with_hint
 from svclint.model.apimachinery import is_qualified_name, label_value_errors
@@ -35,7 +36,10 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
                     yield Hit(path + (key,), with_hint(invalid(where, value, problems), _value_hint(value)))
             elif value is not None:
                 written = inputs.written(service, *path, key)
-                yield Hit(path + (key,), string_expected(f"{where}[{key_text}]", key_text, value, written, go_field))
+                fix = quote_value(path + (key,), f"quote {written} so that it stays the text written") \
+                    if written is not None and not isinstance(value, (dict, list)) else None
+                yield Hit(path + (key,), string_expected(f"{where}[{key_text}]", key_text, value, written, go_field),
+                          fix=fix)
 
 
 def _value_hint(value: str) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from svclint.check.finding import Hit
+from svclint.check.fixes import delete_key
 from svclint.check.rule_inputs import RuleInputs
 from svclint.model.resources import Resource
 from svclint.model.services import as_int, service_ports, service_type
@@ -19,10 +20,10 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
         node_port = as_int(port.get("nodePort"))
         if node_port:  # 0 or none: the allocator picks one
             if not low <= node_port <= high:
-                yield Hit(
-                    ("spec", "ports", number, "nodePort"),
-                    f"nodePort {node_port} is outside the node port range {low}-{high}",
-                )
+                path = ("spec", "ports", number, "nodePort")
+                yield Hit(path, f"nodePort {node_port} is outside the node port range {low}-{high}",
+                          fix=delete_key(path, "remove nodePort, so that the cluster allocates one in its range",
+                                         safe=False))
     # A LoadBalancer with externalTrafficPolicy Local also gets a health check node port from
     # the same allocator; a requested one outside the range fails the create (an internal error).
     health = as_int(service.get("spec", "healthCheckNodePort"))

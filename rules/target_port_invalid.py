@@ -4,6 +4,7 @@ import re
 from typing import Iterator
 
 from svclint.check.finding import Hit
+from svclint.check.fixes import Fix, replace_value
 from svclint.check.rule_inputs import RuleInputs
 from svclint.model.apierrors import invalid, with_hint
 from svclint.model.apimachinery import port_name_errors, port_number_errors
@@ -27,7 +28,15 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
                 invalid(where, number, port_number_errors(number)), "Ports are numbered 1 to 65535"))
         elif isinstance(target, str) and port_name_errors(target):
             yield Hit(("spec", "ports", index, "targetPort"), with_hint(
-                invalid(where, target, port_name_errors(target)), _hint(target)))
+                invalid(where, target, port_name_errors(target)), _hint(target)), fix=_number_fix(index, target))
+
+
+def _number_fix(index: int, target: str) -> Fix | None:
+    """A digits-only name is a number in quotes: the number, when it is a port number."""
+    if re.fullmatch("[1-9][0-9]*", target) and not port_number_errors(int(target)):
+        return replace_value(("spec", "ports", index, "targetPort"), int(target),
+                             f"write targetPort {target} as a number, without quotes")
+    return None
 
 
 def _hint(target: str) -> str:

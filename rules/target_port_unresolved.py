@@ -4,6 +4,7 @@ import difflib
 from typing import Iterator, Sequence
 
 from svclint.check.finding import Hit
+from svclint.check.fixes import Fix, replace_value
 from svclint.check.rule_inputs import RuleInputs
 from svclint.model.facts import POD_TEMPLATES, Reads
 from svclint.model.pods import (
@@ -37,7 +38,24 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
         name, protocol = target_name(port), protocol_of(port)
         if name is None or any(p.serving and p.name == name and p.protocol == protocol for p in declared):
             continue
-        yield Hit(("spec", "ports", number, "targetPort"), _message(name, protocol, declared, templates))
+        yield Hit(("spec", "ports", number, "targetPort"), _message(name, protocol, declared, templates),
+                  fix=_only_port(number, name, protocol, declared))
+
+
+def _only_port(number: int, name: str, protocol: str, declared: list[ContainerPort]) -> Fix | None:
+    """When no container port has the name and the selected containers expose exactly one
+    port, of this protocol: that port, by its name (unsafe: the containers may be what is wrong)."""
+    if any(p.name == name for p in declared):
+        return None  # a port of that name exists (another protocol, an init container): not a typo
+    serving = {(p.name, p.number) for p in declared if p.serving}
+    if len(serving) != 1 or any(p.protocol != protocol for p in declared if p.serving):
+        return None
+    port_name, port_number = serving.pop()
+    target = port_name or port_number
+    if target is None:
+        return None
+    return replace_value(("spec", "ports", number, "targetPort"), target,
+                         f"target {target}, the one port the selected containers expose", safe=False)
 
 
 def _message(name: str, protocol: str, declared: list[ContainerPort], templates: Sequence[PodTemplate]) -> str:

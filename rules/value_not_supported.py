@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from svclint.check.finding import Hit
+from svclint.check.fixes import replace_value
 from svclint.check.rule_inputs import RuleInputs
 from svclint.model.apierrors import closest, field_path, not_supported, with_hint
 from svclint.model.resources import Resource
@@ -61,7 +62,10 @@ def _when_set(path: Path, value: object, supported: tuple[str, ...],
     meant = closest(value, supported, aliases)
     if hint is None and meant:
         hint = f'Did you mean "{meant}"?' + (" Values are case-sensitive." if meant.lower() == value.lower() else "")
-    yield Hit(path, with_hint(not_supported(field_path(path), value, supported), hint))
+    # Only a difference of case is beyond doubt: a near spelling or an old name may mean another value.
+    fix = replace_value(path, meant, f"write {meant}, the value's own spelling") \
+        if meant and meant.lower() == value.lower() else None
+    yield Hit(path, with_hint(not_supported(field_path(path), value, supported), hint), fix=fix)
 
 
 def _traffic_distribution(service: Resource, minor: int) -> Iterator[Hit]:

@@ -6,30 +6,33 @@ from svclint.check.finding import Hit
 from svclint.check.rule_inputs import RuleInputs
 from svclint.model.resources import Resource
 from svclint.model.services import format_labels
-from svclint.model.workloads import WorkloadKind, workload_kind
+from svclint.model.workloads import WorkloadKind, pod_templates, workload_kind
 from svclint.source.positions import Path
 
-REJECTED = "the API server rejects the {kind}"
+# Who refuses a workload whose selector misses its pods: the API server, or for a custom
+# resource the controller that validates it.
+VALIDATING_CONTROLLERS = {"argoproj.io": "the Argo Rollouts controller"}
 
 
 def check(workload: Resource, inputs: RuleInputs) -> Iterator[Hit]:
     kind = workload_kind(inputs.settings.workload_kinds, workload.qualified_kind)
-    if kind is None or kind.selector is None or not isinstance(workload.get(*kind.template), dict):
-        return  # no selector of its own, or no template (an Argo Rollout with a workloadRef)
-    labels = workload.get(*kind.template, "metadata", "labels")
-    labels = labels if isinstance(labels, dict) else {}
-    selector = workload.get(*kind.selector)
-    rejected = REJECTED.format(kind=workload.kind)
-    if selector is None or selector == {}:
-        if kind.selector_required:
-            yield Hit(kind.selector, f"{workload.kind} has no (or an empty) selector: {rejected}; "
-                                     f"select the template's labels {format_labels(labels)}")
+    if kind is None:
         return
-    hit = _mismatch(selector, labels, kind) if isinstance(selector, dict) else None
-    if hit is not None:
-        path, text = hit
-        yield Hit(kind.selector + path, f"{text}, but the pod template's labels are {format_labels(labels)}: "
-                                        f"{rejected}")
+    rejected = f"{VALIDATING_CONTROLLERS.get(workload.group, 'the API server')} rejects the {workload.kind}"
+    for site in pod_templates(workload.data, kind):
+        if site.selector is None or not isinstance(workload.get(*site.template), dict):
+            continue  # no selector of its own, or no template (an Argo Rollout with a workloadRef)
+        selector = workload.get(*site.selector)
+        if selector is None or selector == {}:
+            if kind.selector_required and site.main:
+                yield Hit(site.selector, f"{workload.kind} has no (or an empty) selector: {rejected}; "
+                                         f"select the template's labels {format_labels(site.labels)}")
+            continue
+        hit = _mismatch(selector, site.labels, kind) if isinstance(selector, dict) else None
+        if hit is not None:
+            path, text = hit
+            yield Hit(site.selector + path, f"{text}, but the pod template's labels are "
+                                            f"{format_labels(site.labels)}: {rejected}")
 
 
 def _mismatch(selector: dict, labels: Mapping[str, Any], kind: WorkloadKind) -> tuple[Path, str] | None:

@@ -44,17 +44,19 @@ def svclint_process(*args: str, cwd: Path, stdout: int) -> subprocess.CompletedP
 
 @pytest.mark.slow
 def test_hook_args_end_with_double_dash_so_a_file_named_like_an_option_is_linted(tmp_path) -> None:
-    [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert hook["args"][-1] == "--"
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert [hook["id"] for hook in hooks] == ["svclint", "svclint-fix"]
     git(tmp_path, "init", "-q")
     write(tmp_path, "--output=victim.yaml", BAD_NODEPORT)
     write(tmp_path, "web.yaml", CLEAN)
     git(tmp_path, "add", "--", "--output=victim.yaml", "web.yaml")
-    # As pre-commit runs the hook: entry, args, then the changed files.
-    result = run_cli(*hook["args"], "--output=victim.yaml", "web.yaml", cwd=tmp_path)
-    assert "--output=victim.yaml:9:17: error[nodeport-out-of-range]" in result.stdout, result.stderr
-    assert result.returncode == 1
-    assert not (tmp_path / "victim.yaml").exists()
+    for hook in hooks:
+        assert hook["args"][-1] == "--"
+        # As pre-commit runs the hook: entry, args, then the changed files.
+        result = run_cli(*hook["args"], "--output=victim.yaml", "web.yaml", cwd=tmp_path)
+        assert "--output=victim.yaml:9:17: error[nodeport-out-of-range]" in result.stdout, result.stderr
+        assert result.returncode == 1
+        assert not (tmp_path / "victim.yaml").exists()
     by_hand = run_cli("--", "--output=victim.yaml", cwd=tmp_path)
     assert "--output=victim.yaml:9:17: error[nodeport-out-of-range]" in by_hand.stdout
     assert not (tmp_path / "victim.yaml").exists()

@@ -3,9 +3,10 @@
     source (files, YAML as kubectl reads it, positions)
       -> model (Kubernetes objects, the resource index)
         -> policy (ValidatingAdmissionPolicies: CEL, matching, verdicts)
-        -> check (rules, findings, suppressions, baseline; rules/ sits here)
-          -> report (text, JSON, SARIF, ...)
-            -> cli (arguments, configuration files, subcommands)
+          -> check (rules, findings, suppressions, baseline; rules/ sits here)
+            -> fix (--fix: findings' fixes as text edits, applied to copies and re-linted)
+              -> report (text, JSON, SARIF, ...)
+                -> cli (arguments, configuration files, subcommands)
 
 A module may import from its own stage and from stages before it, never after.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from tests.conftest import REPO
 
-STAGES = ["source", "model", "policy", "check", "report", "cli"]
+STAGES = ["source", "model", "policy", "check", "fix", "report", "cli"]
 
 
 def stage_of(module: str) -> int | None:

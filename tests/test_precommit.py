@@ -79,3 +79,48 @@ def test_hook_uses_the_repository_as_context_and_blocks_a_bad_node_port(tmp_path
     assert "services/admin.yaml:9:17: error[nodeport-out-of-range]" in bad.stderr
     assert "services/web.yaml" not in bad.stderr  # committed files are context, not reported
     assert run(["git", "log", "--format=%s", "-1"], project, env).stdout.strip() == "a good Service"
+
+
+QUOTED_PORT_SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    app: web
+  ports:
+    - port: "80"    # quoted by a template
+"""
+
+
+@pytest.mark.slow
+def test_fix_hook_repairs_the_file_and_the_next_commit_passes(tmp_path) -> None:
+    env = {**os.environ, **GIT_IDENTITY, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+           "NO_COLOR": "1", "PRE_COMMIT_COLOR": "never", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env.pop("GIT_DIR", None)
+    source, project = tmp_path / "svclint", tmp_path / "project"
+    source.mkdir()
+    project.mkdir()
+    rev = commit_of_working_tree(source, env)
+    run(["git", "init", "-q"], project, env).check_returncode()
+    write(project, "apps/web-deployment.yaml", DEPLOYMENT)
+    write(project, ".pre-commit-config.yaml",
+          f"repos:\n  - repo: {source}\n    rev: {rev}\n    hooks:\n      - id: svclint-fix\n")
+    run(["git", "add", "-A"], project, env).check_returncode()
+    run(["git", "commit", "-q", "-m", "the Deployment"], project, env).check_returncode()
+    run([sys.executable, "-m", "pre_commit", "install"], project, env).check_returncode()
+
+    write(project, "services/web.yaml", QUOTED_PORT_SERVICE)
+    run(["git", "add", "services/web.yaml"], project, env).check_returncode()
+    first = run(["git", "commit", "-m", "the Service"], project, env)
+    assert first.returncode != 0  # pre-commit fails a hook that changed files, for them to be reviewed
+    assert re.search(r"^svclint \(fix\)\.+Failed$", first.stderr, re.MULTILINE), first.stderr
+    assert "files were modified by this hook" in first.stderr
+    assert (project / "services/web.yaml").read_text() == QUOTED_PORT_SERVICE.replace('"80"', "80")
+
+    run(["git", "add", "services/web.yaml"], project, env).check_returncode()
+    second = run(["git", "commit", "-m", "the Service"], project, env)
+    assert second.returncode == 0, second.stderr
+    assert re.search(r"^svclint \(fix\)\.+Passed$", second.stderr, re.MULTILINE), second.stderr

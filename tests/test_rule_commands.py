@@ -34,7 +34,7 @@ def test_rules_as_json(cli, snapshot) -> None:
     assert {entry["slug"] for entry in listed} == set(rules)
     nodeport = next(entry for entry in listed if entry["slug"] == "nodeport-out-of-range")
     assert nodeport == {"slug": "nodeport-out-of-range", "code": "SVC101", "severity": "error",
-                        "summary": rules["nodeport-out-of-range"].summary, "kinds": ["Service"]}
+                        "summary": rules["nodeport-out-of-range"].summary, "kinds": ["Service"], "fix": "unsafe"}
 
 
 def test_explain_prints_rationale_options_and_examples(cli, snapshot) -> None:

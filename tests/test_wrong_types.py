@@ -25,7 +25,7 @@ from svclint.rules.schema import STRING_MAP_OWNERS
 
 from svclint.check.registry import load_rules
 from svclint.check.validation import supported_versions
-from svclint.model.workloads import BUILT_IN
+from svclint.model.workloads import BUILT_IN, EACH
 from tests.conftest import REPO, lint_text
 
 
@@ -95,7 +95,8 @@ SERVICE = {
 POD_SPEC = {"containers": [{"name": "web", "image": "nginx", "ports": [{"name": "http", "containerPort": 8080}]}]}
 # Every workload kind svclint knows, from its own table; the API versions are the usual ones.
 API_VERSIONS = {"Pod": "v1", "ReplicationController": "v1", "Job": "batch/v1", "CronJob": "batch/v1",
-                "DeploymentConfig": "apps.openshift.io/v1", "argoproj.io/Rollout": "argoproj.io/v1alpha1"}
+                "DeploymentConfig": "apps.openshift.io/v1", "argoproj.io/Rollout": "argoproj.io/v1alpha1",
+                "argoproj.io/Experiment": "argoproj.io/v1alpha1"}
 EXTRA_FIELDS = {"StatefulSet": {"serviceName": "web"}, "CronJob": {"schedule": "*/5 * * * *"}}
 # A headless Service (a StatefulSet governs with it) that the workload's pods satisfy: the finding
 # in question is selector-no-match, when a mutation breaks the path to the pod labels.
@@ -159,17 +160,29 @@ def workload(key: str) -> dict:
     data = {"apiVersion": API_VERSIONS.get(key, "apps/v1"), "kind": kind,
             "metadata": {"name": "web", "namespace": "shop"}, "spec": dict(EXTRA_FIELDS.get(kind, {}))}
     if entry.selector:
-        set_path(data, entry.selector, {"app": "web"} if entry.selector_is_map else {"matchLabels": {"app": "web"}})
+        set_path(data, first(entry.selector), {"app": "web"} if entry.selector_is_map else {"matchLabels": {"app": "web"}})
     if entry.template:
-        set_path(data, entry.template, {"metadata": {"labels": {"app": "web", "tier": "frontend"}}, "spec": POD_SPEC})
+        set_path(data, first(entry.template),
+                 {"metadata": {"labels": {"app": "web", "tier": "frontend"}}, "spec": POD_SPEC})
     else:
         data["metadata"]["labels"], data["spec"] = {"app": "web"}, POD_SPEC
     return json.loads(json.dumps(data))
 
 
-def set_path(data: dict, path: tuple, value: Any) -> None:
-    for part in path[:-1]:
-        data = data.setdefault(part, {})
+def first(path: tuple) -> tuple:
+    """The path with each EACH step (every item of a list) taking the first item."""
+    return tuple(0 if step == EACH else step for step in path)
+
+
+def set_path(data: Any, path: tuple, value: Any) -> None:
+    for part, following in zip(path, path[1:]):
+        if isinstance(data, list):
+            data.extend({} for _ in range(part + 1 - len(data)))
+            data = data[part]
+        else:
+            data = data.setdefault(part, [] if isinstance(following, int) else {})
+    if isinstance(data, list):
+        data.extend({} for _ in range(path[-1] + 1 - len(data)))
     data[path[-1]] = value
 
 
@@ -294,7 +307,7 @@ BYSTANDER = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "bystander"
 @pytest.mark.parametrize(("kind", "path", "values"), with_values(list(workload_cases()), path_id))
 def test_a_wrong_type_in_a_workload_only_breaks_what_it_breaks(tmp_path, kind: str, path: tuple,
                                                                values: tuple) -> None:
-    labels_path = BUILT_IN[kind].template + ("metadata", "labels", "app")
+    labels_path = first(BUILT_IN[kind].template) + ("metadata", "labels", "app")
     for value in values:
         found = findings(tmp_path, render(SELECTING_SERVICE, replaced(workload(kind), path, value), BYSTANDER))
         if path in (("apiVersion",), ("kind",)) and not isinstance(value, str):

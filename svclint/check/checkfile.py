@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from svclint.check.finding import Severity, grouped
+from svclint.check.fixes import Fix
 from svclint.check.registry import Rule, RulesByKind
 from svclint.check.rule_inputs import RuleInputs
 from svclint.check.settings import Settings
@@ -49,6 +50,7 @@ class LocalFinding:
     message: str
     object_number: int | None = None
     header: Header | None = None  # the object as written, for a document that made no object
+    fix: Fix | None = None  # located: paths from the document's root
 
 
 @dataclass
@@ -82,8 +84,9 @@ def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileRes
         for rule, inputs in object_rules.of_kind(resource.qualified_kind):
             for hit in grouped(rule.hits(resource, inputs)):
                 line, column = resolver.locate(resource.doc_index, resource.base_path + tuple(hit.path), hit.anchor)
+                fix = hit.fix.located(resource.doc_index, resource.base_path) if hit.fix else None
                 result.findings.append(LocalFinding(
-                    line, column, rule.slug, hit.severity or rule.severity, hit.message, number))
+                    line, column, rule.slug, hit.severity or rule.severity, hit.message, number, fix=fix))
         if settings.allow_suppressions:
             _collect_annotation(resource, number, resolver, rules, result)
         _keep_facts(resource, plan, result)

@@ -56,6 +56,7 @@ class Report:
     hidden: int = 0
     source: dict[tuple[str, int], str] = field(default_factory=dict)  # (file, line) -> text, for --show-source
     policies: list[tuple[str, str, str]] = field(default_factory=list)  # (rule, description, file) of each policy
+    fixed: int | None = None  # with --fix: how many findings the fixes repaired
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -172,7 +173,7 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
                                 settings.workload_kinds)
     findings = [
         Finding(result.path, f.line, f.column, f.rule, f.severity, f.message,
-                _object_of(f, result.path, objects_by_file[result.path], kustomized, settings.namespace))
+                _object_of(f, result.path, objects_by_file[result.path], kustomized, settings.namespace), f.fix)
         for result in results for f in result.findings
     ]
     reported = {result.path: result for result in results}
@@ -283,8 +284,9 @@ def _located(result: FileResult, hits: list[tuple[Resource, Rule, Hit]]) -> list
     findings = []
     for resource, rule, hit in hits:  # in document order: each document is composed once
         line, column = resolver.locate(resource.doc_index, resource.base_path + tuple(hit.path), hit.anchor)
+        fix = hit.fix.located(resource.doc_index, resource.base_path) if hit.fix else None
         findings.append(Finding(result.path, line, column, rule.slug, hit.severity or rule.severity,
-                                hit.message, resource.ref))
+                                hit.message, resource.ref, fix))
     return findings
 
 

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from svclint.check.fixes import Fix
 from svclint.model.apierrors import field_path
 from svclint.model.resources import ObjectRef
 from svclint.source.positions import Path
@@ -48,6 +49,7 @@ class Hit:
     message: str
     anchor: str = "value"  # "value" points at the value, "key" at the mapping key
     severity: Severity | None = None  # overrides the rule's severity for this one hit
+    fix: Fix | None = None  # what would repair it (paths inside the object), if anything
 
     def __post_init__(self) -> None:
         if len(self.message) > LONGEST_RUN:
@@ -94,6 +96,7 @@ class Finding:
     severity: Severity
     message: str
     obj: ObjectRef = field(default_factory=ObjectRef)
+    fix: Fix | None = None  # paths from the document's root (Fix.located); see svclint/fix/
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.column, self.rule, self.message)

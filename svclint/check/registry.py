@@ -115,6 +115,8 @@ class Rule:
     settings: dict[str, str]  # run settings that change what it reports: setting key -> how
     produced_by: str  # "check", "loader", "suppressions" or "policies"
     scope: str  # "object": sees one object; "index": also reads the index of all objects
+    fix: str = "none"  # what --fix does for its findings: none, safe or unsafe (rules/*.yaml `fix`)
+    fix_summary: str = ""  # one sentence on what the fix does
 
     def applies_to(self, qualified_kind: str) -> bool:
         return qualified_kind in self.kinds or ANY_KIND in self.kinds
@@ -232,6 +234,8 @@ def _parse_rule(data: dict, options: dict[str, Option]) -> Rule:
         settings={key: " ".join(text.split()) for key, text in data.get("settings", {}).items()},
         produced_by=data.get("produced-by", "check"),
         scope=data.get("scope", "object"),
+        fix=data.get("fix", "none"),
+        fix_summary=" ".join(data.get("fix-summary", "").split()),
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 from svclint.check.finding import Severity
 from svclint.check.registry import OptionError, load_rules
 from svclint.check.selection import UnknownRuleError, check_selector
-from svclint.model.workloads import WorkloadKind, workload_table
+from svclint.model.workloads import EACH, WorkloadKind, workload_table
 from svclint.source.positions import Path
 
 TARGETS = ("generic", "kind", "minikube", "cloud")
@@ -50,7 +50,7 @@ class Settings:
     context: tuple[str, ...] = ()  # read for cross-object rules, never reported on; "git": what git tracks
     allow_suppressions: bool = True
     cache_dir: str | None = None  # where context facts are cached; None: no cache
-    workloads: tuple[tuple[str, Path], ...] = ()  # the user's (kind, pod template path) entries
+    workloads: tuple[tuple[str, tuple[Path, ...]], ...] = ()  # the user's (kind, pod template paths) entries
     rule_options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()  # (slug, ((option, value), ...))
     policies: tuple[str, ...] = ()  # files of ValidatingAdmissionPolicies (and bindings), or builtin:NAME
     policy_user: str = "svclint"  # request.userInfo.username the policies see
@@ -129,22 +129,34 @@ def _namespace(key: str, value: Any) -> str:
 
 
 _WORKLOAD_KEY = re.compile(r"([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z][A-Za-z0-9]*")
-_FIELD_PATH = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*")
+_FIELD_PATH = re.compile(r"[A-Za-z0-9_-]+(\[\])?(\.[A-Za-z0-9_-]+(\[\])?)*")
 
 
-def _workloads(key: str, value: Any) -> tuple[tuple[str, Path], ...]:
-    """`{acme.io/Widget: spec.podTemplate}`: where custom workload kinds keep their pod template."""
+def _workloads(key: str, value: Any) -> tuple[tuple[str, tuple[Path, ...]], ...]:
+    """`{acme.io/Widget: spec.podTemplate}`: where custom workload kinds keep their pod
+    templates; a list names several, and `[]` after a field means each item of a list
+    (`spec.variants[].template`)."""
     if not isinstance(value, Mapping):
         raise SettingsError(f"{key}: expected a mapping of kind (or group/kind) to a pod template path "
                             f"such as spec.template, got {value!r}")
     entries = []
-    for kind, path in value.items():
+    for kind, paths in value.items():
         if not isinstance(kind, str) or not _WORKLOAD_KEY.fullmatch(kind):
             raise SettingsError(f"{key}: {kind!r} is not a kind such as Widget or acme.io/Widget")
-        if not isinstance(path, str) or not _FIELD_PATH.fullmatch(path):
-            raise SettingsError(f"{key}.{kind}: expected a dotted path such as spec.template, got {path!r}")
-        entries.append((kind, tuple(path.split("."))))
+        listed = paths if isinstance(paths, list) and paths else [paths]
+        for path in listed:
+            if not isinstance(path, str) or not _FIELD_PATH.fullmatch(path):
+                raise SettingsError(f"{key}.{kind}: expected a dotted path such as spec.template "
+                                    f"(or a list of them), got {path!r}")
+        entries.append((kind, tuple(_field_path(path) for path in listed)))
     return tuple(entries)
+
+
+def _field_path(text: str) -> Path:
+    steps: list[str] = []
+    for field in text.split("."):
+        steps += [field[:-2], EACH] if field.endswith("[]") else [field]
+    return tuple(steps)
 
 
 def _rule_selectors(key: str, value: Any) -> tuple[str, ...]:

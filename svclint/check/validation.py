@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from svclint.check.finding import Hit
+from svclint.check.fixes import Fix, replace_value
 from svclint.check.settings import SettingsError
 from svclint.model.versions import TOPOLOGY_KEYS_REMOVED, schema_versions, version
 
@@ -194,7 +195,8 @@ def _hit(error: SchemaError) -> Hit:
         return _unknown_field_hit(error, path, where)
     if error.keyword == "type":
         return Hit(path, f"{where} must be {_expected(error.expected)}, "
-                         f"not {_type_name(error.instance)} {_show(error.instance)}")
+                         f"not {_type_name(error.instance)} {_show(error.instance)}",
+                   fix=_number_fix(path, error.expected, error.instance))
     if error.keyword == "required":
         return Hit(path, f"missing required field {error.message.split(' ')[0]} in {where}")
     if error.keyword == "format" and error.expected in _INTEGER_BITS:
@@ -204,6 +206,17 @@ def _hit(error: SchemaError) -> Hit:
         return Hit(path, f"{where} must be one of {', '.join(map(repr, error.expected))}, "
                          f"not {_show(error.instance)}")
     return Hit(path, f"{where}: {error.message}")
+
+
+_DIGITS = re.compile(r"0|[1-9][0-9]{0,8}")  # an int32 the author wrote in quotes
+
+
+def _number_fix(path: tuple, expected: Any, instance: Any) -> Fix | None:
+    """`port: "80"` in an integer field: the number, written without quotes."""
+    types = [expected] if isinstance(expected, str) else list(expected)
+    if "integer" in types and isinstance(instance, str) and _DIGITS.fullmatch(instance):
+        return replace_value(path, int(instance), f"write {instance} as the integer it is meant to be")
+    return None
 
 
 # Fields Kubernetes dropped from the Service API before the oldest bundled schema: what to use instead.

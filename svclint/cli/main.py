@@ -30,7 +30,9 @@ from svclint.check.settings import (
 )
 from svclint.check.validation import resolve_version
 from svclint.cli.config import CACHE_DIRECTORY, Config, load_config
+from svclint.cli.fixing import add_fix_arguments, fixing, run_fixes, show_diff, write_fixes
 from svclint.cli.rule_commands import COMMANDS
+from svclint.fix.regions import with_fix_regions
 from svclint.report import MODULES, reporter, text
 from svclint.source.atomic import write_text_atomically
 from svclint.source.discover import InputError
@@ -107,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--jobs", "-j", type=positive_int, metavar="N",
                         help="check files in N processes (default: one per core when the input is big "
                              "enough to gain from it; 1: no worker processes)")
+    add_fix_arguments(parser)
     parser.add_argument(DEBUG_FLAG, action="store_true",
                         help=f"show the traceback of an internal error (also: {DEBUG_ENV}=1)")
     return parser
@@ -148,7 +151,17 @@ def run(arguments: list[str]) -> int:
     try:
         settings = settings_from_args(args, load_config(args.config))
         resolve_version(settings.kubernetes_version)
-        report = lint_paths(args.paths, settings, args.jobs)
+        written_all, report_stream = True, sys.stdout
+        if fixing(args):
+            fixes = run_fixes(args, settings)
+            if args.diff:
+                return show_diff(fixes, say)
+            written_all, printed_stdin = write_fixes(fixes, say)
+            if args.fix_only:
+                return EXIT_OK if written_all else EXIT_USAGE
+            report, report_stream = fixes.report, sys.stderr if printed_stdin else sys.stdout
+        else:
+            report = lint_paths(args.paths, settings, args.jobs)
         refuse_overwriting_inputs((args.output, args.write_baseline), report.file_paths)
         if args.write_baseline:
             write_baseline(args.write_baseline, report.findings)
@@ -162,6 +175,8 @@ def run(arguments: list[str]) -> int:
             report = report.without_lesser_findings()
         if args.show_source and args.format == "text":
             report = with_source_lines(report)
+        if args.format == "sarif":  # SARIF results carry their fixes as replaced regions
+            report = with_fix_regions(report)
     except (InputError, SettingsError) as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
@@ -170,15 +185,16 @@ def run(arguments: list[str]) -> int:
     if not report.objects and not report.findings:  # findings (invalid YAML) say enough
         say(f"warning: {nothing_found(report, args.paths)}")
     status = EXIT_OK if args.exit_zero else exit_status(report, settings)
+    status = status if written_all else EXIT_USAGE
     if args.output:
         if not write_report_file(reporter(args.format), report, args.output):
             return EXIT_USAGE
         print(text.printable(f"{text.summary(report)}; {args.format} report written to {args.output}"),
               file=sys.stderr)
         return status
-    color = not args.no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    color = not args.no_color and report_stream.isatty() and "NO_COLOR" not in os.environ
     write = choose_reporter(args.format, os.environ)
-    return to_stdout(lambda: write(report, sys.stdout, color)) or status
+    return to_stdout(lambda: write(report, report_stream, color)) or status
 
 
 def nothing_found(report: Report, paths: Sequence[str]) -> str:

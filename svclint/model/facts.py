@@ -18,10 +18,9 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from svclint.model.resources import KUSTOMIZE_API_GROUP, Resource
-from svclint.model.workloads import WorkloadKind, workload_kind
+# EACH, a step of a declared path, is every item of a list (their positions kept).
+from svclint.model.workloads import EACH, WorkloadKind, workload_kind
 from svclint.source.positions import Path
-
-EACH = "*"  # a step of a declared path: every item of a list (its positions kept)
 ANY_KIND = "*"  # as a kind: objects of every kind
 POD_TEMPLATES = "pod templates"  # as a kind: the pod template of every workload, paths relative to it
 
@@ -56,15 +55,16 @@ class FactPlan:
 
     def __repr__(self) -> str:
         """Everything that decides the facts, in a stable spelling (the cache key holds it)."""
-        workloads = sorted((kind, entry.template) for kind, entry in self.workload_kinds.items())
+        workloads = sorted((kind, repr(entry)) for kind, entry in self.workload_kinds.items())
         return f"FactPlan({self.reads!r}, {workloads!r})"
 
     def paths(self, qualified_kind: str) -> list[Path]:
         """The paths kept of an object of that kind."""
         paths = [*self.reads.get(ANY_KIND, ()), *self.reads.get(qualified_kind, ())]
         workload = workload_kind(self.workload_kinds, qualified_kind)
-        if workload is not None:
-            paths += [workload.template + path for path in self.reads.get(POD_TEMPLATES, ())]
+        for source in workload.sources if workload is not None else ():
+            paths += [source.template + path for path in self.reads.get(POD_TEMPLATES, ())]
+            paths += [source.labels] if source.labels else []
         return paths
 
     def tree(self, qualified_kind: str) -> Tree:

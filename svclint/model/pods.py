@@ -47,9 +47,11 @@ def container_ports(template: PodTemplate) -> Iterator[ContainerPort]:
 
 
 def describe_owners(templates: Sequence[PodTemplate], limit: int = 3) -> str:
-    """`Deployment shop/web, Deployment shop/web-v2 and 2 more`."""
-    names = [t.owner.ref.describe() for t in templates[:limit]]
-    more = len(templates) - limit
+    """`Deployment shop/web, Deployment shop/web-v2 and 2 more` (an owner of several templates,
+    such as an Argo Rollout with canary labels, named once)."""
+    owners = list(dict.fromkeys(t.owner.ref.describe() for t in templates))
+    names = owners[:limit]
+    more = len(owners) - limit
     if more > 0:
         return ", ".join(names) + f" and {more} more"
     return " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]

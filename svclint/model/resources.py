@@ -10,9 +10,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
-from svclint.model.workloads import BUILT_IN, OWN_NAME, WorkloadKind, workload_kind
+from svclint.model.workloads import BUILT_IN, OWN_NAME, WorkloadKind, pod_templates, workload_kind
 from svclint.source.objects import is_object
-from svclint.source.positions import Path
+from svclint.source.positions import Path, dig
 
 KIND_CLUSTER_API_GROUP = "kind.x-k8s.io"
 KUSTOMIZE_API_GROUP = "kustomize.config.k8s.io"
@@ -91,7 +91,7 @@ class Resource:
 class PodTemplate:
     owner: Resource
     path: Path  # path of the pod template inside the owner (() for a bare Pod)
-    labels: Mapping[str, Any]  # as written in the template (see ResourceIndex.select for added ones)
+    labels: Mapping[str, Any]  # as written in the template, with a source's labels (see ResourceIndex.select)
 
     @property
     def spec(self) -> Any:
@@ -194,14 +194,15 @@ class ResourceIndex:
         self._by_file[resource.file].append(resource)
         workload = workload_kind(self.workload_kinds, resource.qualified_kind)
         if workload is not None:
-            self._add_template(resource, workload)
+            self._add_templates(resource, workload)
 
-    def _add_template(self, owner: Resource, workload: WorkloadKind) -> None:
-        labels = owner.get(*workload.template, "metadata", "labels")
-        if not isinstance(labels, dict):
-            labels = {}
+    def _add_templates(self, owner: Resource, workload: WorkloadKind) -> None:
+        for site in pod_templates(owner.data, workload):
+            self._add_template(owner, workload, site.template, site.labels)
+
+    def _add_template(self, owner: Resource, workload: WorkloadKind, path: Path, labels: dict) -> None:
         number = len(self.templates)
-        self.templates.append(PodTemplate(owner, workload.template, labels))
+        self.templates.append(PodTemplate(owner, path, labels))
         namespace = owner.namespace
         for key, value in labels.items():
             self._by_label[(namespace, str(key), str(value))].add(number)
@@ -294,17 +295,6 @@ class ResourceIndex:
 
 def identity(resource: Resource) -> Identity:
     return (resource.qualified_kind, resource.namespace, resource.name)
-
-
-def dig(value: Any, path: Iterable[Any]) -> Any:
-    for part in path:
-        if isinstance(value, dict):
-            value = value.get(part)
-        elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
-            value = value[part]
-        else:
-            return None
-    return value
 
 
 def _text(value: Any) -> str:

@@ -13,7 +13,8 @@ from typing import Any, Iterable
 
 from svclint.check.registry import ANY_KIND, Example, Option, Rule
 from svclint.check.settings import shown_default
-from svclint.model.workloads import BUILT_IN, PROJECTS, WorkloadKind
+from svclint.model.workloads import BUILT_IN, EACH, PROJECTS, PodSource, WorkloadKind
+from svclint.source.positions import Path
 
 _EXPECT_MARKER = re.compile(r"#\s*expect:\s*([a-z0-9-]+)")  # the test marker in bad examples
 
@@ -33,10 +34,11 @@ def table(rules: Iterable[Rule]) -> str:
 
 def markdown_table(rules: Iterable[Rule]) -> str:
     """The README's rule table (between its rules-table markers): `svclint rules --format markdown`."""
-    rows = ["| rule | code | severity | what | settings and options |", "|---|---|---|---|---|"]
+    rows = ["| rule | code | severity | what | fix | settings and options |", "|---|---|---|---|---|---|"]
     for rule in by_code(rules):
         tuning = [f"`{key}`" for key in rule.settings] + [f"`{name}` (option)" for name in rule.options]
-        rows.append(f"| `{rule.slug}` | {rule.code} | {rule.severity.label} | {_cell(rule.summary)} | "
+        fix = "" if rule.fix == "none" else rule.fix
+        rows.append(f"| `{rule.slug}` | {rule.code} | {rule.severity.label} | {_cell(rule.summary)} | {fix} | "
                     f"{', '.join(tuning)} |")
     return "\n".join(rows) + "\n"
 
@@ -48,7 +50,7 @@ def _cell(text: str) -> str:
 def as_json(rules: Iterable[Rule]) -> list[dict[str, Any]]:
     return [
         {"slug": r.slug, "code": r.code, "severity": r.severity.label, "summary": r.summary,
-         "kinds": list(r.kinds)}
+         "kinds": list(r.kinds), "fix": r.fix}
         for r in by_code(rules)
     ]
 
@@ -81,6 +83,8 @@ def explain(rule: Rule, workload_kinds: dict[str, WorkloadKind] | None = None) -
         f"Severity: {rule.severity.label}. Checks: {scope}.",
         rule.rationale,
     ]
+    if rule.fix != "none":
+        parts.append(f"## Fix availability\n\n{_FIX_AVAILABILITY[rule.fix]} {rule.fix_summary}")
     if rule.options:
         parts.append(_options(rule))
     if rule.settings:
@@ -94,16 +98,31 @@ def explain(rule: Rule, workload_kinds: dict[str, WorkloadKind] | None = None) -
     return "\n\n".join(parts) + "\n"
 
 
+_FIX_AVAILABILITY = {
+    "safe": "A safe fix is available: `svclint --fix` applies it.",
+    "unsafe": "An unsafe fix is available: `svclint --fix --unsafe-fixes` applies it.",
+}
+
+
 def _workload_kinds(kinds: dict[str, WorkloadKind]) -> str:
     """Every kind whose pods the rule knows, with where it keeps its pod template."""
     lines = []
     for name, kind in kinds.items():
         origin = "from the configuration" if BUILT_IN.get(name) != kind else PROJECTS.get(name, "")
-        where = f"`{'.'.join(map(str, kind.template))}`" if kind.template else "the object itself"
-        lines.append(f"- `{name}`" + (f" ({origin})" if origin else "") + f": {where}")
+        lines.append(f"- `{name}`" + (f" ({origin})" if origin else "") + ": "
+                     + "; ".join(_source(source) for source in kind.sources))
     return ("## Workload kinds\n\nPods come from the pod templates of these kinds (`group/Kind`: that API group "
             "only; `Kind`: any group), at these paths; add yours under `workloads:` in the configuration:\n\n"
             + "\n".join(lines))
+
+
+def _source(source: PodSource) -> str:
+    where = f"`{_dotted(source.template)}`" if source.template else "the object itself"
+    return where + (f" with the labels of `{_dotted(source.labels)}`" if source.labels else "")
+
+
+def _dotted(path: Path) -> str:
+    return ".".join(map(str, path)).replace(f".{EACH}", "[]")
 
 
 def _options(rule: Rule) -> str:

@@ -93,13 +93,32 @@ def _result(finding: Finding, rule_index: int, fingerprint: str) -> dict[str, An
         location["logicalLocations"] = [
             {"name": finding.obj.name or "", "fullyQualifiedName": finding.obj.describe(), "kind": "resource"}
         ]
-    return {
+    result = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
         "message": {"text": message_with_object(finding)},
         "locations": [location],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+    }
+    if finding.fix is not None and finding.fix.replacements:
+        result["fixes"] = [_fix(finding)]
+    return result
+
+
+def _fix(finding: Finding) -> dict[str, Any]:
+    """The fix as an artifact change (`svclint --fix` applies the safe ones)."""
+    fix = finding.fix
+    assert fix is not None
+    replacements = [{
+        "deletedRegion": {"startLine": r.start_line, "startColumn": r.start_column,
+                          "endLine": r.end_line, "endColumn": r.end_column},
+        "insertedContent": {"text": r.text},
+    } for r in fix.replacements]
+    return {
+        "description": {"text": fix.description},
+        "artifactChanges": [{"artifactLocation": _artifact(finding.file), "replacements": replacements}],
+        "properties": {"safety": fix.safety},
     }
 
 

@@ -94,7 +94,8 @@ def summary(result: Report) -> str:
     head = f"{_plural(total, 'problem')} ({', '.join(problems)})" if total else "No problems"
     if result.hidden:
         lesser.append(f"{_plural(result.hidden, 'finding')} below {result.problem_level.label} hidden (--quiet)")
-    return ", ".join([head, *lesser]) + f" {scope}"
+    fixed = f" ({result.fixed} fixed)" if result.fixed else ""
+    return ", ".join([head + fixed, *lesser]) + f" {scope}"
 
 
 def explain_hint(example_rule: str) -> str:

@@ -34,10 +34,11 @@ def _write_through(path: str, data: bytes) -> bool:
     return True
 
 
-def write_bytes_atomically(path: str, data: bytes) -> None:
+def write_bytes_atomically(path: str, data: bytes, keep_owner: bool = False) -> None:
     """Writes `data` to a temporary file beside `path`, then renames it over `path` (the
     entry itself: a symbolic link there is replaced, never followed), keeping the mode of
-    the regular file it replaces.
+    the regular file it replaces (and, with `keep_owner`, its owner and group: a file that
+    cannot keep them is not replaced).
 
     A crash or a full disk leaves the old file (or none), never a truncated one. Raises OSError.
     """
@@ -51,12 +52,24 @@ def write_bytes_atomically(path: str, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, mode)  # mkstemp makes 0600
+        if keep_owner:
+            _chown_like(temporary, path)
+        os.chmod(temporary, mode)  # mkstemp makes 0600; after chown, which may clear set-id bits
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _chown_like(temporary: str, path: str) -> None:
+    """Gives `temporary` the owner and group of the regular file at `path`; raises OSError
+    when that is not allowed (another user's file in a directory we may write)."""
+    with contextlib.suppress(FileNotFoundError):
+        status = os.lstat(path)
+        mine = os.stat(temporary)
+        if stat.S_ISREG(status.st_mode) and (status.st_uid, status.st_gid) != (mine.st_uid, mine.st_gid):
+            os.chown(temporary, status.st_uid, status.st_gid)
 
 
 def _mode_to_keep(path: str) -> int:

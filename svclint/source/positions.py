@@ -8,7 +8,7 @@ document, not of the file, and only the last document asked about keeps its node
 from __future__ import annotations
 
 import itertools
-from typing import Protocol, Sequence
+from typing import Any, Iterable, Protocol, Sequence
 
 import yaml
 
@@ -19,6 +19,18 @@ from svclint.source.kubectl_yaml import is_merge_key
 from svclint.source.lines import Lines
 
 Path = tuple  # a JSON path into a document: keys and list indices
+
+
+def dig(value: Any, path: Iterable[Any]) -> Any:
+    """The value at `path` in data, or None where the path leads nowhere."""
+    for part in path:
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+            value = value[part]
+        else:
+            return None
+    return value
 _NOT_WALKABLE = (ValueError, IndexError)
 
 
