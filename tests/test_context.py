@@ -15,6 +15,7 @@ from svclint.check.engine import selected_rules
 from svclint.check.registry import load_rules
 from svclint.check.settings import Settings
 from svclint.model.facts import INDEX_READS, FactPlan
+from svclint.policy import POLICY_READS
 from tests.conftest import REPO
 from tests.test_cli import BAD_NODEPORT, write
 
@@ -227,7 +228,7 @@ def test_the_cache_key_follows_what_facts_are_made_of() -> None:
     assert cache_key(settings, fact_plan(rules, settings)) == key
 
     def key_with(slug: str, reads: dict) -> str:
-        declared = [INDEX_READS, *(reads if rule.slug == slug else rule.reads for rule in rules)]
+        declared = [INDEX_READS, POLICY_READS, *(reads if rule.slug == slug else rule.reads for rule in rules)]
         return cache_key(settings, FactPlan(declared, settings.workload_kinds))
 
     # A rule's READS with one field more, or one less (no other rule reads healthCheckNodePort).

@@ -3,10 +3,11 @@
     source (files, YAML as kubectl reads it, positions)
       -> render (Kustomize overlays and Helm charts rendered, the way back to source lines)
       -> model (Kubernetes objects, the resource index)
-        -> check (rules, findings, suppressions, baseline; rules/ sits here)
-          -> fix (--fix: findings' fixes as text edits, applied to copies and re-linted)
-            -> report (text, JSON, SARIF, ...)
-              -> cli (arguments, configuration files, subcommands)
+        -> policy (ValidatingAdmissionPolicies: CEL, matching, verdicts)
+          -> check (rules, findings, suppressions, baseline; rules/ sits here)
+            -> fix (--fix: findings' fixes as text edits, applied to copies and re-linted)
+              -> report (text, JSON, SARIF, ...)
+                -> cli (arguments, configuration files, subcommands)
 
 A module may import from its own stage and from stages before it, never after.
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from tests.conftest import REPO
 
-STAGES = ["source", "render", "model", "check", "fix", "report", "cli"]
+STAGES = ["source", "render", "model", "policy", "check", "fix", "report", "cli"]
 
 
 def stage_of(module: str) -> int | None:

@@ -42,7 +42,7 @@ def test_every_checked_rule_has_a_check_and_a_scope() -> None:
             assert callable(rule.check), rule.slug
             assert rule.kinds, rule.slug
         else:
-            assert rule.produced_by in ("loader", "suppressions", "renderer"), rule.slug
+            assert rule.produced_by in ("loader", "suppressions", "renderer", "policies"), rule.slug
 
 
 def test_example_settings_are_valid_settings() -> None:

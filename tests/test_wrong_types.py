@@ -126,6 +126,29 @@ REFERENCES = {
        for kind, version in [("HTTPRoute", "v1"), ("GRPCRoute", "v1"), ("TCPRoute", "v1alpha2"),
                              ("TLSRoute", "v1alpha2"), ("UDPRoute", "v1alpha2")]},
 }
+# A policy, its binding and its parameter object, as the Kubernetes docs write them.
+POLICY_OBJECTS = [
+    {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingAdmissionPolicy",
+     "metadata": {"name": "allowed-ports"},
+     "spec": {"failurePolicy": "Fail", "paramKind": {"apiVersion": "v1", "kind": "ConfigMap"},
+              "matchConstraints": {"resourceRules": [{"apiGroups": [""], "apiVersions": ["v1"],
+                                                      "operations": ["CREATE", "UPDATE"], "resources": ["services"]}],
+                                   "namespaceSelector": {"matchExpressions": [
+                                       {"key": "kubernetes.io/metadata.name", "operator": "NotIn",
+                                        "values": ["kube-system"]}]}},
+              "matchConditions": [{"name": "not-external-name", "expression": "object.spec.type != 'ExternalName'"}],
+              "variables": [{"name": "ports", "expression": "params.data.ports.split(',')"}],
+              "validations": [{"expression": "object.spec.ports.all(p, string(p.port) in variables.ports)",
+                               "messageExpression": "'ports must be among ' + params.data.ports",
+                               "reason": "Invalid"}]}},
+    {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingAdmissionPolicyBinding",
+     "metadata": {"name": "allowed-ports"},
+     "spec": {"policyName": "allowed-ports", "validationActions": ["Deny"],
+              "paramRef": {"name": "allowed-ports", "namespace": "shop", "parameterNotFoundAction": "Deny"},
+              "matchResources": {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "shop"}}}}},
+    {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "allowed-ports", "namespace": "shop"},
+     "data": {"ports": "80,443"}},
+]
 KIND_CLUSTER = {"kind": "Cluster", "apiVersion": "kind.x-k8s.io/v1alpha4",
                 "nodes": [{"role": "control-plane",
                            "extraPortMappings": [{"containerPort": 30080, "hostPort": 80}]}]}
@@ -235,7 +258,8 @@ def findings(tmp_path: Path, text: str, **settings) -> list[tuple[str, int]]:
 
 
 def test_every_kind_a_rule_checks_has_a_base_object_here() -> None:
-    known = {"*", "Service", *REFERENCES, *API_VERSION_ONLY} | {
+    known = {"*", "Service", *REFERENCES, *API_VERSION_ONLY,
+             *(f"admissionregistration.k8s.io/{data['kind']}" for data in POLICY_OBJECTS[:2])} | {
         f"{workload(k)['apiVersion'].rpartition('/')[0]}/{workload(k)['kind']}".lstrip("/") for k in BUILT_IN}
     for rule in load_rules().values():
         assert set(rule.kinds) <= known, f"add a base object for {rule.kinds} of {rule.slug} to this test"
@@ -328,3 +352,24 @@ def test_a_wrong_type_in_a_kind_config_keeps_it_a_kind_config(tmp_path, path: tu
         still_kind = path not in (("kind",), ("apiVersion",))
         assert ("lb-without-provider" in found) == still_kind, (value, found)
 
+
+
+def policy_cases() -> Iterator[tuple[str, tuple]]:
+    for data in POLICY_OBJECTS[:2]:
+        for path in paths(data):
+            yield data["kind"], path
+
+
+def test_the_policy_objects_are_clean(tmp_path) -> None:
+    assert findings(tmp_path, render(SELECTING_SERVICE, workload("Deployment"), *POLICY_OBJECTS)) == []
+
+
+@pytest.mark.slow  # 120 cases, ~3 s together
+@pytest.mark.parametrize(("kind", "path", "values"), with_values(list(policy_cases()), path_id))
+def test_a_wrong_type_in_a_policy_or_binding_is_a_finding_not_a_crash(tmp_path, kind: str, path: tuple,
+                                                                      values: tuple) -> None:
+    for value in values:
+        objects = [replaced(data, path, value) if data["kind"] == kind else data for data in POLICY_OBJECTS]
+        found = findings(tmp_path, render(SELECTING_SERVICE, workload("Deployment"), *objects))
+        allowed = ("policy-invalid", "policy-cannot-fire", "policy:allowed-ports", "not-an-object", "schema")
+        assert all(rule.startswith(allowed) for rule, _ in found), (value, found)

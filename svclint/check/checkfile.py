@@ -26,6 +26,7 @@ from svclint.check.suppressions import (
 )
 from svclint.model.facts import INDEX_READS, FactPlan, facts_of
 from svclint.model.resources import Resource, kustomization_namespaces, objects_in
+from svclint.policy import POLICY_READS
 from svclint.source.documents import (
     Header,
     Problem,
@@ -124,7 +125,7 @@ def fact_plan(rules: Iterable[Rule], settings: Settings) -> FactPlan:
     index_rules = sorted((rule for rule in rules if rule.scope == "index" and rule.check), key=lambda r: r.slug)
     key = (tuple(rule.slug for rule in index_rules), settings.workloads)
     if key not in _plans:
-        _plans[key] = FactPlan([INDEX_READS, *(rule.reads for rule in index_rules)], settings.workload_kinds)
+        _plans[key] = FactPlan([INDEX_READS, POLICY_READS, *(rule.reads for rule in index_rules)], settings.workload_kinds)
     return _plans[key]
 
 

@@ -20,6 +20,7 @@ from svclint.check.failure import reading
 from svclint.check.finding import Finding, Hit, Severity, grouped
 from svclint.check.overrides import apply_policy
 from svclint.check.parallel import FORKS, check_files, map_in_workers, worker_count
+from svclint.check.policies import policy_findings
 from svclint.check.registry import Rule, RulesByKind, load_rules
 from svclint.check.rendered import add_rendered, render_layout
 from svclint.check.rule_inputs import RuleInputs
@@ -56,6 +57,7 @@ class Report:
     problem_level: Severity = Severity.WARNING
     hidden: int = 0
     source: dict[tuple[str, int], str] = field(default_factory=dict)  # (file, line) -> text, for --show-source
+    policies: list[tuple[str, str, str]] = field(default_factory=list)  # (rule, description, file) of each policy
     fixed: int | None = None  # with --fix: how many findings the fixes repaired
 
     def count(self, severity: Severity) -> int:
@@ -188,6 +190,8 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
     ]
     reported = {result.path: result for result in results}
     findings += _cross_object_findings(index, settings, rules, reported, workers)
+    policies = policy_findings(index, reported, settings, rules, workers)
+    findings += policies.findings
     # Only suppressions need the objects of a file by number (refs cost ~3 µs an object).
     refs = {path: [r.ref for r in objects_by_file[path]] for path, result in reported.items() if result.suppressions}
     if settings.allow_suppressions:
@@ -198,7 +202,7 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
     findings = apply_policy(findings, settings)
     findings.sort(key=Finding.sort_key)
     return Report(findings, files=len(results), objects=sum(1 for r in index.objects if r.file in reported),
-                  notes=_unchecked_selectors_note(index, rules, reported),
+                  notes=_unchecked_selectors_note(index, rules, reported) + policies.notes, policies=policies.policies,
                   file_paths=[result.path for result in results], detected_target=_detected_target(index, settings),
                   problem_level=settings.fail_threshold or Severity.WARNING)
 

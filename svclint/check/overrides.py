@@ -9,7 +9,7 @@ from typing import Iterable
 
 from svclint.check.finding import Finding
 from svclint.check.registry import load_rules
-from svclint.check.selection import BROKEN_INPUT, matches, most_specific
+from svclint.check.selection import BROKEN_INPUT, POLICY_PREFIX, matches, most_specific, policy_specificity
 from svclint.check.settings import Settings
 from svclint.model.resources import ObjectRef
 from svclint.source.discover import matches_any
@@ -43,5 +43,9 @@ def _ignored_object(obj: ObjectRef, patterns: Iterable[str]) -> bool:
 
 def _with_severity(finding: Finding, settings: Settings) -> Finding:
     overrides = dict(settings.severity)
+    if finding.rule.startswith(POLICY_PREFIX):
+        scored = [(policy_specificity(s, finding.rule), s) for s in overrides]
+        best = max(((score, s) for score, s in scored if score is not None), default=None, key=lambda p: p[0])
+        return dataclasses.replace(finding, severity=overrides[best[1]]) if best else finding
     selector = most_specific(overrides, load_rules()[finding.rule])
     return dataclasses.replace(finding, severity=overrides[selector]) if selector else finding

@@ -114,7 +114,7 @@ class Rule:
     examples: tuple[Example, ...]
     options: dict[str, Option]  # the rule's own options (`rule-options:` in the configuration)
     settings: dict[str, str]  # run settings that change what it reports: setting key -> how
-    produced_by: str  # "check", "loader", "suppressions" or "renderer"
+    produced_by: str  # "check", "loader", "suppressions", "renderer" or "policies"
     scope: str  # "object": sees one object; "index": also reads the index of all objects
     fix: str = "none"  # what --fix does for its findings: none, safe or unsafe (rules/*.yaml `fix`)
     fix_summary: str = ""  # one sentence on what the fix does

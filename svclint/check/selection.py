@@ -2,6 +2,9 @@
 code prefix (`SVC2`, `SVC`), in `select`, `ignore`, `severity`, `per-file-ignores` and
 suppressions alike.
 
+A ValidatingAdmissionPolicy's findings have the rule `policy:<name>`: the selector
+`policy:<name>` names that policy exactly, `policy` every policy.
+
 When a rule is both selected and ignored, the more specific selector wins (a slug or a full
 code over a prefix, a longer prefix over a shorter one); on a tie, ignore wins.
 """
@@ -34,13 +37,41 @@ def specificity(selector: str, rule: Rule) -> int | None:
     return None
 
 
+POLICY_PREFIX = "policy:"
+ALL_POLICIES = "policy"
+
+
+def is_policy_selector(selector: str) -> bool:
+    return selector == ALL_POLICIES or (selector.startswith(POLICY_PREFIX) and len(selector) > len(POLICY_PREFIX))
+
+
+def policy_specificity(selector: str, rule: str) -> int | None:
+    """How specifically `selector` names the policy rule `rule` (`policy:<name>`), or None."""
+    if selector == rule:
+        return EXACT
+    return 1 if selector == ALL_POLICIES else None
+
+
+def policy_enabled(rule: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
+    """Whether `select` (every policy when empty) and `ignore` leave a policy's findings on."""
+    select, ignore = tuple(select), tuple(ignore)
+    chosen = [s for s in (policy_specificity(sel, rule) for sel in select) if s is not None]
+    ignored = [s for s in (policy_specificity(sel, rule) for sel in ignore) if s is not None]
+    selected = max(chosen) if chosen else (0 if not select else None)
+    return selected is not None and (not ignored or selected > max(ignored))
+
+
 def matches(selector: str, slug: str) -> bool:
+    if slug.startswith(POLICY_PREFIX):
+        return policy_specificity(selector, slug) is not None
     rule = load_rules().get(slug)
     return rule is not None and specificity(selector, rule) is not None
 
 
 def check_selector(selector: str) -> None:
     """Raises UnknownRuleError unless `selector` names at least one rule."""
+    if is_policy_selector(selector):
+        return
     rules = load_rules().values()
     if any(specificity(selector, rule) is not None for rule in rules):
         return

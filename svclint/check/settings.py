@@ -58,6 +58,8 @@ class Settings:
     helm_release: str = "release"  # the release name charts are rendered with
     helm_namespace: str | None = None  # the release namespace; None: `namespace`
     helm_values: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()  # (chart glob, values sets)
+    policies: tuple[str, ...] = ()  # files of ValidatingAdmissionPolicies (and bindings), or builtin:NAME
+    policy_user: str = "svclint"  # request.userInfo.username the policies see
 
     @functools.cached_property
     def options_by_rule(self) -> dict[str, dict[str, Any]]:
@@ -201,6 +203,12 @@ def _object_patterns(key: str, value: Any) -> tuple[str, ...]:
     return patterns
 
 
+def _nonempty_text(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise SettingsError(f"{key}: expected a non-empty string, got {value!r}")
+    return value
+
+
 def _boolean(key: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise SettingsError(f"{key}: expected true or false, got {value!r}")
@@ -311,4 +319,6 @@ _PARSERS = {
     "helm_release": _namespace,
     "helm_namespace": _optional_text,
     "helm_values": _helm_values,
+    "policies": _string_tuple,
+    "policy_user": _nonempty_text,
 }

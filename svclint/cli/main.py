@@ -45,7 +45,9 @@ Reporter = Callable[[Report, TextIO, bool], None]
 COMMANDS_HELP = """\
 commands (as the first argument):
   svclint rules [--format json]   list the rules
-  svclint explain RULE            a rule's rationale, options and examples (RULE: slug or code)
+  svclint explain RULE            a rule's rationale, options and examples (RULE: slug or code;
+                                  policy:NAME: a ValidatingAdmissionPolicy's validations)
+  svclint policies                the ready ValidatingAdmissionPolicies (--policy builtin:NAME)
   svclint check PATH...           lint PATHs, also when the first is named rules, explain or check
 """
 
@@ -94,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--context", action="append", default=[], metavar="PATH",
                         help="also read PATH (a file or directory; `git`: every manifest git tracks) to resolve "
                              "selectors, ports and conflicts, without reporting on it (repeatable)")
+    parser.add_argument("--policy", action="append", metavar="PATH",
+                        help="also evaluate the ValidatingAdmissionPolicies and bindings in PATH, or the library's "
+                             "builtin:NAME (`svclint policies` lists them), against the linted objects (repeatable)")
+    parser.add_argument("--policy-user", metavar="NAME",
+                        help="request.userInfo.username the policies see (default: svclint)")
     parser.add_argument("--no-suppressions", action="store_true",
                         help="ignore `# svclint: disable` comments and svclint.io/ignore annotations")
     parser.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
@@ -347,6 +354,8 @@ def settings_from_args(args: argparse.Namespace, config: Config) -> Settings:
         "context": base.context + tuple(args.context) if args.context else None,
         "allow-suppressions": False if args.no_suppressions else None,
         "kustomize-command": args.kustomize_command,
+        "policies": base.policies + tuple(args.policy) if args.policy else None,
+        "policy-user": args.policy_user,
         **_rule_lists(args, base),
     }
     settings = base.updated({key: value for key, value in values.items() if value is not None})

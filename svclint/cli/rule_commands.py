@@ -38,6 +38,10 @@ def rules_main(argv: Sequence[str]) -> int:
 
 
 def explain_main(argv: Sequence[str]) -> int:
+    if argv and argv[0].startswith("policy:"):  # a ValidatingAdmissionPolicy's findings
+        from svclint.cli.policy_commands import explain_policy_main
+
+        return explain_policy_main(argv)
     parser = argparse.ArgumentParser(prog="svclint explain",
                                      description="Show a rule's rationale, options and examples.")
     parser.add_argument("rule", metavar="RULE", help="a rule slug (nodeport-out-of-range) or code (SVC101)")
@@ -61,4 +65,11 @@ def explain_main(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {"rules": rules_main, "explain": explain_main}
+def policies_main(argv: Sequence[str]) -> int:
+    from svclint.cli.policy_commands import policies_main as list_policies
+
+    return list_policies(argv)
+
+
+COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {"rules": rules_main, "explain": explain_main,
+                                                       "policies": policies_main}

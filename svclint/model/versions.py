@@ -49,6 +49,20 @@ PREFER_SAME_TRAFFIC_DISTRIBUTION = 34
 # DNS-1123 labels, so they may start with a digit.
 RELAXED_SERVICE_NAMES = 36
 
+# ValidatingAdmissionPolicy (svclint/policy/): admissionregistration.k8s.io/v1beta1 is served from
+# 1.28, v1 (GA) from 1.30; and the Kubernetes CEL libraries, from the version that added them to
+# the API server's base environment (k8s.io/apiserver/pkg/cel/environment/base.go). Extended
+# strings (version 0), regex, lists and URLs are there in every bundled version.
+VALIDATING_ADMISSION_POLICY_V1BETA1 = 28
+VALIDATING_ADMISSION_POLICY_V1 = 30
+CEL_AUTHORIZER = 27
+CEL_QUANTITY = 28
+CEL_OPTIONAL = 28
+CEL_STRINGS_V2 = 29  # format(), strings.quote()
+CEL_SETS = 29
+CEL_IP_CIDR = 30
+CEL_FORMAT = 31
+
 
 CUTOFFS: tuple[Cutoff, ...] = (
     Cutoff("FIRST_SCHEMA", FIRST_SCHEMA, "oldest bundled Service schema", "schema, --kubernetes-version"),
@@ -72,6 +86,17 @@ CUTOFFS: tuple[Cutoff, ...] = (
            "value-not-supported, deprecated-field"),
     Cutoff("RELAXED_SERVICE_NAMES", RELAXED_SERVICE_NAMES, "Service names may start with a digit (DNS-1123 label)",
            "name-invalid"),
+    Cutoff("VALIDATING_ADMISSION_POLICY_V1BETA1", VALIDATING_ADMISSION_POLICY_V1BETA1,
+           "admissionregistration.k8s.io/v1beta1 ValidatingAdmissionPolicy served", "policies"),
+    Cutoff("VALIDATING_ADMISSION_POLICY_V1", VALIDATING_ADMISSION_POLICY_V1,
+           "admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy served (GA)", "policies"),
+    Cutoff("CEL_AUTHORIZER", CEL_AUTHORIZER, "CEL authorizer library", "policies"),
+    Cutoff("CEL_QUANTITY", CEL_QUANTITY, "CEL quantity library", "policies"),
+    Cutoff("CEL_OPTIONAL", CEL_OPTIONAL, "CEL optional types", "policies"),
+    Cutoff("CEL_STRINGS_V2", CEL_STRINGS_V2, "CEL extended strings version 2 (format, strings.quote)", "policies"),
+    Cutoff("CEL_SETS", CEL_SETS, "CEL sets library", "policies"),
+    Cutoff("CEL_IP_CIDR", CEL_IP_CIDR, "CEL IP and CIDR libraries", "policies"),
+    Cutoff("CEL_FORMAT", CEL_FORMAT, "CEL format library", "policies"),
 )
 
 

@@ -31,6 +31,8 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 def report(result: Report, stream: TextIO, color: bool = False) -> None:
     rules = rule_docs.by_code(load_rules().values())
     index = {rule.slug: position for position, rule in enumerate(rules)}
+    # Each ValidatingAdmissionPolicy of the run is a rule too, after the catalog's.
+    index.update({rule: len(rules) + position for position, (rule, _, _) in enumerate(result.policies)})
     results = [
         _result(finding, index[finding.rule], fingerprint)
         for finding, fingerprint in zip(result.findings, fingerprints(result.findings))
@@ -39,7 +41,7 @@ def report(result: Report, stream: TextIO, color: bool = False) -> None:
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": _driver(rules)},
+            "tool": {"driver": _driver(rules, result.policies)},
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
@@ -48,13 +50,25 @@ def report(result: Report, stream: TextIO, color: bool = False) -> None:
     stream.write("\n")
 
 
-def _driver(rules: list[Rule]) -> dict[str, Any]:
+def _driver(rules: list[Rule], policies: list[tuple[str, str, str]]) -> dict[str, Any]:
     driver: dict[str, Any] = {"name": "svclint", "version": __version__, "semanticVersion": __version__}
     homepage = _homepage()
     if homepage:
         driver["informationUri"] = homepage
-    driver["rules"] = [_descriptor(rule) for rule in rules]
+    driver["rules"] = [_descriptor(rule) for rule in rules] + [_policy_descriptor(*policy) for policy in policies]
     return driver
+
+
+def _policy_descriptor(rule: str, description: str, file: str) -> dict[str, Any]:
+    name = rule.split(":", 1)[1]
+    summary = f"ValidatingAdmissionPolicy {name} (from {file if file.startswith('builtin:') else report_path(file)})"
+    return {
+        "id": rule,
+        "shortDescription": {"text": summary},
+        "fullDescription": {"text": f"{summary}; its validations:\n{description}"},
+        "help": {"text": description, "markdown": f"{summary}; its validations:\n\n{description}"},
+        "properties": {"tags": ["kubernetes", "validating-admission-policy"]},
+    }
 
 
 def _descriptor(rule: Rule) -> dict[str, Any]:

@@ -1,0 +1,219 @@
+"""ValidatingAdmissionPolicies in the run: their findings, located like the rules' findings.
+
+The policies and bindings come from the linted files, the context and `--policy` files
+(`builtin:NAME` for the library in policies/). Their facts are kept whole (POLICY_READS);
+the objects a policy judges, and its parameter objects, are needed whole too, so the files
+holding them are parsed again here, one at a time, and their findings located in the same
+pass. Files that hold nothing a policy matches are not read again.
+"""
+
+from __future__ import annotations
+
+import os.path
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Sequence
+
+from svclint.check.checkfile import FileResult
+from svclint.check.failure import reading
+from svclint.check.finding import Finding, Severity
+from svclint.check.parallel import FORKS, map_in_workers
+from svclint.check.registry import Rule
+from svclint.check.selection import policy_enabled
+from svclint.check.settings import Settings
+from svclint.check.validation import resolve_version
+from svclint.model.resources import Resource, ResourceIndex, objects_in
+from svclint.policy import library
+from svclint.policy.dead import dead_policies
+from svclint.policy.evaluate import PolicyOptions, PolicySet, Verdict
+from svclint.policy.matching import group_version, rules_match
+from svclint.policy.model import BINDING_KIND, POLICY_KIND, is_binding, is_policy
+from svclint.source.discover import InputError, discover
+from svclint.source.documents import SpanList, decode_source, iter_documents, read_raw
+from svclint.source.positions import PositionResolver
+
+
+@dataclass
+class PolicyOutcome:
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    policies: list[tuple[str, str, str]] = field(default_factory=list)  # (rule, description, file)
+
+
+@dataclass
+class _Parsed:
+    """A file parsed again: its text, spans and whole objects (namespaces resolved)."""
+
+    text: str
+    spans: SpanList
+    objects: list[Resource]
+
+
+def policy_findings(index: ResourceIndex, reported: dict[str, FileResult], settings: Settings,
+                    rules: dict[str, Rule], workers: int = 1) -> PolicyOutcome:
+    outcome = PolicyOutcome()
+    sources = []
+    if settings.policies:
+        read_already = {os.path.normpath(r.file) for r in index.objects}  # a --policy file also linted or in context
+        sources = [_read_policy_source(spec) for spec in policy_files(settings.policies, settings.exclude)
+                   if os.path.normpath(spec) not in read_already]
+    in_index = [r for kind in (POLICY_KIND, BINDING_KIND) for r in index.of_kind(kind) if is_policy(r) or is_binding(r)]
+    if not in_index and not sources:
+        return outcome
+    namespaced = {(r.file, r.doc_index, r.base_path): r.namespace for r in index.objects}
+    parsed: dict[str, _Parsed] = {name: _parse(name, text, namespaced) for name, text in sources}
+    supporting = [*in_index, *index.of_kind("Namespace"),
+                  *(r for p in parsed.values() for r in p.objects if is_policy(r) or is_binding(r))]
+    param_kinds = {_param_kind(r) for r in supporting if is_policy(r)} - {None}
+    for path in sorted({r.file for r in index.objects if (group_version(r)[0], r.kind) in param_kinds}):
+        whole = _parsed(path, reported, parsed, namespaced)
+        supporting += [r for r in whole.objects if (group_version(r)[0], r.kind) in param_kinds]
+    minor = int(resolve_version(settings.kubernetes_version).split(".")[1])
+    policies = PolicySet(supporting, PolicyOptions(minor, settings.policy_user))
+    outcome.notes = policies.notes
+    outcome.policies = policies.policy_descriptions()
+    verdicts = [*policies.problems, *dead_policies(policies)]
+    constraints = [(c.policy.match_constraints.get("resourceRules"), c.policy.match_constraints.get("matchPolicy"))
+                   for _, c in policies.pairs]
+    by_file: dict[str, list[Verdict]] = {}
+    for verdict in verdicts:
+        by_file.setdefault(verdict.resource.file, []).append(verdict)
+    judged = {path for path in reported if _holds_matched(index.in_file(path), constraints)}
+    # A context file is never reported on; a --policy file is (its policies' problems).
+    paths = sorted(path for path in {*by_file, *judged} if path in reported or path in parsed)
+    run = _PolicyRun(policies, reported, parsed, namespaced, by_file, judged, rules, settings)
+    workers = workers if FORKS and len(paths) > 1 else 1  # elsewhere each worker would get it pickled
+    outcome.findings = [f for found in map_in_workers(_judge_file, run, paths, workers) for f in found]
+    return outcome
+
+
+@dataclass(frozen=True)
+class _PolicyRun:
+    """What judging a file needs; forked workers inherit it."""
+
+    policies: PolicySet
+    reported: dict[str, FileResult]
+    parsed: dict[str, _Parsed]
+    namespaced: dict[tuple, str]
+    verdicts: dict[str, list[Verdict]]  # about policies and bindings, by file
+    judged: set[str]  # the files holding objects a bound policy matches
+    rules: dict[str, Rule]
+    settings: Settings
+
+
+def _judge_file(run: _PolicyRun, path: str) -> list[Finding]:
+    with reading(path):
+        whole = _parsed(path, run.reported, dict(run.parsed), run.namespaced)
+        found = list(run.verdicts.get(path, []))
+        if path in run.judged:
+            found += [v for resource in whole.objects for v in run.policies.check(resource)]
+        return list(_located(path, whole, found, run.rules, run.settings))
+
+
+def _param_kind(resource: Resource) -> tuple[str, str] | None:
+    kind = resource.get("spec", "paramKind")
+    if not isinstance(kind, dict) or not isinstance(kind.get("apiVersion"), str):
+        return None
+    return kind["apiVersion"].rpartition("/")[0], str(kind.get("kind"))
+
+
+def _holds_matched(objects: Iterable[Resource], constraints: list) -> bool:
+    """Whether a file holds an object whose kind some bound policy's resource rules match (its facts suffice)."""
+    return any(rules_match(rules, match_policy, resource) for resource in objects for rules, match_policy in constraints)
+
+
+def policy_files(specs: Sequence[str], exclude: Sequence[str] = ()) -> list[str]:
+    """The `--policy` entries with directories walked as for linting (`builtin:NAME` kept)."""
+    files: list[str] = []
+    for spec in specs:
+        if spec.startswith(library.BUILTIN_PREFIX) or not os.path.isdir(spec):
+            files.append(spec)
+        else:
+            files += discover([spec], tuple(exclude)).files
+    return files
+
+
+def _read_policy_source(spec: str) -> tuple[str, str]:
+    """(name shown, text) of a `--policy` entry: a file, or `builtin:NAME`."""
+    if spec.startswith(library.BUILTIN_PREFIX):
+        return spec, library.builtin_text(spec.removeprefix(library.BUILTIN_PREFIX))
+    try:
+        display, raw, _ = read_raw(spec)
+    except OSError as exc:
+        raise InputError(f"policy: {spec}: cannot read: {exc.strerror or exc}") from None
+    return spec, decode_source(display, raw).text
+
+
+def _parsed(path: str, reported: dict[str, FileResult], cache: dict[str, _Parsed],
+            namespaced: dict[tuple, str]) -> _Parsed:
+    if path not in cache:
+        kept = reported.get(path)
+        if kept is not None and kept.text is not None:
+            text = kept.text
+        else:
+            display, raw, _ = read_raw(path)
+            text = decode_source(display, raw).text
+        cache[path] = _parse(path, text, namespaced)
+    return cache[path]
+
+
+def _parse(path: str, text: str, namespaced: dict[tuple, str]) -> _Parsed:
+    spans = SpanList()
+    source = decode_source(path, text.encode("utf-8"))
+    objects = []
+    for document in iter_documents(source):
+        spans.append(document.span)
+        for data, base in objects_in(document.data):
+            resource = Resource(data, path, document.index, "", base)
+            namespace = namespaced.get((path, document.index, base))
+            if namespace is None:  # a --policy file: not in the index
+                metadata = data.get("metadata")
+                namespace = metadata.get("namespace", "") if isinstance(metadata, dict) else ""
+                namespace = namespace if isinstance(namespace, str) else ""
+            objects.append(Resource(data, path, document.index, namespace, base))
+    return _Parsed(text, spans, objects)
+
+
+def _located(path: str, whole: _Parsed, verdicts: Sequence[Verdict], rules: dict[str, Rule],
+             settings: Settings) -> Iterator[Finding]:
+    resolver = PositionResolver(whole.text, whole.spans)
+    for verdict in sorted(verdicts, key=lambda v: (v.resource.doc_index, v.resource.base_path)):
+        rule = rules.get(verdict.rule)
+        if rule is None and not (verdict.rule.startswith("policy:")
+                                 and policy_enabled(verdict.rule, settings.select, settings.ignore)):
+            continue
+        severity = Severity.parse(verdict.level) if verdict.level else rule.severity if rule else Severity.ERROR
+        line, column = resolver.locate(verdict.resource.doc_index, verdict.resource.base_path + tuple(verdict.path),
+                                       "key")
+        yield Finding(path, line, column, verdict.rule, severity, verdict.message, verdict.resource.ref)
+
+
+def explain_policy(name: str, specs: Sequence[str]) -> str | None:
+    """What `svclint explain policy:NAME` prints: the policy's validations and where it came from,
+    looked up in `specs` (`--policy` files and the configuration's), then in the library."""
+    from svclint.policy.model import read_binding, read_policy
+
+    candidates = [*policy_files(specs), *(f"{library.BUILTIN_PREFIX}{n}" for n in library.builtin_names() if n == name)]
+    for spec in candidates:
+        shown, text = _read_policy_source(spec)
+        objects = _parse(shown, text, {}).objects
+        found = [read_policy(r) for r in objects if is_policy(r) and r.name == name]
+        if not found:
+            continue
+        policy = found[0]
+        bindings = [read_binding(r) for r in objects if is_binding(r)]
+        lines = [f"policy:{name} — ValidatingAdmissionPolicy {name}", f"from: {shown}",
+                 f"failurePolicy: {policy.failure_policy}"]
+        if policy.param_kind:
+            lines.append(f"paramKind: {policy.param_kind[1]} ({policy.param_kind[0]})")
+        for binding in bindings:
+            if binding.policy_name == name:
+                lines.append(f"binding: {binding.name} ({', '.join(binding.actions) or 'no validationActions'})")
+        lines += ["", "validations:"]
+        for validation in policy.validations:
+            lines.append(f"  - {validation.expression.strip()}")
+            for label, value in (("message", validation.message), ("messageExpression", validation.message_expression),
+                                 ("reason", validation.reason)):
+                if value:
+                    lines.append(f"    {label}: {value.strip()}")
+        return "\n".join(lines) + "\n"
+    return None

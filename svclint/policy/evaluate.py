@@ -1,0 +1,382 @@
+"""Policies and bindings evaluated against objects as the API server does on CREATE.
+
+`PolicySet` is built once per run from the policies, bindings, namespaces and parameter
+objects of the run: it reads each policy and binding, compiles every expression once, and
+then judges one object at a time (`check`), giving `Verdict`s: where in which object, which
+policy, how severe (the binding's validationActions: Deny → error, Warn → warning, Audit →
+info) and the message the API server would give.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+from svclint.model import versions
+from svclint.model.apierrors import field_path, go_value
+from svclint.model.resources import CLUSTER_SCOPED_KINDS, Resource
+from svclint.policy import memo
+from svclint.policy.cel import CompileError, Environment, EvaluationError, Expression
+from svclint.policy.defaults import as_admitted
+from svclint.policy.matching import (
+    NAME_LABEL,
+    Matcher,
+    group_version,
+    is_namespaced,
+    labels_of,
+    reads_names,
+    resource_name,
+    selector_matches,
+)
+from svclint.policy.model import Binding, Named, Policy, is_binding, is_policy, read_binding, read_policy
+from svclint.policy.reads import deepest_existing, object_paths
+from svclint.source.positions import Path
+
+INVALID = "policy-invalid"  # the catalog rule of a policy or binding the API server would refuse
+LEVEL = {"Deny": "error", "Warn": "warning", "Audit": "info"}
+VARIABLES = ("object", "oldObject", "request", "params", "namespaceObject", "variables", "authorizer")
+
+
+@dataclass(frozen=True)
+class PolicyOptions:
+    minor: int  # the Kubernetes minor version linted for
+    username: str = "svclint"
+    groups: tuple[str, ...] = ("system:authenticated",)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    resource: Resource  # the object the finding is on
+    path: Path  # inside it
+    rule: str  # `policy:<name>`, or a catalog rule's slug
+    level: str | None  # error, warning, info; None: the catalog rule's severity
+    message: str
+
+
+def policy_rule(name: str) -> str:
+    return f"policy:{name}"
+
+
+@dataclass
+class _Compiled:
+    """A policy with its expressions compiled (None where an expression did not compile)."""
+
+    policy: Policy
+    expressions: dict[str, Expression | None] = field(default_factory=dict)
+    uses_authorizer: bool = False
+    variable_sources: dict[str, str] = field(default_factory=dict)
+    reads: memo.Reads = field(default_factory=lambda: memo.Reads(None, True))  # what its answers depend on
+
+    def get(self, named: Named, source: str | None = None) -> Expression | None:
+        return self.expressions.get(source if source is not None else named.expression)
+
+
+class PolicySet:
+    def __init__(self, objects: Iterable[Resource], options: PolicyOptions) -> None:
+        self.options = options
+        self.environment = Environment(options.minor, VARIABLES)
+        self.policies: dict[str, _Compiled] = {}
+        self.bindings: list[Binding] = []
+        self.namespaces: dict[str, Resource] = {}
+        self.params: dict[tuple[str, str], list[Resource]] = {}  # (group, kind) -> objects
+        self.problems: list[Verdict] = []
+        self.notes: list[str] = []
+        self.variables_read: set[str] = set()  # by some expression: the others are not converted to CEL
+        for resource in objects:
+            self._add(resource)
+        self.matches = Matcher(self.namespaces)
+        self.matching: dict[tuple, list[tuple[Binding, _Compiled]]] = {}
+        self.answers: dict[tuple, list[tuple[str | None, str | Named]]] = {}  # remembered (memo.py)
+        self.paths_read: dict[tuple[str, int], list[Path]] = {}  # (expression, its policy's variables) -> paths
+        self.pairs = [(binding, self.policies[binding.policy_name]) for binding in self.bindings
+                      if binding.policy_name in self.policies and not binding.problems and binding.actions]
+        criteria = [c for b, p in self.pairs for c in (p.policy.match_constraints, b.match_resources or {})]
+        self.reads_names = any(reads_names(c) for c in criteria)
+        self.reads_labels = any(c.get("objectSelector") for c in criteria)
+
+    def _add(self, resource: Resource) -> None:
+        if (is_policy(resource) or is_binding(resource)) and not self._served(resource):
+            return
+        if is_policy(resource):
+            self._add_policy(read_policy(resource))
+        elif is_binding(resource):
+            binding = read_binding(resource)
+            self.problems += [Verdict(resource, p.path, INVALID, None, p.message) for p in binding.problems]
+            self.bindings.append(binding)
+        if resource.qualified_kind == "Namespace":
+            self.namespaces[resource.name] = resource
+        group, _ = group_version(resource)
+        self.params.setdefault((group, resource.kind), []).append(resource)
+
+    def _served(self, resource: Resource) -> bool:
+        """Whether the target version serves the object's apiVersion; if not, says so (the API
+        server answers `no matches for kind`) and leaves it out."""
+        served_from = (versions.VALIDATING_ADMISSION_POLICY_V1 if resource.api_version.endswith("/v1")
+                       else versions.VALIDATING_ADMISSION_POLICY_V1BETA1)
+        if self.options.minor >= served_from:
+            return True
+        self.problems.append(Verdict(resource, ("apiVersion",), INVALID, None,
+                                     f"{resource.api_version} {resource.kind} is served from Kubernetes "
+                                     f"{versions.version(served_from)}, not {versions.version(self.options.minor)}: "
+                                     f"no matches for kind \"{resource.kind}\" in version \"{resource.api_version}\""))
+        return False
+
+    def _add_policy(self, policy: Policy) -> None:
+        resource = policy.resource
+        self.problems += [Verdict(resource, p.path, INVALID, None, p.message) for p in policy.problems]
+        compiled = _Compiled(policy)
+        for named in [*policy.match_conditions, *policy.variables, *policy.validations]:
+            sources = [named.expression] + ([named.message_expression] if named.message_expression else [])
+            for source in sources:
+                if source in compiled.expressions:
+                    continue
+                try:
+                    expression = self.environment.compile(source)
+                except CompileError as exc:
+                    compiled.expressions[source] = None
+                    where = named.path if source == named.expression else named.path[:-1] + ("messageExpression",)
+                    self.problems.append(Verdict(resource, where, INVALID, None,
+                                                 f"{field_path(where)}: Invalid value: {go_value(source)}: {exc}"))
+                    continue
+                compiled.expressions[source] = expression
+                compiled.uses_authorizer |= expression.uses_authorizer
+                self.variables_read |= expression.variables
+        compiled.variable_sources = {v.name: v.expression for v in policy.variables}
+        # Not the messageExpressions: a message is made afresh for each object that fails.
+        compiled.reads = memo.reads_of((n.expression for n in [*policy.match_conditions, *policy.variables,
+                                                                *policy.validations]), not compiled.uses_authorizer)
+        if compiled.uses_authorizer:
+            self.notes.append(f"ValidatingAdmissionPolicy '{policy.name}' ({resource.file}) uses `authorizer`, which "
+                              "svclint does not have offline: its expressions that call it are not evaluated")
+        if policy.name in self.policies:
+            return  # duplicate-object reports the second one
+        self.policies[policy.name] = compiled
+
+    def policy_descriptions(self) -> list[tuple[str, str, str]]:
+        """(rule, description, file) of each policy: for SARIF and explain."""
+        return [(policy_rule(name), describe(compiled.policy), compiled.policy.resource.file)
+                for name, compiled in sorted(self.policies.items())]
+
+    # --- judging one object ---------------------------------------------------------------
+
+    def check(self, resource: Resource) -> list[Verdict]:
+        verdicts: list[Verdict] = []
+        request: memo.Request | None = None
+        for binding, compiled in self._matching_pairs(resource):
+            policy = compiled.policy
+            if request is None:
+                request = memo.Request(resource, self._request_values(resource), self.environment.activation)
+            for params, failure in self._params_for(policy, binding, resource):
+                if failure is not None:
+                    if policy.failure_policy == "Fail":
+                        verdicts.append(self._verdict(resource, (), binding, policy, failure))
+                    continue
+                key = request.key(compiled, compiled.reads, params)
+                outcomes = self.answers.get(key) if key is not None else None
+                if key is not None:
+                    compiled.reads.counted(outcomes is not None)
+                if outcomes is None:
+                    activation = request.activation()
+                    activation.set("params", params)
+                    request.prepared = (id(compiled), id(params))  # _validate sets the variables
+                    outcomes = self._validate(activation, compiled)
+                    if key is not None and len(self.answers) < memo.SIZE:
+                        self.answers[key] = outcomes
+                for read, message in outcomes:
+                    if isinstance(message, Named):  # a messageExpression: it may read what the key leaves out
+                        message = self._message(compiled, message, self._prepared(request, compiled, params))
+                    where = self._where(resource, read, compiled.variable_sources) if read else ("kind",)
+                    verdicts.append(self._verdict(resource, where, binding, policy, message))
+        return verdicts
+
+    def _matching_pairs(self, resource: Resource) -> list[tuple[Binding, _Compiled]]:
+        """The bindings (with their policies) that match the object, remembered for objects alike:
+        the same apiVersion, kind and namespace, and name and labels when some binding reads them."""
+        data = resource.data
+        kind = data.get("kind")
+        key = (data.get("apiVersion"), kind, resource.namespace,
+               resource.name if self.reads_names or kind == "Namespace" else None,
+               tuple(sorted(labels_of(data).items())) if self.reads_labels or kind == "Namespace" else None)
+        found = self.matching.get(key)
+        if found is None:
+            found = self.matching[key] = [
+                (binding, compiled) for binding, compiled in self.pairs
+                if self.matches(compiled.policy.match_constraints, resource, True)
+                and (binding.match_resources is None or self.matches(binding.match_resources, resource, False))]
+        return found
+
+    def _prepared(self, request: memo.Request, compiled: _Compiled, params: Any) -> Any:
+        """The request's activation with this policy's params and variables."""
+        activation = request.activation()
+        if request.prepared != (id(compiled), id(params)):
+            activation.set("params", params)
+            self._set_variables(activation, compiled)
+            request.prepared = (id(compiled), id(params))
+        return activation
+
+    def _request_values(self, resource: Resource) -> dict[str, Any]:
+        group, version = group_version(resource)
+        namespace = resource.namespace if is_namespaced(resource) else ""
+        request = {
+            "uid": "", "operation": "CREATE", "name": resource.name, "namespace": namespace,
+            "kind": {"group": group, "version": version, "kind": resource.kind},
+            "resource": {"group": group, "version": version, "resource": resource_name(resource.kind)},
+            "requestKind": {"group": group, "version": version, "kind": resource.kind},
+            "requestResource": {"group": group, "version": version, "resource": resource_name(resource.kind)},
+            "subResource": "", "requestSubResource": "", "dryRun": False,
+            "userInfo": {"username": self.options.username, "groups": list(self.options.groups)},
+            "options": {"apiVersion": "meta.k8s.io/v1", "kind": "CreateOptions"},
+        }
+        reads_namespace = "namespaceObject" in self.variables_read
+        return {"object": as_admitted(resource.data, resource.kind, namespace), "oldObject": None,
+                # Converting the request to CEL costs as much as the object: only when read.
+                "request": request if "request" in self.variables_read else {}, "params": None,
+                "namespaceObject": self._namespace_object(namespace) if namespace and reads_namespace else None,
+                "variables": {}}
+
+    def _namespace_object(self, namespace: str) -> dict[str, Any]:
+        found = self.namespaces.get(namespace)
+        if found is not None:
+            data = dict(found.data)
+            metadata = dict(data.get("metadata") or {})
+            metadata["labels"] = {**labels_of(data), NAME_LABEL: namespace}
+            return {**data, "metadata": metadata}
+        return {"apiVersion": "v1", "kind": "Namespace",
+                "metadata": {"name": namespace, "labels": {NAME_LABEL: namespace}}}
+
+    def _params_for(self, policy: Policy, binding: Binding,
+                    resource: Resource) -> Iterator[tuple[Any, str | None]]:
+        """Each parameter object the binding gives the policy for this object (None when the
+        policy has no paramKind), or the failure the API server would have instead."""
+        if policy.param_kind is None:
+            yield None, None
+            return
+        if binding.param_ref is None:
+            yield None, (f"failed to configure binding: ValidatingAdmissionPolicy '{policy.name}' has a paramKind "
+                         f"but binding '{binding.name}' no paramRef")
+            return
+        found = self.find_params(policy.param_kind, binding.param_ref, resource.namespace
+                                 if is_namespaced(resource) else "")
+        if found:
+            for param in found:
+                yield param.data, None
+        elif binding.param_ref.get("parameterNotFoundAction", "Deny") == "Deny":
+            yield None, "failed to configure binding: no params found for policy binding with `Deny` " \
+                        "parameterNotFoundAction"
+
+    def find_params(self, param_kind: tuple[str, str], param_ref: dict, request_namespace: str | None) -> list[Resource]:
+        """The objects a paramRef selects; `request_namespace` None: in any namespace (the dead-policy check)."""
+        api_version, kind = param_kind
+        group = api_version.rpartition("/")[0]
+        candidates = self.params.get((group, kind), [])
+        cluster_scoped = (f"{group}/{kind}" if group else kind) in CLUSTER_SCOPED_KINDS
+        namespace = param_ref.get("namespace")
+        if cluster_scoped:
+            namespace = ""
+        elif not namespace:
+            namespace = request_namespace
+        in_namespace = [c for c in candidates if namespace is None or c.namespace == namespace]
+        if "name" in param_ref:
+            return [c for c in in_namespace if c.name == param_ref.get("name")]
+        selector = param_ref.get("selector")
+        return sorted((c for c in in_namespace if selector_matches(selector, labels_of(c.data))), key=lambda c: c.name)
+
+    def _set_variables(self, activation: Any, compiled: _Compiled) -> dict[str, str]:
+        """Evaluates the policy's variables in order into the activation; the errors by name."""
+        variables: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        activation.set("variables", variables)
+        for variable in compiled.policy.variables:
+            outcome = self._run(compiled, variable, activation)
+            if isinstance(outcome, EvaluationError):
+                errors[variable.name] = str(outcome)
+            elif outcome is not _SKIPPED:
+                variables[variable.name] = outcome
+                activation.set("variables", variables)
+        return errors
+
+    def _validate(self, activation: Any, compiled: _Compiled) -> list[tuple[str | None, str | Named]]:
+        """What the policy says of the request: (the expression whose reads locate it, the
+        message, or the validation whose messageExpression gives it) each."""
+        policy = compiled.policy
+        for condition in policy.match_conditions:
+            outcome = self._run(compiled, condition, activation)
+            if outcome is True:
+                continue
+            if isinstance(outcome, EvaluationError) and policy.failure_policy == "Fail":
+                return [(condition.expression, f"failed to evaluate match condition '{condition.name}': {outcome}")]
+            return []
+        variable_errors = self._set_variables(activation, compiled)
+        outcomes: list[tuple[str | None, str | Named]] = []
+        for validation in policy.validations:
+            outcome = self._run(compiled, validation, activation)
+            if outcome is True or outcome is _SKIPPED:
+                continue
+            expression = validation.expression
+            if isinstance(outcome, EvaluationError) or outcome is not False:
+                if policy.failure_policy == "Fail":
+                    error = (_variable_error(expression, variable_errors) or str(outcome)
+                             if isinstance(outcome, EvaluationError) else "validation expression must return a boolean")
+                    outcomes.append((expression, f"expression '{expression}' resulted in error: {error}"))
+                continue
+            outcomes.append((expression, validation if validation.message_expression
+                             else self._message(compiled, validation, activation)))
+        return outcomes
+
+    def _run(self, compiled: _Compiled, named: Named, activation: Any, source: str | None = None) -> Any:
+        expression = compiled.get(named, source)
+        if expression is None or expression.uses_authorizer:
+            return _SKIPPED  # reported on the policy (compile error) or in a note (authorizer)
+        try:
+            return activation.evaluate(expression)
+        except EvaluationError as exc:
+            return exc
+
+    def _message(self, compiled: _Compiled, validation: Named, activation: Any) -> str:
+        if validation.message_expression:
+            text = self._run(compiled, validation, activation, validation.message_expression)
+            if isinstance(text, str) and text.strip() and "\n" not in text:
+                return text.strip()
+        if validation.message:
+            return validation.message
+        return f"failed expression: {validation.expression.strip()}"
+
+    def _where(self, resource: Resource, expression: str, variables: dict[str, str]) -> Path:
+        paths = self.paths_read.get((expression, id(variables)))
+        if paths is None:
+            paths = self.paths_read[(expression, id(variables))] = object_paths(expression, variables)
+        return deepest_existing(resource.data, paths) or ("kind",)
+
+    def _verdict(self, resource: Resource, path: Path, binding: Binding, policy: Policy, message: str) -> Verdict:
+        action = binding.actions[0]  # the most severe: ACTIONS is ordered Deny, Warn, Audit
+        if action == "Deny":
+            text = f"ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}' denied request: {message}"
+        elif action == "Warn":
+            text = f"Validation failed for ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}': " \
+                   f"{message}"
+        else:
+            text = f"Audit: ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}': {message}"
+        return Verdict(resource, path or ("kind",), policy_rule(policy.name), LEVEL[action], text)
+
+
+class _Skipped:
+    pass
+
+
+_SKIPPED = _Skipped()
+
+
+def _variable_error(expression: str, errors: dict[str, str]) -> str | None:
+    for name, error in errors.items():
+        if f"variables.{name}" in expression.replace(" ", ""):
+            return f"composited variable \"{name}\" fails to evaluate: {error}"
+    return None
+
+
+def describe(policy: Policy) -> str:
+    """A policy's validations, one a line, for SARIF and `svclint explain`."""
+    lines = []
+    for validation in policy.validations:
+        what = validation.message or validation.message_expression or f"failed expression: {validation.expression}"
+        lines.append(f"- {validation.expression.strip()}  ({what.strip()})")
+    return "\n".join(lines)

@@ -1,0 +1,92 @@
+"""Answers of policies remembered across objects alike.
+
+A policy's answer for an object (which validations fail, on which expression) depends only
+on the values its expressions read: the object paths they name (`reads.object_paths`; a bare
+`object` is the path (), all of it), its params and, when they read `request` or
+`namespaceObject`, the object's name and namespace. Thousands of Services share their type,
+ports and annotations, so most answers are evaluated once. messageExpressions are left out
+of the key: a message is made afresh for each object that fails.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+from svclint.model.resources import Resource
+from svclint.policy.reads import object_paths
+from svclint.source.positions import Path
+
+SIZE = 200_000  # answers remembered; beyond it, requests are evaluated afresh
+TRIAL = 256  # lookups after which a policy whose answers repeat less than one time in ten is not remembered
+_MISSING = "\0missing"
+_ABSENT = object()
+
+
+@dataclass
+class Reads:
+    """What a policy's answer depends on, and how often remembering it paid."""
+
+    paths: tuple[Path, ...] | None  # None: not remembered
+    request: bool  # the request's names (request, namespaceObject)
+    lookups: int = 0
+    hits: int = 0
+
+    def counted(self, hit: bool) -> None:
+        """A policy whose answers do not repeat (it reads each object's name) is no longer
+        remembered: keys cost time and memory for nothing."""
+        self.lookups += 1
+        self.hits += hit
+        if self.lookups == TRIAL and self.hits * 10 < self.lookups:
+            self.paths = None
+
+
+def reads_of(expressions: Iterable[str], remembered: bool = True) -> Reads:
+    sources = list(expressions)
+    paths = {path for source in sources for path in object_paths(source)}
+    request = re.search(r"\brequest\b|\bnamespaceObject\b", " ".join(sources)) is not None
+    return Reads(tuple(sorted(paths, key=repr)) if remembered else None, request)
+
+
+class Request:
+    """One object's request: its CEL activation (made when first needed) and the keys under
+    which policies' answers are remembered (each value read frozen once)."""
+
+    def __init__(self, resource: Resource, values: dict[str, Any], activate: Callable[[dict], Any]) -> None:
+        self.resource = resource
+        self.values = values
+        self.frozen: dict[Path, str] = {}
+        self._activate = activate
+        self._activation: Any = None
+        self.prepared: tuple[int, int] | None = None  # (policy, params) whose variables the activation holds
+
+    def activation(self) -> Any:
+        if self._activation is None:
+            self._activation = self._activate(self.values)
+        return self._activation
+
+    def key(self, policy: object, reads: Reads, params: Any) -> tuple | None:
+        if reads.paths is None:
+            return None
+        frozen = self.frozen
+        values = tuple([frozen[path] if path in frozen else self._frozen(path) for path in reads.paths])
+        names = (self.resource.name, self.resource.namespace) if reads.request else None
+        return id(policy), id(params), names, values
+
+    def _frozen(self, path: Path) -> str:
+        value = _value_at(self.values["object"], path)
+        found = self.frozen[path] = _MISSING if value is _ABSENT else json.dumps(value, sort_keys=True, default=str)
+        return found
+
+
+def _value_at(data: Any, path: Path) -> Any:
+    for step in path:
+        if isinstance(data, dict) and isinstance(step, str) and step in data:
+            data = data[step]
+        elif isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
+            data = data[step]
+        else:
+            return _ABSENT
+    return data

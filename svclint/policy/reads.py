@@ -1,0 +1,65 @@
+"""The fields of the object an expression reads: `object.spec.ports[0].port`, `has(object.metadata.labels)`,
+`object.metadata.annotations['a/b']`, each as a JSON path (`("spec", "ports", 0, "port")`).
+
+A finding of a policy points at the deepest of them that exists in the object, so that a
+violation shows the line the expression is about.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from svclint.source.positions import Path
+
+_STEP = r"""(?:\s*\.\s*[A-Za-z_]\w*(?!\s*\()|\s*\[\s*(?:'[^']*'|"[^"]*"|\d+)\s*\])"""
+_ROOT = re.compile(r"(?<![\w.])(object|variables\s*\.\s*[A-Za-z_]\w*)((?:" + _STEP + r")*)")
+_ONE_STEP = re.compile(r"""\.\s*([A-Za-z_]\w*)|\[\s*(?:'([^']*)'|"([^"]*)"|(\d+))\s*\]""")
+
+
+def _steps(text: str) -> Path:
+    steps: list[Any] = []
+    for match in _ONE_STEP.finditer(text):
+        field, single, double, number = match.groups()
+        steps.append(field if field is not None else single if single is not None
+                     else double if double is not None else int(number))
+    return tuple(steps)
+
+
+def object_paths(expression: str, variables: dict[str, str] | None = None, _depth: int = 0) -> list[Path]:
+    """The object paths `expression` reads, those read through `variables.NAME` (whose
+    expressions are given) included."""
+    found = []
+    for match in _ROOT.finditer(expression):
+        root, rest = match[1], match[2]
+        if root == "object":
+            found.append(_steps(rest))
+        elif variables and _depth < 8:
+            name = root.split(".")[-1].strip()
+            if name in variables:  # what the variable reads, and below it what is read of its value
+                found += [path + _steps(rest) for path in object_paths(variables[name], variables, _depth + 1)]
+    return found
+
+
+def existing_prefix(data: Any, path: Path) -> Path:
+    """The longest start of `path` that exists in `data`."""
+    node, kept = data, 0
+    for step in path:
+        if isinstance(node, dict) and isinstance(step, str) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+        else:
+            break
+        kept += 1
+    return tuple(path[:kept])
+
+
+def deepest_existing(data: Any, paths: Iterable[Path]) -> Path:
+    """The deepest existing path among `paths` in `data` (the first on a tie); () when none exists."""
+    best: Path = ()
+    for path in paths:
+        prefix = existing_prefix(data, path)
+        if len(prefix) > len(best):
+            best = prefix
+    return best
