@@ -31,7 +31,7 @@ def check(service: Resource, inputs: RuleInputs) -> Iterator[Hit]:
 def _new_names(service: Resource) -> dict[int, str]:
     """A name for each unnamed port: its named targetPort (`http`), else its protocol and
     number (`tcp-8080`), made unique among the Service's names with the port number."""
-    taken = {port.get("name") for _, port in service_ports(service)}
+    taken = {port.get("name") for _, port in service_ports(service) if isinstance(port.get("name"), str)}
     names = {}
     for index, port in service_ports(service):
         number = as_int(port.get("port"))

@@ -177,3 +177,11 @@ spec:
     assert fixed == text.replace("      targetPort: http    # the same container port, another Service port\n",
                                  "      targetPort: http    # the same container port, another Service port\n"
                                  "      name: http-8080\n") + "      name: tcp-8443\n"
+
+
+def test_a_port_name_of_the_wrong_type_is_not_taken_as_a_name(tmp_path: Path) -> None:
+    """`name: []` is the schema's to report; the other unnamed port still gets a name (this
+    crashed: a list is no set member)."""
+    text = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports:\n" \
+           "    - name: []\n      port: 80\n    - port: 8080\n"
+    assert fixed_text(tmp_path, text, unsafe=False).endswith("    - port: 8080\n      name: tcp-8080\n")
