@@ -334,3 +334,12 @@ def test_show_source_prints_the_line_and_a_caret_under_the_column(cli, tmp_path)
     assert "^" not in json_lines
     piped = cli("--show-source", "-", cwd=tmp_path, stdin=BAD_NODEPORT).stdout.splitlines()
     assert not any(line.strip() == "^" for line in piped)
+
+
+def test_a_run_without_policies_does_not_import_the_cel_package() -> None:
+    """The CEL package's __init__ imports its own command line (prompt_toolkit, ~0.25 s of
+    every start): only runs that evaluate policies import it."""
+    code = ("import sys, svclint; svclint.lint(['examples']); print('cel' in sys.modules);"
+            "svclint.lint(['examples'], {'policies': ['builtin:no-external-ips']}); print('cel' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "True"]

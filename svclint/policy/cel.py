@@ -14,12 +14,12 @@ policy to policy (`params`, `variables`) are set on the same context.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any, Iterable
-
-import cel
 
 from svclint.model import versions
 from svclint.policy import cel_library
@@ -44,6 +44,15 @@ _BOUND = re.compile(r"\.\s*(?:" + "|".join(MACROS) + r")\s*\(\s*([A-Za-z_]\w*)\s
 _NAMESPACED = re.compile(r"(?<![\w.])(sets|strings|ip|format|optional)\s*\.\s*(\w+)\s*\(")
 _PACKAGE_ERROR = re.compile(r"Python function call failed: \w+: (.*?)\.? Check function arguments", re.S)
 _UNSUPPORTED = re.compile(r"unsupported syntax '([^']*)'")
+
+
+@functools.lru_cache(maxsize=None)
+def _cel() -> ModuleType:
+    """The package, imported when a run first compiles an expression: its __init__ imports its
+    own command line (prompt_toolkit, a quarter of a second), which runs without policies
+    should not pay."""
+    import cel
+    return cel
 
 
 class CompileError(Exception):
@@ -79,12 +88,12 @@ class Environment:
 
     def compile(self, source: str) -> Expression:
         try:
-            program = cel.compile(source)  # as written: its errors' columns are the user's
+            program = _cel().compile(source)  # as written: its errors' columns are the user's
         except ValueError as exc:
             raise CompileError(_compile_message(str(exc))) from None
         faster = _with_faster_functions(source)
         if faster != source:
-            program = cel.compile(faster)
+            program = _cel().compile(faster)
         for name in sorted(program.functions(), key=lambda name: _first_call(name, source)):
             if name[:1].isalpha() and name not in self.known_functions:
                 raise CompileError(f"compilation failed: undeclared reference to '{name}'{_introduced(name)}")
@@ -100,7 +109,7 @@ class Environment:
         return Expression(source, program, "authorizer" in names, names)
 
     def activation(self, values: dict[str, Any]) -> "Activation":
-        return Activation(cel.Context(values, self.functions))
+        return Activation(_cel().Context(values, self.functions))
 
 
 # The package's own matches() compiles the pattern at each call (~20 µs); svclint's, under
