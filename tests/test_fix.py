@@ -333,22 +333,34 @@ def test_a_fix_that_leaves_its_finding_is_undone() -> None:
     assert "would not read as before" in (_failure(fixed, Counter(), [broken]) or "")
 
 
-def test_examples_are_repaired_by_their_unsafe_fixes(tmp_path, cli) -> None:
-    """The examples hold no safe fix; with --unsafe-fixes the selector typo, the renamed
-    targetPort and the out-of-range nodePort are repaired, and a second run changes nothing."""
+def test_examples_are_repaired_by_their_fixes(tmp_path, cli) -> None:
+    """The safe fixes mend shop/orders.yaml's three slips, exactly as --diff showed them; with
+    --unsafe-fixes the selector typo, the renamed targetPort and the out-of-range nodePort are
+    repaired too, and a second run changes nothing."""
     examples = tmp_path / "examples"
     shutil.copytree(REPO / "examples", examples)
     before = {path: path.read_bytes() for path in examples.rglob("*.yaml")}
-    assert cli("--diff", str(examples)).stdout == ""
+    orders = examples / "shop" / "orders.yaml"
+    diff = cli("--diff", str(examples))
+    assert diff.returncode == 1 and {path: path.read_bytes() for path in before} == before
+    removed = [line[1:] for line in diff.stdout.splitlines() if line.startswith("-") and not line.startswith("---")]
+    assert removed == ["    canary: no  # kubectl sends the boolean false: a label value must be a string",
+                       '      port: "9090"  # a string where the API server wants an integer',
+                       "      protocol: tcp  # the API server knows TCP, not tcp"]
     safe_only = cli("--fix", str(examples))
-    assert {path: path.read_bytes() for path in examples.rglob("*.yaml")} == before
+    assert "fixed 3 problems in 1 file" in safe_only.stderr
     assert "3 more fixes available with --unsafe-fixes" in safe_only.stderr
+    assert [p for p in before if p.read_bytes() != before[p]] == [orders]
+    assert orders.read_text(encoding="utf-8") == before[orders].decode().replace("canary: no ", 'canary: "no" ') \
+        .replace('port: "9090"', "port: 9090").replace("protocol: tcp ", "protocol: TCP ")
+    assert cli("--diff", str(examples)).stdout == ""
     run = cli("--fix", "--unsafe-fixes", str(examples))
     assert "fixed 3 problems in 3 files" in run.stderr
     changed = sorted(path.name for path in before if path.read_bytes() != before[path])
-    assert changed == ["catalog.yaml", "reviews.yaml", "web.yaml"]
+    assert changed == ["catalog.yaml", "orders.yaml", "reviews.yaml", "web.yaml"]
     left = {finding.rule for finding in svclint.lint([str(examples)]).findings}
-    assert not left & {"selector-no-match", "target-port-unresolved", "nodeport-out-of-range"}
+    assert not left & {"selector-no-match", "target-port-unresolved", "nodeport-out-of-range", "schema",
+                       "label-invalid", "value-not-supported"}
     assert cli("--diff", "--unsafe-fixes", str(examples)).returncode == 0
 
 
