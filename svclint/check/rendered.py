@@ -17,6 +17,7 @@ from svclint.check.checkfile import FileResult, check_source
 from svclint.check.finding import Finding
 from svclint.check.overrides import apply_policy
 from svclint.check.registry import Rule
+from svclint.check.render_cache import cached_render
 from svclint.check.rendered_caused import caused_elsewhere
 from svclint.check.settings import Settings
 from svclint.check.suppressions import comment_suppressions, suppress
@@ -79,8 +80,6 @@ def render_all(layout: Layout, settings: Settings, jobs: int | None) -> list[Ren
         for values_files in values_sets(chart, settings):
             tasks.append((render_chart, (chart, values_files, settings.helm_release, namespace,
                                          settings.render_timeout), chart))
-    from svclint.check.render_cache import cached_render  # keyed by the content of what each reads
-
     def run(task: tuple[Callable[..., Rendering], tuple, str]) -> Rendering:
         function, arguments, directory = task
         rendering = cached_render(settings, function, arguments, layout.reads(directory) or None)
