@@ -19,6 +19,7 @@ from svclint.check.overrides import apply_policy
 from svclint.check.registry import Rule
 from svclint.check.render_cache import cached_render
 from svclint.check.rendered_caused import caused_elsewhere
+from svclint.check.rendered_fixes import source_fix
 from svclint.check.settings import Settings
 from svclint.check.suppressions import comment_suppressions, suppress
 from svclint.render.helm import render_chart
@@ -136,9 +137,10 @@ def lint_renderings(renderings: Sequence[Rendering], layout: Layout, settings: S
         for finding in report.findings:
             number, path, anchor = nodes.at(finding.line, finding.column)
             spot = source_spot(rendering, chain, reads, files, number, path, anchor)
-            # The fix's paths are the rendered document's, not the source file's: it is dropped.
+            # The fix's paths are the rendered document's: kept only as a fix of the source file.
+            fix = source_fix(finding.fix, spot, rendering, chain, reads, files, number)
             run.findings.append(dataclasses.replace(finding, file=spot.file, line=spot.line, column=spot.column,
-                                                    via=(rendering.name,), exact_source=spot.exact, fix=None))
+                                                    via=(rendering.name,), exact_source=spot.exact, fix=fix))
     if settings.allow_suppressions:
         run.findings = _without_suppressed(run.findings, files)
     if layout.report_only is not None:  # the changed files of a pre-commit run: findings at them
@@ -202,7 +204,8 @@ def _once(findings: list[Finding]) -> list[Finding]:
         key = (finding.file, finding.line, finding.column, finding.rule, finding.message)
         seen = merged.get(key)
         merged[key] = finding if seen is None else dataclasses.replace(
-            seen, via=tuple(dict.fromkeys(seen.via + finding.via)), exact_source=seen.exact_source and finding.exact_source)
+            seen, via=tuple(dict.fromkeys(seen.via + finding.via)), exact_source=seen.exact_source and finding.exact_source,
+            fix=seen.fix if seen.fix == finding.fix else None)  # a shared value: one fix in the shared file
     return list(merged.values())
 
 

@@ -1,12 +1,15 @@
 """`--fix`: lint, edit the text of each fixable finding, lint again, until nothing is left to fix.
 
 The edits are made on copies of the linted files in a temporary directory (the same
-relative layout, so that kustomization namespaces still apply), and each round lints those
-copies: the user's files are never touched here (the command writes them, or shows a diff,
-from the outcome). Per round and file, fixes whose lines do not overlap are applied
+relative layout, so that kustomization namespaces still apply, and overlays and charts
+render from the copies: what they read besides the linted files, such as a base outside the
+paths, a generator's input or a chart's templates, is copied too, and never fixed), and
+each round lints those copies: the user's files are never touched here (the command writes
+them, or shows a diff, from the outcome). Per round and file, fixes whose lines do not overlap are applied
 together; one that overlaps a fix already taken waits for the next round, which sees the
 re-parsed text. A file whose fixed text no longer parses, or still shows a finding that was
-fixed, goes back to its text before that round and is fixed no further.
+fixed, goes back to its text before that round and is fixed no further; so does a file
+fixed for a rendered finding when the round leaves an overlay that no longer renders.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Sequence
 
 from svclint.check.engine import Report, lint_paths
 from svclint.check.finding import Finding
+from svclint.check.rendered import RENDER_FAILED, render_layout
 from svclint.check.settings import Settings
 from svclint.fix.fixable import fixable
 from svclint.fix.text_edits import FileText, TextEdit, apply, lines_touched, plan
@@ -69,7 +73,9 @@ def fix_paths(paths: Sequence[str], settings: Settings, unsafe: bool = False, jo
     discovery = discover(paths, settings.exclude)
     mirror = tempfile.mkdtemp(prefix="svclint-fix-")
     try:
-        return _Fixer(discovery.files, discovery.notes, settings, mirror, unsafe, jobs).run()
+        fixer = _Fixer(discovery.files, discovery.notes, settings, mirror, unsafe, jobs)
+        fixer.copy_rendering_inputs(_rendering_inputs(paths, settings), discovery.files)
+        return fixer.run()
     finally:
         shutil.rmtree(mirror, ignore_errors=True)
 
@@ -81,6 +87,7 @@ class _Fixer:
         self.outcomes: dict[str, FileOutcome] = {}  # by copy path
         self.notes = list(notes)
         self.texts: dict[str, str] = {}  # copy path -> current text, for the fixable files
+        self.rendered_fixes: set[str] = set()  # copies edited in this round for rendered findings
         for path in files:
             copy = self._copy(path)
             self.outcomes[copy] = self._read(path, copy)
@@ -92,6 +99,19 @@ class _Fixer:
         copy = os.path.join(self.mirror, "files", relative)
         os.makedirs(os.path.dirname(copy), exist_ok=True)
         return copy
+
+    def copy_rendering_inputs(self, inputs: list[str], linted: list[str]) -> None:
+        """Copies what the overlays and charts read besides the linted files (context only)."""
+        named = {os.path.abspath(path) for path in linted if path != STDIN}
+        for path in inputs:
+            if os.path.abspath(path) in named or not os.path.isfile(path):
+                continue
+            copy = self._copy(path)
+            try:
+                shutil.copyfile(path, copy)
+                self.shown[copy] = path
+            except OSError:
+                pass  # the rendering in the copies then says what is missing
 
     def _read(self, path: str, copy: str) -> FileOutcome:
         try:
@@ -112,11 +132,12 @@ class _Fixer:
         report = self._lint()
         for _ in range(MAX_ROUNDS):
             before = _reading_counts(report)
+            failing = _renderings_failing(report)
             pending = self._round(report)
             if not pending:
                 break
             report = self._lint()
-            if self._undo_failures(pending, before, report):
+            if self._undo_failures(pending, before, report, _renderings_failing(report) > failing):
                 report = self._lint()
         for copy, text in self.texts.items():
             self.outcomes[copy].fixed = text
@@ -132,22 +153,28 @@ class _Fixer:
             if finding.file in self.texts and fixable(finding, self.unsafe):
                 by_file[finding.file].append(finding)
         pending = {}
+        self.rendered_fixes = set()
         for copy, findings in by_file.items():
             edits, fixed = _non_overlapping(FileText(self.texts[copy]), findings)
             if edits:
                 pending[copy] = (self.texts[copy], fixed)
+                if any(f.via and _identity(f) in fixed for f in findings):
+                    self.rendered_fixes.add(copy)
                 self._write_copy(copy, apply(self.texts[copy], edits))
         return pending
 
     def _undo_failures(self, pending: dict[str, tuple[str, Counter]], before: dict[str, Counter],
-                       report: Report) -> bool:
-        """Counts the fixes that worked; undoes the files whose fixes did not. True if any was undone."""
+                       report: Report, rendering_broke: bool) -> bool:
+        """Counts the fixes that worked; undoes the files whose fixes did not (with
+        `rendering_broke`, every file fixed for a rendered finding). True if any was undone."""
         after = defaultdict(list)
         for finding in report.findings:
             after[finding.file].append(finding)
         undone = False
         for copy, (old_text, fixed) in pending.items():
             failure = _failure(fixed, before.get(copy, Counter()), after[copy])
+            if rendering_broke and copy in self.rendered_fixes:
+                failure = "fixes not applied: an overlay or chart that reads the fixed text would no longer render"
             if failure:
                 self.outcomes[copy].failure = failure
                 self._write_copy(copy, old_text)
@@ -218,7 +245,8 @@ def _settings_for_copies(settings: Settings, files: list[str]) -> Settings:
     fixing = {os.path.realpath(path) for path in files if path != STDIN}
     context = tuple(path for path in discover_context(settings.context, settings.exclude)
                     if os.path.realpath(path) not in fixing)
-    return dataclasses.replace(settings, exclude=(), context=context)
+    # Renderings of the copies are not cached: their paths are new each run, the entries never met again.
+    return dataclasses.replace(settings, exclude=(), context=context, cache_dir=None)
 
 
 def _non_overlapping(source: FileText, findings: list[Finding]) -> tuple[list[TextEdit], Counter]:
@@ -245,6 +273,19 @@ def _non_overlapping(source: FileText, findings: list[Finding]) -> tuple[list[Te
 def _identity(finding: Finding) -> tuple:
     """A finding as it would be found again after lines moved: rule, object and message."""
     return finding.rule, finding.obj, finding.message
+
+
+def _rendering_inputs(paths: Sequence[str], settings: Settings) -> list[str]:
+    """Every file the overlays and charts of the run read."""
+    layout = render_layout(paths, settings.exclude, discover_context(settings.context, settings.exclude))
+    files = set(layout.consumed)
+    for directory in layout.kustomizations:
+        files.update(layout.reads(directory))
+    return sorted(files)
+
+
+def _renderings_failing(report: Report) -> int:
+    return sum(1 for finding in report.findings if finding.rule == RENDER_FAILED)
 
 
 def _reading_counts(report: Report) -> dict[str, Counter]:
