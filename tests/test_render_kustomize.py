@@ -302,15 +302,17 @@ def test_a_changed_base_deployment_that_orphans_the_base_service_is_reported_on_
     assert all("base/service.yaml" in f.message for f in found)
 
 
-def test_fix_leaves_what_overlays_render_and_fixes_plain_files(tmp_path, monkeypatch, capsys) -> None:
+def test_fix_mends_a_base_every_overlay_renders_and_plain_files(tmp_path, monkeypatch, capsys) -> None:
     quoted = SERVICE.replace("port: 80", 'port: "80"')
     repository(tmp_path, **{"base/service.yaml": quoted, "plain/service.yaml": quoted})
     monkeypatch.chdir(tmp_path)
-    main(["--no-cache", "--fix", "--select", "schema", "."])
+    main(["--no-cache", "--fix", "--select", "schema,nodeport-out-of-range", "--unsafe-fixes", "."])
     out = capsys.readouterr().out
     assert (tmp_path / "plain/service.yaml").read_text() == SERVICE  # fixed
-    # Rendered, the base's Service is not fixed (a fix's paths are the rendered document's),
-    # and the report names the overlays as the run does, not the copies --fix lints.
-    assert (tmp_path / "base/service.yaml").read_text() == quoted
-    assert "(via overlays/dev, overlays/prod)" in out or (
-        "(via overlays/dev)" in out and "(via overlays/prod)" in out), out
+    # Rendered, the base's quoted port is fixed once in the base, for both overlays.
+    assert (tmp_path / "base/service.yaml").read_text() == SERVICE
+    # A deletion is not carried over to a patch (a patch's key may only override the base's),
+    # and the report names the overlay as the run does, not the copies --fix lints.
+    assert (tmp_path / "overlays/prod/service-nodeport.yaml").read_text() == NODEPORT_PATCH
+    assert "overlays/prod/service-nodeport.yaml:10:17: error[nodeport-out-of-range]" in out, out
+    assert "(via overlays/prod)" in out and "schema" not in out, out

@@ -74,7 +74,7 @@ def fix_paths(paths: Sequence[str], settings: Settings, unsafe: bool = False, jo
     mirror = tempfile.mkdtemp(prefix="svclint-fix-")
     try:
         fixer = _Fixer(discovery.files, discovery.notes, settings, mirror, unsafe, jobs)
-        fixer.copy_rendering_inputs(_rendering_inputs(paths, settings), discovery.files)
+        fixer.copy_rendering_inputs(*_rendering_inputs(paths, settings), discovery.files)
         return fixer.run()
     finally:
         shutil.rmtree(mirror, ignore_errors=True)
@@ -100,9 +100,15 @@ class _Fixer:
         os.makedirs(os.path.dirname(copy), exist_ok=True)
         return copy
 
-    def copy_rendering_inputs(self, inputs: list[str], linted: list[str]) -> None:
-        """Copies what the overlays and charts read besides the linted files (context only)."""
+    def copy_rendering_inputs(self, inputs: list[str], overlays_found: list[str], linted: list[str]) -> None:
+        """Copies what the overlays and charts read besides the linted files (context only).
+        `overlays_found`: the kustomization files of a run that names only files (pre-commit),
+        found above the files, which the copies have outside the working directory; they
+        are given as context, where such a run also looks for overlays that include a file."""
         named = {os.path.abspath(path) for path in linted if path != STDIN}
+        found = [self._copy(path) for path in overlays_found]
+        if found:
+            self.settings = dataclasses.replace(self.settings, context=(*self.settings.context, *found))
         for path in inputs:
             if os.path.abspath(path) in named or not os.path.isfile(path):
                 continue
@@ -275,13 +281,15 @@ def _identity(finding: Finding) -> tuple:
     return finding.rule, finding.obj, finding.message
 
 
-def _rendering_inputs(paths: Sequence[str], settings: Settings) -> list[str]:
-    """Every file the overlays and charts of the run read."""
+def _rendering_inputs(paths: Sequence[str], settings: Settings) -> tuple[list[str], list[str]]:
+    """Every file the overlays and charts of the run read; and, for a run that names only
+    files, the kustomization files of the overlays that include them."""
     layout = render_layout(paths, settings.exclude, discover_context(settings.context, settings.exclude))
     files = set(layout.consumed)
     for directory in layout.kustomizations:
         files.update(layout.reads(directory))
-    return sorted(files)
+    found = [k.file for k in layout.overlays] if layout.report_only is not None else []
+    return sorted(files), found
 
 
 def _renderings_failing(report: Report) -> int:
