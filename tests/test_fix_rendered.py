@@ -257,3 +257,11 @@ def test_a_patch_named_alone_is_fixed_as_its_overlay_renders_it(tmp_path, cli) -
     assert (tmp_path / "overlays/dev/service-metrics.yaml").read_text() == METRICS_PATCH.replace('"8080"', "8080")
     assert "fixed 1 problem in 1 file" in run.stderr, run.stderr
     assert run.stdout.startswith("No problems (1 fixed) in 1 file, 2 objects"), run.stdout
+
+
+def test_a_label_value_kubectl_reads_as_a_number_is_quoted_in_the_base(tmp_path, cli) -> None:
+    labelled = SERVICE.replace("protocol: tcp ", "protocol: TCP ").replace(
+        "  name: web\n", "  name: web\n  labels:\n    version: 1.5   # the release\n", 1)
+    repository(tmp_path, **{"base/service.yaml": labelled})
+    cli("--no-cache", "--fix", ".", cwd=tmp_path)
+    assert (tmp_path / "base/service.yaml").read_text() == labelled.replace("version: 1.5 ", 'version: "1.5" ')

@@ -99,12 +99,10 @@ _MISSING = object()
 
 
 def _same_value(node: yaml.ScalarNode, text: str, rendered: Any) -> bool:
-    """Whether the source scalar is the rendered value: read as kubectl reads it (the same
-    type and value), or, for a string, the very same characters."""
+    """Whether the source scalar, read as kubectl reads it, is the rendered value (the same
+    type and value: `tcp` is not `TCP`, `"8080"` not 8080)."""
     if rendered is _MISSING or isinstance(rendered, (dict, list)):
         return False
-    if isinstance(rendered, str) and node.value == rendered:
-        return True
     try:
         loaded, _ = build(node, text, shared=True)
     except (KubectlError, yaml.YAMLError, TypeError, ValueError):
