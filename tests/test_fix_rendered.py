@@ -265,3 +265,33 @@ def test_a_label_value_kubectl_reads_as_a_number_is_quoted_in_the_base(tmp_path,
     repository(tmp_path, **{"base/service.yaml": labelled})
     cli("--no-cache", "--fix", ".", cwd=tmp_path)
     assert (tmp_path / "base/service.yaml").read_text() == labelled.replace("version: 1.5 ", 'version: "1.5" ')
+
+
+OPS_PROD = """\
+namePrefix: prod-
+resources:
+  - ../../base
+patches:
+  - path: ops.yaml
+    target:
+      kind: Service
+      name: web
+  - target:
+      kind: Service
+    patch: |-
+      - op: replace
+        path: /spec/ports/0/targetPort
+        value: "8080"
+"""
+
+
+def test_a_json_6902_patch_file_is_fixed_and_an_inline_patch_is_left(tmp_path, cli) -> None:
+    repository(tmp_path, **{"base/service.yaml": SERVICE.replace("tcp", "TCP"),
+                            "overlays/prod/kustomization.yaml": OPS_PROD,
+                            "overlays/prod/ops.yaml": "- op: replace\n  path: /spec/ports/0/protocol\n  value: udp\n"})
+    run = cli("--no-cache", "--fix", "overlays/prod", cwd=tmp_path)
+    assert (tmp_path / "overlays/prod/ops.yaml").read_text() == \
+        "- op: replace\n  path: /spec/ports/0/protocol\n  value: UDP\n"
+    # The inline patch is a block scalar of the kustomization: its text is not edited.
+    assert (tmp_path / "overlays/prod/kustomization.yaml").read_text() == OPS_PROD
+    assert "overlays/prod/kustomization.yaml:14:16: error[target-port-invalid]" in run.stdout, run.stdout
