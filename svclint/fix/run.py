@@ -6,8 +6,8 @@ render from the copies: what they read besides the linted files, such as a base 
 paths, a generator's input or a chart's templates, is copied too, and never fixed), and
 each round lints those copies: the user's files are never touched here (the command writes
 them, or shows a diff, from the outcome). Per round and file, fixes whose lines do not
-overlap are applied together; one that overlaps a fix already taken waits for the next round, which sees the
-re-parsed text. A file whose fixed text no longer parses, or still shows a finding that was
+overlap are applied together; one that overlaps a fix already taken waits for the next
+round, which sees the re-parsed text. A file whose fixed text no longer parses, or still shows a finding that was
 fixed, goes back to its text before that round and is fixed no further; so does a file
 fixed for a rendered finding when the round leaves an overlay that no longer renders.
 """
