@@ -525,3 +525,17 @@ def test_a_policy_file_also_linted_is_read_once(tmp_path) -> None:
     (tmp_path / "svc.yaml").write_text(service(type_="NodePort"), encoding="utf-8")
     report = svclint.lint([str(tmp_path)], {"policies": [str(tmp_path / "policy.yaml")]})
     assert [f.rule for f in report.findings if f.rule.startswith("policy")] == ["policy:no-nodeport"]
+
+
+def test_a_method_call_on_a_field_is_not_read_as_a_field(tmp_path) -> None:
+    # `object.spec.ports.all(...)` reads the whole list, and `labels.exists(...)` the whole map:
+    # an answer remembered for one port or label must not be reused for another.
+    ports = simple_policy("only-http", "object.spec.ports.all(p, p.port == 80)")
+    labels = simple_policy("owned", "object.metadata.labels.exists(k, k == 'owner')")
+    services = "---\n".join([
+        service("a", labels="\n  labels:\n    owner: me"),
+        service("b", extra="\n    - name: ssh\n      port: 22", labels="\n  labels:\n    app: b"),
+    ])
+    report = lint_files(tmp_path, ports, labels, services)
+    assert sorted((f.rule, f.obj.name) for f in report.findings if f.rule.startswith("policy:")) == [
+        ("policy:only-http", "b"), ("policy:owned", "b")]

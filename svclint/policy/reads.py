@@ -7,12 +7,15 @@ violation shows the line the expression is about.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any, Iterable
 
 from svclint.source.positions import Path
 
-_STEP = r"""(?:\s*\.\s*[A-Za-z_]\w*(?!\s*\()|\s*\[\s*(?:'[^']*'|"[^"]*"|\d+)\s*\])"""
+# A field selection, not a method call: `(?!\w|...)` keeps `\w*` from giving back letters
+# (`.all(` is no field `al`).
+_STEP = r"""(?:\s*\.\s*[A-Za-z_]\w*(?!\w|\s*\()|\s*\[\s*(?:'[^']*'|"[^"]*"|\d+)\s*\])"""
 _ROOT = re.compile(r"(?<![\w.])(object|variables\s*\.\s*[A-Za-z_]\w*)((?:" + _STEP + r")*)")
 _ONE_STEP = re.compile(r"""\.\s*([A-Za-z_]\w*)|\[\s*(?:'([^']*)'|"([^"]*)"|(\d+))\s*\]""")
 
@@ -63,3 +66,45 @@ def deepest_existing(data: Any, paths: Iterable[Path]) -> Path:
         if len(prefix) > len(best):
             best = prefix
     return best
+
+
+def kept_paths(sources: Iterable[str]) -> tuple[Path, ...] | None:
+    """The object paths the expressions `sources` could read, each cut before its first list
+    index (the whole list is kept: `size()` or a comprehension may read it); None when some
+    expression may read the object whole (`object` passed on bare, or followed by anything
+    but literal field selections)."""
+    kept: set[Path] = set()
+    for source in sources:
+        for path in object_paths(source):
+            cut = tuple(itertools.takewhile(lambda step: isinstance(step, str), path))
+            if not cut:
+                return None
+            kept.add(cut)
+    return tuple(sorted(kept))
+
+
+def trimmed(data: Any, paths: tuple[Path, ...] | None) -> Any:
+    """`data` with only the values at `paths` and the maps leading to them: what converting
+    an object to CEL costs grows with its size, and an expression cannot tell the difference
+    (every path it could read is kept whole, `kept_paths`). None: `data` itself."""
+    if paths is None:
+        return data
+    tree: dict[str, Any] = {}
+    for path in paths:
+        node = tree
+        for step in path[:-1]:
+            node = node.setdefault(step, {})
+            if node is _WHOLE:
+                break
+        else:
+            node[path[-1]] = _WHOLE
+    return _kept(data, tree)
+
+
+_WHOLE: dict[str, Any] = {}  # a marker: the value below this step is kept whole
+
+
+def _kept(data: Any, tree: dict[str, Any]) -> Any:
+    if tree is _WHOLE or not isinstance(data, dict):
+        return data
+    return {step: _kept(data[step], below) for step, below in tree.items() if step in data}
