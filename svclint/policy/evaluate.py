@@ -35,6 +35,7 @@ from svclint.source.positions import Path
 INVALID = "policy-invalid"  # the catalog rule of a policy or binding the API server would refuse
 LEVEL = {"Deny": "error", "Warn": "warning", "Audit": "info"}
 VARIABLES = ("object", "oldObject", "request", "params", "namespaceObject", "variables", "authorizer")
+NOT_OBJECT = frozenset(VARIABLES) - {"object"}
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ class PolicySet:
         self.problems: list[Verdict] = []
         self.notes: list[str] = []
         self.variables_read: set[str] = set()  # by some expression: the others are not converted to CEL
+        self.object_only: dict[str, memo.Reads] = {}  # expressions that read only `object`: what of it
         for resource in objects:
             self._add(resource)
         self.matches = Matcher(self.namespaces)
@@ -163,6 +165,8 @@ class PolicySet:
                     continue
                 compiled.expressions[source] = expression
                 compiled.uses_authorizer |= expression.uses_authorizer
+                if not expression.variables & NOT_OBJECT:
+                    self.object_only.setdefault(source, memo.expression_reads(source))
                 self.variables_read |= expression.variables
         compiled.variable_sources = {v.name: v.expression for v in policy.variables}
         compiled.kept = kept_paths(compiled.expressions)
@@ -238,10 +242,9 @@ class PolicySet:
         return verdicts
 
     def _outcomes(self, request: memo.Request, compiled: _Compiled, params: Any) -> list[_Outcome]:
-        activation = request.activation()
-        activation.set("params", params)
+        request.set("params", params)
         request.prepared = (id(compiled), id(params))  # _validate sets the variables
-        return self._validate(activation, compiled)
+        return self._validate(request, compiled)
 
     def _verdicts(self, request: memo.Request, binding: Binding, compiled: _Compiled, params: Any,
                   outcomes: list[_Outcome]) -> Iterator[Verdict]:
@@ -288,14 +291,13 @@ class PolicySet:
             group.compiled[place] = compiled
         return plan
 
-    def _prepared(self, request: memo.Request, compiled: _Compiled, params: Any) -> Any:
-        """The request's activation with this policy's params and variables."""
-        activation = request.activation()
+    def _prepared(self, request: memo.Request, compiled: _Compiled, params: Any) -> memo.Request:
+        """The request with this policy's params and variables set."""
         if request.prepared != (id(compiled), id(params)):
-            activation.set("params", params)
-            self._set_variables(activation, compiled)
+            request.set("params", params)
+            self._set_variables(request, compiled)
             request.prepared = (id(compiled), id(params))
-        return activation
+        return request
 
     def _request_values(self, resource: Resource, kept: tuple[Path, ...] | None) -> dict[str, Any]:
         group, version = group_version(resource)
@@ -365,35 +367,35 @@ class PolicySet:
         selector = param_ref.get("selector")
         return sorted((c for c in in_namespace if selector_matches(selector, labels_of(c.data))), key=lambda c: c.name)
 
-    def _set_variables(self, activation: Any, compiled: _Compiled) -> dict[str, str]:
-        """Evaluates the policy's variables in order into the activation; the errors by name."""
+    def _set_variables(self, request: memo.Request, compiled: _Compiled) -> dict[str, str]:
+        """Evaluates the policy's variables in order into the request; the errors by name."""
         variables: dict[str, Any] = {}
         errors: dict[str, str] = {}
-        activation.set("variables", variables)
+        request.set("variables", variables)
         for variable in compiled.policy.variables:
-            outcome = self._run(compiled, variable, activation)
+            outcome = self._run(compiled, variable, request)
             if isinstance(outcome, EvaluationError):
                 errors[variable.name] = str(outcome)
             elif outcome is not _SKIPPED:
                 variables[variable.name] = outcome
-                activation.set("variables", variables)
+                request.set("variables", variables)
         return errors
 
-    def _validate(self, activation: Any, compiled: _Compiled) -> list[_Outcome]:
+    def _validate(self, request: memo.Request, compiled: _Compiled) -> list[_Outcome]:
         """What the policy says of the request: (the expression whose reads locate it, the
         message, or the validation whose messageExpression gives it) each."""
         policy = compiled.policy
         for condition in policy.match_conditions:
-            outcome = self._run(compiled, condition, activation)
+            outcome = self._run(compiled, condition, request)
             if outcome is True:
                 continue
             if isinstance(outcome, EvaluationError) and policy.failure_policy == "Fail":
                 return [(condition.expression, f"failed to evaluate match condition '{condition.name}': {outcome}")]
             return []
-        variable_errors = self._set_variables(activation, compiled)
+        variable_errors = self._set_variables(request, compiled)
         outcomes: list[_Outcome] = []
         for validation in policy.validations:
-            outcome = self._run(compiled, validation, activation)
+            outcome = self._run(compiled, validation, request)
             if outcome is True or outcome is _SKIPPED:
                 continue
             expression = validation.expression
@@ -404,21 +406,33 @@ class PolicySet:
                     outcomes.append((expression, f"expression '{expression}' resulted in error: {error}"))
                 continue
             outcomes.append((expression, validation if validation.message_expression
-                             else self._message(compiled, validation, activation)))
+                             else self._message(compiled, validation, request)))
         return outcomes
 
-    def _run(self, compiled: _Compiled, named: Named, activation: Any, source: str | None = None) -> Any:
+    def _run(self, compiled: _Compiled, named: Named, request: memo.Request, source: str | None = None) -> Any:
         expression = compiled.get(named, source)
         if expression is None or expression.uses_authorizer:
             return _SKIPPED  # reported on the policy (compile error) or in a note (authorizer)
+        # An expression that reads only the object is remembered on its own, by the values it
+        # reads: a match condition on the namespace is run once per namespace, not per object.
+        reads = self.object_only.get(expression.source)
+        key = request.key(expression.source, reads, None) if reads is not None else None
+        if key is not None:
+            found = self.answers.get(key, _SKIPPED)
+            reads.counted(found is not _SKIPPED)  # type: ignore[union-attr]  # key is None without reads
+            if found is not _SKIPPED:
+                return found
         try:
-            return activation.evaluate(expression)
+            outcome = request.activation().evaluate(expression)
         except EvaluationError as exc:
-            return exc
+            outcome = exc
+        if key is not None and len(self.answers) < memo.SIZE:
+            self.answers[key] = outcome
+        return outcome
 
-    def _message(self, compiled: _Compiled, validation: Named, activation: Any) -> str:
+    def _message(self, compiled: _Compiled, validation: Named, request: memo.Request) -> str:
         if validation.message_expression:
-            text = self._run(compiled, validation, activation, validation.message_expression)
+            text = self._run(compiled, validation, request, validation.message_expression)
             if isinstance(text, str) and text.strip() and "\n" not in text:
                 return text.strip()
         if validation.message:

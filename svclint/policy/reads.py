@@ -44,6 +44,37 @@ def object_paths(expression: str, variables: dict[str, str] | None = None, _dept
     return found
 
 
+TYPE = "\0type"  # a last step: only the kind of value there (map, list, string, ...) or its absence is read
+
+# `'key' in object.x.y`, with nothing binding tighter than `in` on either side: reads only
+# whether the map has that key (and that it is a map). `has(object.x.y)`: only whether y is there.
+_MEMBER_BEFORE = re.compile(r"""(?:^|[(,?:\[]|&&|\|\|)\s*(?:'([^'\\\n]*)'|"([^"\\\n]*)")\s+in\s+$""")
+_HAS_BEFORE = re.compile(r"(?<![\w.])has\s*\(\s*$")
+_CLOSED_AFTER = re.compile(r"\s*(?:$|[),?:\]]|&&|\|\|)")
+
+
+def object_reads(expression: str) -> list[Path]:
+    """What of the object an expression's answer depends on, for remembering it: the paths it
+    reads, where a map tested only for a literal key (`'team' in object.metadata.labels`) or a
+    field only for presence (`has(object.spec.x)`) gives the key's value and the kind of value
+    at the path (a path ending in TYPE), not the whole map."""
+    found: list[Path] = []
+    for match in _ROOT.finditer(expression):
+        if match[1] != "object":
+            continue
+        path = _steps(match[2])
+        before, closed = expression[:match.start()], _CLOSED_AFTER.match(expression, match.end()) is not None
+        member = _MEMBER_BEFORE.search(before) if closed else None
+        if member is not None:
+            key = member[1] if member[1] is not None else member[2]
+            found += [path + (key,), path + (TYPE,)]
+        elif closed and path and _HAS_BEFORE.search(before):
+            found += [path + (TYPE,), path[:-1] + (TYPE,)]
+        else:
+            found.append(path)
+    return found
+
+
 def existing_prefix(data: Any, path: Path) -> Path:
     """The longest start of `path` that exists in `data`."""
     node, kept = data, 0
