@@ -8,6 +8,12 @@ policies find some violations; the policies are shaped like those of policies/ (
 types, ports, labels, annotations, messageExpression, variables, matchConditions), each with
 its own literals, so that no two compile alike. Times the real CLI, the median of `--runs`.
 Run by hand; nothing here is a test.
+
+Measured on the 2-core machine (2026-12-03, the two runs back to back): before the memo
+by groups and expressions, the trimmed object and the one-write JSON report, 16.83 s
+against 3.73 s (4.52x); after, 11.95 s against 3.94 s (3.04x). What remains is about a
+third each: evaluating (mostly expressions that read each object's name), parsing the
+judged files again and locating the 73,838 findings, and reporting them.
 """
 
 from __future__ import annotations

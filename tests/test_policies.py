@@ -525,3 +525,42 @@ def test_a_policy_file_also_linted_is_read_once(tmp_path) -> None:
     (tmp_path / "svc.yaml").write_text(service(type_="NodePort"), encoding="utf-8")
     report = svclint.lint([str(tmp_path)], {"policies": [str(tmp_path / "policy.yaml")]})
     assert [f.rule for f in report.findings if f.rule.startswith("policy")] == ["policy:no-nodeport"]
+
+
+def test_a_method_call_on_a_field_is_not_read_as_a_field(tmp_path) -> None:
+    # `object.spec.ports.all(...)` reads the whole list, and `labels.exists(...)` the whole map:
+    # an answer remembered for one port or label must not be reused for another.
+    ports = simple_policy("only-http", "object.spec.ports.all(p, p.port == 80)")
+    labels = simple_policy("owned", "object.metadata.labels.exists(k, k == 'owner')")
+    services = "---\n".join([
+        service("a", labels="\n  labels:\n    owner: me"),
+        service("b", extra="\n    - name: ssh\n      port: 22", labels="\n  labels:\n    app: b"),
+    ])
+    report = lint_files(tmp_path, ports, labels, services)
+    assert sorted((f.rule, f.obj.name) for f in report.findings if f.rule.startswith("policy:")) == [
+        ("policy:only-http", "b"), ("policy:owned", "b")]
+
+
+def test_remembered_answers_tell_a_missing_map_from_a_missing_key(tmp_path) -> None:
+    # The answers depend only on the label `team` (and on there being labels): Services with
+    # other labels share them, yet no labels at all is a runtime error where a missing key is not.
+    member = simple_policy("team-label", "'team' in object.metadata.labels")
+    field = simple_policy("team-field", "object.metadata.labels.team == 'shop'",
+                          extra_spec="  failurePolicy: Fail\n")
+    services = "---\n".join([
+        service("a", labels="\n  labels:\n    team: shop\n    app: a"),
+        service("b", labels="\n  labels:\n    team: shop\n    app: b"),
+        service("c", labels="\n  labels:\n    app: c"),
+        service("d"),
+    ])
+    report = lint_files(tmp_path, member, field, services)
+    found = sorted((f.obj.name, f.rule, f.message.split(": ", 1)[1]) for f in report.findings
+                   if f.rule.startswith("policy:"))
+    assert found == [
+        ("c", "policy:team-field",
+         "expression 'object.metadata.labels.team == 'shop'' resulted in error: no such key: team"),
+        ("c", "policy:team-label", "failed expression: 'team' in object.metadata.labels"),
+        ("d", "policy:team-field",
+         "expression 'object.metadata.labels.team == 'shop'' resulted in error: no such key: labels"),
+        ("d", "policy:team-label", "expression ''team' in object.metadata.labels' resulted in error: no such key: labels"),
+    ]

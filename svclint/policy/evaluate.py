@@ -29,12 +29,13 @@ from svclint.policy.matching import (
     selector_matches,
 )
 from svclint.policy.model import Binding, Named, Policy, is_binding, is_policy, read_binding, read_policy
-from svclint.policy.reads import deepest_existing, object_paths
+from svclint.policy.reads import deepest_existing, kept_paths, object_paths, trimmed
 from svclint.source.positions import Path
 
 INVALID = "policy-invalid"  # the catalog rule of a policy or binding the API server would refuse
 LEVEL = {"Deny": "error", "Warn": "warning", "Audit": "info"}
 VARIABLES = ("object", "oldObject", "request", "params", "namespaceObject", "variables", "authorizer")
+NOT_OBJECT = frozenset(VARIABLES) - {"object"}
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,32 @@ class _Compiled:
     uses_authorizer: bool = False
     variable_sources: dict[str, str] = field(default_factory=dict)
     reads: memo.Reads = field(default_factory=lambda: memo.Reads(None, True))  # what its answers depend on
+    kept: tuple[Path, ...] | None = None  # the object paths its expressions could read (None: all)
 
     def get(self, named: Named, source: str | None = None) -> Expression | None:
         return self.expressions.get(source if source is not None else named.expression)
+
+
+_Outcome = tuple[str | None, "str | Named"]  # (the expression whose reads locate it, the message or its validation)
+
+
+@dataclass
+class _Group:
+    """Pairs of one object's plan whose policies (without params) read the same paths."""
+
+    reads: memo.Reads
+    places: list[int] = field(default_factory=list)  # in the plan's pairs
+    compiled: dict[int, _Compiled] = field(default_factory=dict)
+
+
+@dataclass
+class _Plan:
+    """What judging an object alike to others takes: the pairs that match it, in groups."""
+
+    pairs: list[tuple[Binding, _Compiled]]
+    kept: tuple[Path, ...] | None  # the object paths some of their expressions could read (None: all)
+    groups: list[_Group] = field(default_factory=list)
+    alone: list[int] = field(default_factory=list)  # places of pairs judged one by one
 
 
 class PolicySet:
@@ -82,11 +106,12 @@ class PolicySet:
         self.problems: list[Verdict] = []
         self.notes: list[str] = []
         self.variables_read: set[str] = set()  # by some expression: the others are not converted to CEL
+        self.object_only: dict[str, memo.Reads] = {}  # expressions that read only `object`: what of it
         for resource in objects:
             self._add(resource)
         self.matches = Matcher(self.namespaces)
-        self.matching: dict[tuple, list[tuple[Binding, _Compiled]]] = {}
-        self.answers: dict[tuple, list[tuple[str | None, str | Named]]] = {}  # remembered (memo.py)
+        self.matching: dict[tuple, _Plan] = {}
+        self.answers: dict[tuple, Any] = {}  # remembered (memo.py)
         self.paths_read: dict[tuple[str, int], list[Path]] = {}  # (expression, its policy's variables) -> paths
         self.pairs = [(binding, self.policies[binding.policy_name]) for binding in self.bindings
                       if binding.policy_name in self.policies and not binding.problems and binding.actions]
@@ -140,8 +165,11 @@ class PolicySet:
                     continue
                 compiled.expressions[source] = expression
                 compiled.uses_authorizer |= expression.uses_authorizer
+                if not expression.variables & NOT_OBJECT:
+                    self.object_only.setdefault(source, memo.expression_reads(source))
                 self.variables_read |= expression.variables
         compiled.variable_sources = {v.name: v.expression for v in policy.variables}
+        compiled.kept = kept_paths(compiled.expressions)
         # Not the messageExpressions: a message is made afresh for each object that fails.
         compiled.reads = memo.reads_of((n.expression for n in [*policy.match_conditions, *policy.variables,
                                                                 *policy.validations]), not compiled.uses_authorizer)
@@ -160,38 +188,77 @@ class PolicySet:
     # --- judging one object ---------------------------------------------------------------
 
     def check(self, resource: Resource) -> list[Verdict]:
+        plan = self._plan(resource)
+        if not plan.pairs:
+            return []
+        verdicts: list[tuple[int, Verdict]] = []  # with the pair's place, to keep the bindings' order
+        request = memo.Request(resource, self._request_values(resource, plan.kept), self.environment.activation)
+        for group in plan.groups:
+            for place, outcomes in self._group_outcomes(request, group):
+                binding, compiled = plan.pairs[place]
+                verdicts += [(place, v) for v in self._verdicts(request, binding, compiled, None, outcomes)]
+        for place in plan.alone:
+            binding, compiled = plan.pairs[place]
+            verdicts += [(place, v) for v in self._check_pair(request, binding, compiled)]
+        verdicts.sort(key=lambda placed: placed[0])
+        return [verdict for _, verdict in verdicts]
+
+    def _group_outcomes(self, request: memo.Request, group: _Group) -> list[tuple[int, list[_Outcome]]]:
+        """The failing outcomes of a group's pairs: remembered for the group as a whole, so that
+        an object like one seen before costs one lookup for all its policies, not one each."""
+        key = request.key(group, group.reads, None)
+        found = self.answers.get(key) if key is not None else None
+        if key is not None:
+            group.reads.counted(found is not None)
+        if found is None:
+            found = []
+            for place in group.places:
+                outcomes = self._outcomes(request, group.compiled[place], None)
+                if outcomes:
+                    found.append((place, outcomes))
+            if key is not None and len(self.answers) < memo.SIZE:
+                self.answers[key] = found
+        return found
+
+    def _check_pair(self, request: memo.Request, binding: Binding, compiled: _Compiled) -> list[Verdict]:
+        """A pair judged on its own: its policy has params (which differ from object to object)
+        or is not remembered (it uses the authorizer)."""
+        resource, policy = request.resource, compiled.policy
         verdicts: list[Verdict] = []
-        request: memo.Request | None = None
-        for binding, compiled in self._matching_pairs(resource):
-            policy = compiled.policy
-            if request is None:
-                request = memo.Request(resource, self._request_values(resource), self.environment.activation)
-            for params, failure in self._params_for(policy, binding, resource):
-                if failure is not None:
-                    if policy.failure_policy == "Fail":
-                        verdicts.append(self._verdict(resource, (), binding, policy, failure))
-                    continue
-                key = request.key(compiled, compiled.reads, params)
-                outcomes = self.answers.get(key) if key is not None else None
-                if key is not None:
-                    compiled.reads.counted(outcomes is not None)
-                if outcomes is None:
-                    activation = request.activation()
-                    activation.set("params", params)
-                    request.prepared = (id(compiled), id(params))  # _validate sets the variables
-                    outcomes = self._validate(activation, compiled)
-                    if key is not None and len(self.answers) < memo.SIZE:
-                        self.answers[key] = outcomes
-                for read, message in outcomes:
-                    if isinstance(message, Named):  # a messageExpression: it may read what the key leaves out
-                        message = self._message(compiled, message, self._prepared(request, compiled, params))
-                    where = self._where(resource, read, compiled.variable_sources) if read else ("kind",)
-                    verdicts.append(self._verdict(resource, where, binding, policy, message))
+        for params, failure in self._params_for(policy, binding, resource):
+            if failure is not None:
+                if policy.failure_policy == "Fail":
+                    verdicts.append(self._verdict(resource, (), binding, policy, failure))
+                continue
+            key = request.key(compiled, compiled.reads, params)
+            outcomes = self.answers.get(key) if key is not None else None
+            if key is not None:
+                compiled.reads.counted(outcomes is not None)
+            if outcomes is None:
+                outcomes = self._outcomes(request, compiled, params)
+                if key is not None and len(self.answers) < memo.SIZE:
+                    self.answers[key] = outcomes
+            verdicts += self._verdicts(request, binding, compiled, params, outcomes)
         return verdicts
 
-    def _matching_pairs(self, resource: Resource) -> list[tuple[Binding, _Compiled]]:
-        """The bindings (with their policies) that match the object, remembered for objects alike:
-        the same apiVersion, kind and namespace, and name and labels when some binding reads them."""
+    def _outcomes(self, request: memo.Request, compiled: _Compiled, params: Any) -> list[_Outcome]:
+        request.set("params", params)
+        request.prepared = (id(compiled), id(params))  # _validate sets the variables
+        return self._validate(request, compiled)
+
+    def _verdicts(self, request: memo.Request, binding: Binding, compiled: _Compiled, params: Any,
+                  outcomes: list[_Outcome]) -> Iterator[Verdict]:
+        resource = request.resource
+        for read, message in outcomes:
+            if isinstance(message, Named):  # a messageExpression: it may read what the key leaves out
+                message = self._message(compiled, message, self._prepared(request, compiled, params))
+            where = self._where(resource, read, compiled.variable_sources) if read else ("kind",)
+            yield self._verdict(resource, where, binding, compiled.policy, message)
+
+    def _plan(self, resource: Resource) -> _Plan:
+        """The bindings (with their policies) that match the object, grouped, remembered for
+        objects alike: the same apiVersion, kind and namespace, and name and labels when some
+        binding reads them."""
         data = resource.data
         kind = data.get("kind")
         key = (data.get("apiVersion"), kind, resource.namespace,
@@ -199,22 +266,40 @@ class PolicySet:
                tuple(sorted(labels_of(data).items())) if self.reads_labels or kind == "Namespace" else None)
         found = self.matching.get(key)
         if found is None:
-            found = self.matching[key] = [
+            found = self.matching[key] = self._grouped([
                 (binding, compiled) for binding, compiled in self.pairs
                 if self.matches(compiled.policy.match_constraints, resource, True)
-                and (binding.match_resources is None or self.matches(binding.match_resources, resource, False))]
+                and (binding.match_resources is None or self.matches(binding.match_resources, resource, False))])
         return found
 
-    def _prepared(self, request: memo.Request, compiled: _Compiled, params: Any) -> Any:
-        """The request's activation with this policy's params and variables."""
-        activation = request.activation()
-        if request.prepared != (id(compiled), id(params)):
-            activation.set("params", params)
-            self._set_variables(activation, compiled)
-            request.prepared = (id(compiled), id(params))
-        return activation
+    def _grouped(self, pairs: list[tuple[Binding, _Compiled]]) -> _Plan:
+        """Pairs without params whose policies read the same paths share one memo key (a group);
+        the others are judged alone."""
+        plan = _Plan(pairs, _union([compiled.kept for _, compiled in pairs]))
+        by_reads: dict[tuple, _Group] = {}
+        for place, (binding, compiled) in enumerate(pairs):
+            reads = compiled.reads
+            if compiled.policy.param_kind is not None or reads.paths is None:
+                plan.alone.append(place)
+                continue
+            signature = (reads.paths, reads.request)
+            group = by_reads.get(signature)
+            if group is None:
+                group = by_reads[signature] = _Group(memo.Reads(reads.paths, reads.request))
+                plan.groups.append(group)
+            group.places.append(place)
+            group.compiled[place] = compiled
+        return plan
 
-    def _request_values(self, resource: Resource) -> dict[str, Any]:
+    def _prepared(self, request: memo.Request, compiled: _Compiled, params: Any) -> memo.Request:
+        """The request with this policy's params and variables set."""
+        if request.prepared != (id(compiled), id(params)):
+            request.set("params", params)
+            self._set_variables(request, compiled)
+            request.prepared = (id(compiled), id(params))
+        return request
+
+    def _request_values(self, resource: Resource, kept: tuple[Path, ...] | None) -> dict[str, Any]:
         group, version = group_version(resource)
         namespace = resource.namespace if is_namespaced(resource) else ""
         request = {
@@ -228,7 +313,8 @@ class PolicySet:
             "options": {"apiVersion": "meta.k8s.io/v1", "kind": "CreateOptions"},
         }
         reads_namespace = "namespaceObject" in self.variables_read
-        return {"object": as_admitted(resource.data, resource.kind, namespace), "oldObject": None,
+        # Only what the policies could read of the object: converting it to CEL costs by its size.
+        return {"object": trimmed(as_admitted(resource.data, resource.kind, namespace), kept), "oldObject": None,
                 # Converting the request to CEL costs as much as the object: only when read.
                 "request": request if "request" in self.variables_read else {}, "params": None,
                 "namespaceObject": self._namespace_object(namespace) if namespace and reads_namespace else None,
@@ -281,35 +367,35 @@ class PolicySet:
         selector = param_ref.get("selector")
         return sorted((c for c in in_namespace if selector_matches(selector, labels_of(c.data))), key=lambda c: c.name)
 
-    def _set_variables(self, activation: Any, compiled: _Compiled) -> dict[str, str]:
-        """Evaluates the policy's variables in order into the activation; the errors by name."""
+    def _set_variables(self, request: memo.Request, compiled: _Compiled) -> dict[str, str]:
+        """Evaluates the policy's variables in order into the request; the errors by name."""
         variables: dict[str, Any] = {}
         errors: dict[str, str] = {}
-        activation.set("variables", variables)
+        request.set("variables", variables)
         for variable in compiled.policy.variables:
-            outcome = self._run(compiled, variable, activation)
+            outcome = self._run(compiled, variable, request)
             if isinstance(outcome, EvaluationError):
                 errors[variable.name] = str(outcome)
             elif outcome is not _SKIPPED:
                 variables[variable.name] = outcome
-                activation.set("variables", variables)
+                request.set("variables", variables)
         return errors
 
-    def _validate(self, activation: Any, compiled: _Compiled) -> list[tuple[str | None, str | Named]]:
+    def _validate(self, request: memo.Request, compiled: _Compiled) -> list[_Outcome]:
         """What the policy says of the request: (the expression whose reads locate it, the
         message, or the validation whose messageExpression gives it) each."""
         policy = compiled.policy
         for condition in policy.match_conditions:
-            outcome = self._run(compiled, condition, activation)
+            outcome = self._run(compiled, condition, request)
             if outcome is True:
                 continue
             if isinstance(outcome, EvaluationError) and policy.failure_policy == "Fail":
                 return [(condition.expression, f"failed to evaluate match condition '{condition.name}': {outcome}")]
             return []
-        variable_errors = self._set_variables(activation, compiled)
-        outcomes: list[tuple[str | None, str | Named]] = []
+        variable_errors = self._set_variables(request, compiled)
+        outcomes: list[_Outcome] = []
         for validation in policy.validations:
-            outcome = self._run(compiled, validation, activation)
+            outcome = self._run(compiled, validation, request)
             if outcome is True or outcome is _SKIPPED:
                 continue
             expression = validation.expression
@@ -320,21 +406,33 @@ class PolicySet:
                     outcomes.append((expression, f"expression '{expression}' resulted in error: {error}"))
                 continue
             outcomes.append((expression, validation if validation.message_expression
-                             else self._message(compiled, validation, activation)))
+                             else self._message(compiled, validation, request)))
         return outcomes
 
-    def _run(self, compiled: _Compiled, named: Named, activation: Any, source: str | None = None) -> Any:
+    def _run(self, compiled: _Compiled, named: Named, request: memo.Request, source: str | None = None) -> Any:
         expression = compiled.get(named, source)
         if expression is None or expression.uses_authorizer:
             return _SKIPPED  # reported on the policy (compile error) or in a note (authorizer)
+        # An expression that reads only the object is remembered on its own, by the values it
+        # reads: a match condition on the namespace is run once per namespace, not per object.
+        reads = self.object_only.get(expression.source)
+        key = request.key(expression.source, reads, None) if reads is not None else None
+        if key is not None:
+            found = self.answers.get(key, _SKIPPED)
+            reads.counted(found is not _SKIPPED)  # type: ignore[union-attr]  # key is None without reads
+            if found is not _SKIPPED:
+                return found
         try:
-            return activation.evaluate(expression)
+            outcome = request.activation().evaluate(expression)
         except EvaluationError as exc:
-            return exc
+            outcome = exc
+        if key is not None and len(self.answers) < memo.SIZE:
+            self.answers[key] = outcome
+        return outcome
 
-    def _message(self, compiled: _Compiled, validation: Named, activation: Any) -> str:
+    def _message(self, compiled: _Compiled, validation: Named, request: memo.Request) -> str:
         if validation.message_expression:
-            text = self._run(compiled, validation, activation, validation.message_expression)
+            text = self._run(compiled, validation, request, validation.message_expression)
             if isinstance(text, str) and text.strip() and "\n" not in text:
                 return text.strip()
         if validation.message:
@@ -364,6 +462,12 @@ class _Skipped:
 
 
 _SKIPPED = _Skipped()
+
+
+def _union(kept: list[tuple[Path, ...] | None]) -> tuple[Path, ...] | None:
+    if any(paths is None for paths in kept):
+        return None
+    return tuple(sorted({path for paths in kept if paths is not None for path in paths}))
 
 
 def _variable_error(expression: str, errors: dict[str, str]) -> str | None:

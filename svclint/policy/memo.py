@@ -1,9 +1,9 @@
 """Answers of policies remembered across objects alike.
 
 A policy's answer for an object (which validations fail, on which expression) depends only
-on the values its expressions read: the object paths they name (`reads.object_paths`; a bare
-`object` is the path (), all of it), its params and, when they read `request` or
-`namespaceObject`, the object's name and namespace. Thousands of Services share their type,
+on the values its expressions read: the object paths they name (`reads.object_reads`; a bare
+`object` is the path (), all of it; of a map tested only for literal keys, those keys), its
+params and, when they read `request` or `namespaceObject`, the object's name and namespace. Thousands of Services share their type,
 ports and annotations, so most answers are evaluated once. messageExpressions are left out
 of the key: a message is made afresh for each object that fails.
 """
@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from svclint.model.resources import Resource
-from svclint.policy.reads import object_paths
+from svclint.policy.reads import TYPE, object_reads
 from svclint.source.positions import Path
 
 SIZE = 200_000  # answers remembered; beyond it, requests are evaluated afresh
 TRIAL = 256  # lookups after which a policy whose answers repeat less than one time in ten is not remembered
 _MISSING = "\0missing"
-_ABSENT = object()
 
 
 @dataclass
@@ -45,9 +44,16 @@ class Reads:
 
 def reads_of(expressions: Iterable[str], remembered: bool = True) -> Reads:
     sources = list(expressions)
-    paths = {path for source in sources for path in object_paths(source)}
+    paths = {path for source in sources for path in object_reads(source)}
     request = re.search(r"\brequest\b|\bnamespaceObject\b", " ".join(sources)) is not None
     return Reads(tuple(sorted(paths, key=repr)) if remembered else None, request)
+
+
+def expression_reads(source: str) -> Reads:
+    """What an expression that reads only `object` depends on; not remembered when it may
+    read the object whole."""
+    paths = set(object_reads(source))
+    return Reads(None if () in paths else tuple(sorted(paths, key=repr)), False)
 
 
 class Request:
@@ -60,12 +66,21 @@ class Request:
         self.frozen: dict[Path, str] = {}
         self._activate = activate
         self._activation: Any = None
+        self._set: dict[str, Any] = {}  # params and variables, set on the activation when it is made
         self.prepared: tuple[int, int] | None = None  # (policy, params) whose variables the activation holds
 
     def activation(self) -> Any:
+        """Made when an expression is first run: converting the object to CEL is the dearest step."""
         if self._activation is None:
             self._activation = self._activate(self.values)
+            for name, value in self._set.items():
+                self._activation.set(name, value)
         return self._activation
+
+    def set(self, name: str, value: Any) -> None:
+        self._set[name] = value
+        if self._activation is not None:
+            self._activation.set(name, value)
 
     def key(self, policy: object, reads: Reads, params: Any) -> tuple | None:
         if reads.paths is None:
@@ -76,17 +91,20 @@ class Request:
         return id(policy), id(params), names, values
 
     def _frozen(self, path: Path) -> str:
-        value = _value_at(self.values["object"], path)
-        found = self.frozen[path] = _MISSING if value is _ABSENT else json.dumps(value, sort_keys=True, default=str)
+        found = self.frozen[path] = _frozen_at(self.values["object"], path)
         return found
 
 
-def _value_at(data: Any, path: Path) -> Any:
-    for step in path:
+def _frozen_at(data: Any, path: Path) -> str:
+    """The value at `path`, frozen; where it is missing, how much of the path exists and what
+    is there instead (the error an expression gets names the first missing field)."""
+    for depth, step in enumerate(path):
+        if step is TYPE:  # a map: only whether it has the keys read (other paths); else all of it
+            return "map" if isinstance(data, dict) else json.dumps(data, sort_keys=True, default=str)
         if isinstance(data, dict) and isinstance(step, str) and step in data:
             data = data[step]
         elif isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
             data = data[step]
         else:
-            return _ABSENT
-    return data
+            return f"{_MISSING} {depth} {type(data).__name__}"
+    return json.dumps(data, sort_keys=True, default=str)

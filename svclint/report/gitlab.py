@@ -28,5 +28,7 @@ def report(result: Report, stream: TextIO, color: bool = False) -> None:
         }
         for finding, fingerprint in zip(result.findings, fingerprints(result.findings))
     ]
-    json.dump(issues, stream, indent=2)
+    # One write: json.dump writes each token on its own (millions of calls for many findings,
+    # seconds when stdout is a pipe).
+    stream.write(json.dumps(issues, indent=2))
     stream.write("\n")

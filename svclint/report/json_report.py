@@ -34,5 +34,7 @@ def report(result: Report, stream: TextIO, color: bool = False) -> None:
             "infos": result.count(Severity.INFO),
         },
     }
-    json.dump(document, stream, indent=2)
+    # One write: json.dump writes each token on its own (millions of calls for many findings,
+    # seconds when stdout is a pipe).
+    stream.write(json.dumps(document, indent=2))
     stream.write("\n")

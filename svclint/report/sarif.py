@@ -46,7 +46,9 @@ def report(result: Report, stream: TextIO, color: bool = False) -> None:
             "results": results,
         }],
     }
-    json.dump(log, stream, indent=2)
+    # One write: json.dump writes each token on its own (millions of calls for many findings,
+    # seconds when stdout is a pipe).
+    stream.write(json.dumps(log, indent=2))
     stream.write("\n")
 
 
