@@ -163,7 +163,6 @@ def _parse(path: str, text: str, namespaced: dict[tuple, str]) -> _Parsed:
     for document in iter_documents(source):
         spans.append(document.span)
         for data, base in objects_in(document.data):
-            resource = Resource(data, path, document.index, "", base)
             namespace = namespaced.get((path, document.index, base))
             if namespace is None:  # a --policy file: not in the index
                 metadata = data.get("metadata")

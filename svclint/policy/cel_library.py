@@ -28,7 +28,6 @@ from svclint.model.apimachinery import (
     is_qualified_name,
     label_value_errors,
 )
-from svclint.model.ipaddr import parse_ip
 
 TYPE_KEY = "@kubernetesType"
 Library = dict[str, Callable[..., Any]]
