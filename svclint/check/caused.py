@@ -20,7 +20,7 @@ from svclint.check.registry import Rule
 from svclint.check.rule_inputs import RuleInputs
 from svclint.check.settings import Settings
 from svclint.model.facts import FactPlan
-from svclint.model.resources import CLUSTER_SCOPED_KINDS, Resource, ResourceIndex
+from svclint.model.resources import CLUSTER_SCOPED_KINDS, ObjectRef, Resource, ResourceIndex
 from svclint.source.positions import PositionResolver
 
 WORKLOAD_LABELS = ("spec", "template", "metadata", "labels")
@@ -64,17 +64,27 @@ def caused_findings(changed: Sequence[FileResult], context: Sequence[FileResult]
             continue
         line, column = _where(culprit)
         findings.append(Finding(culprit.path, line, column, slug, rules[slug].severity,
-                                f"{message} (after this change; {resource.ref.describe()} is in {resource.file})",
-                                resource.ref))
+                                after_change(message, resource.ref, resource.file), resource.ref))
     return findings
+
+
+def after_change(message: str, obj: ObjectRef, file: str) -> str:
+    """A finding's message as reported at the change that caused it, on an object elsewhere."""
+    return f"{message} (after this change; {obj.describe()} is in {file})"
+
+
+def show_at_head(path: str) -> subprocess.CompletedProcess | None:
+    """`git show HEAD:./PATH` (its stdout is the file as committed); None when git cannot run."""
+    try:
+        return subprocess.run(["git", "show", f"HEAD:./{path}"], capture_output=True, check=False, cwd=os.getcwd())
+    except OSError:
+        return None
 
 
 def _at_head(path: str, plan: FactPlan) -> FileResult | None:
     """The file's facts as git's HEAD has it (empty for a new file); None outside git."""
-    try:
-        shown = subprocess.run(["git", "show", f"HEAD:./{path}"], capture_output=True, check=False,
-                               cwd=os.getcwd())
-    except OSError:
+    shown = show_at_head(path)
+    if shown is None:
         return None
     if shown.returncode != 0:
         known = subprocess.run(["git", "rev-parse", "--verify", "-q", "HEAD"], capture_output=True, check=False)

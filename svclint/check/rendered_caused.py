@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import subprocess
 import tempfile
 from typing import Any, Sequence
 
+from svclint.check.caused import WORKLOAD_LABELS, after_change, show_at_head
 from svclint.check.finding import Finding
 from svclint.check.registry import Rule
 from svclint.check.settings import Settings
@@ -22,8 +22,6 @@ from svclint.render.kustomize import kustomize_command, render_overlay
 from svclint.render.layout import Kustomization, Layout
 from svclint.render.nodes import follow
 from svclint.render.origins import SourceFiles
-
-WORKLOAD_LABELS = ("spec", "template", "metadata", "labels")
 
 
 def caused_elsewhere(elsewhere: Sequence[Finding], layout: Layout, settings: Settings, rules: dict[str, Rule],
@@ -47,7 +45,7 @@ def caused_elsewhere(elsewhere: Sequence[Finding], layout: Layout, settings: Set
             line, column = _where(touched[0], files)
             caused.append(dataclasses.replace(
                 finding, file=touched[0], line=line, column=column, exact_source=False,
-                message=f"{finding.message} (after this change; {finding.obj.describe()} is in {finding.file})"))
+                message=after_change(finding.message, finding.obj, finding.file)))
     return caused
 
 
@@ -63,7 +61,9 @@ def _head_findings(overlay: Kustomization, reads: Sequence[str], settings: Setti
         return None
     with tempfile.TemporaryDirectory(prefix="svclint-head-") as scratch:
         for path in reads:
-            shown = subprocess.run(["git", "show", f"HEAD:./{path}"], capture_output=True, check=False)
+            shown = show_at_head(path)
+            if shown is None:
+                return None
             if shown.returncode == 0:
                 os.makedirs(os.path.dirname(os.path.join(scratch, path)) or scratch, exist_ok=True)
                 with open(os.path.join(scratch, path), "wb") as stream:

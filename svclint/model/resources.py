@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
 from svclint.model.workloads import BUILT_IN, OWN_NAME, WorkloadKind, pod_templates, workload_kind
 from svclint.source.objects import is_object
-from svclint.source.positions import Path, dig
+from svclint.source.positions import Path, as_list, dig
 
 KIND_CLUSTER_API_GROUP = "kind.x-k8s.io"
 KUSTOMIZE_API_GROUP = "kustomize.config.k8s.io"
@@ -106,8 +106,8 @@ class KindCluster:
     def port_mappings(self) -> list[tuple[int | None, int | None, str]]:
         """(containerPort, hostPort, protocol) of every extraPortMappings entry of every node."""
         mappings = []
-        for node in _list(self.resource.get("nodes")):
-            for mapping in _list(dig(node, ("extraPortMappings",))):
+        for node in as_list(self.resource.get("nodes")):
+            for mapping in as_list(dig(node, ("extraPortMappings",))):
                 container, host = dig(mapping, ("containerPort",)), dig(mapping, ("hostPort",))
                 mappings.append((_port(container), _port(host), dig(mapping, ("protocol",)) or "TCP"))
         return mappings
@@ -118,10 +118,10 @@ class KindCluster:
         `ingress-ready=true`: where kind's ingress guide binds the ingress controller to the
         host (its pods take hostPort 80 and 443 on the labelled node)."""
         ports = []
-        for node in _list(self.resource.get("nodes")):
+        for node in as_list(self.resource.get("nodes")):
             if not _ingress_ready(node):
                 continue
-            for mapping in _list(dig(node, ("extraPortMappings",))):
+            for mapping in as_list(dig(node, ("extraPortMappings",))):
                 container = _port(dig(mapping, ("containerPort",)))
                 if container in (80, 443) and (dig(mapping, ("protocol",)) or "TCP") == "TCP":
                     ports.append((container, _port(dig(mapping, ("hostPort",)))))
@@ -140,11 +140,7 @@ def _ingress_ready(node: Any) -> bool:
     if str(dig(node, ("labels", "ingress-ready"))).lower() == "true":
         return True
     return any(isinstance(patch, str) and re.search(r"node-labels:.*\bingress-ready=true\b", patch)
-               for patch in _list(dig(node, ("kubeadmConfigPatches",))))
-
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
+               for patch in as_list(dig(node, ("kubeadmConfigPatches",))))
 
 
 def _port(value: Any) -> int | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from svclint.model.resources import CLUSTER_SCOPED_KINDS, Resource
+from svclint.source.positions import as_list
 
 NAME_LABEL = "kubernetes.io/metadata.name"
 
@@ -165,10 +166,6 @@ class Matcher:
         return found
 
 
-def _as_list(value: Any) -> list:
-    return value if isinstance(value, list) else []
-
-
 def reads_names(criteria: Mapping[str, Any]) -> bool:
-    rules = [rule for key in ("resourceRules", "excludeResourceRules") for rule in _as_list(criteria.get(key))]
+    rules = [rule for key in ("resourceRules", "excludeResourceRules") for rule in as_list(criteria.get(key))]
     return any(isinstance(rule, dict) and rule.get("resourceNames") for rule in rules)

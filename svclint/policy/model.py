@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from svclint.model.resources import Resource
-from svclint.source.positions import Path
+from svclint.source.positions import Path, as_list
 
 GROUP = "admissionregistration.k8s.io"
 POLICY_KIND = f"{GROUP}/ValidatingAdmissionPolicy"
@@ -72,10 +72,6 @@ def _mapping(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
-
-
 def read_policy(resource: Resource) -> Policy:
     spec = _mapping(resource.get("spec"))
     problems: list[Problem] = []
@@ -89,7 +85,7 @@ def read_policy(resource: Resource) -> Policy:
         else:
             param_kind = (kind["apiVersion"], kind["kind"])
     constraints = spec.get("matchConstraints")
-    if not isinstance(constraints, dict) or not _list(constraints.get("resourceRules")):
+    if not isinstance(constraints, dict) or not as_list(constraints.get("resourceRules")):
         problems.append(Problem(("spec", "matchConstraints") if isinstance(constraints, dict) else ("spec",),
                                 "spec.matchConstraints.resourceRules: Required value"))
     failure = spec.get("failurePolicy", "Fail")
@@ -98,7 +94,7 @@ def read_policy(resource: Resource) -> Policy:
                                 f'spec.failurePolicy: Unsupported value: "{failure}": supported values: "Fail", "Ignore"'))
         failure = "Fail"
     validations = _expressions(spec, "validations", problems, named=False)
-    if not validations and not _list(spec.get("auditAnnotations")):
+    if not validations and not as_list(spec.get("auditAnnotations")):
         problems.append(Problem(("spec",), "spec.validations: Required value: validations or auditAnnotations must "
                                            "contain at least one item"))
     return Policy(resource, resource.name, param_kind, _mapping(constraints),
@@ -111,7 +107,7 @@ def _expressions(spec: dict, key: str, problems: list[Problem], named: bool) -> 
     value = spec.get(key)
     if value is not None and not isinstance(value, list):
         problems.append(Problem(("spec", key), f"spec.{key}: Invalid value: must be a list"))
-    for i, item in enumerate(_list(value)):
+    for i, item in enumerate(as_list(value)):
         where = ("spec", key, i)
         item = _mapping(item)
         expression = item.get("expression")
@@ -139,7 +135,7 @@ def read_binding(resource: Resource) -> Binding:
     if not isinstance(policy_name, str) or not policy_name:
         problems.append(Problem(("spec",), "spec.policyName: Required value"))
         policy_name = ""
-    actions = _list(spec.get("validationActions"))
+    actions = as_list(spec.get("validationActions"))
     if not actions:
         problems.append(Problem(("spec",), "spec.validationActions: Required value: at least one validation "
                                            "action is required"))

@@ -12,7 +12,6 @@ from typing import Any, Sequence
 import yaml
 
 from svclint.render.layout import CHART_FILE
-from svclint.render.nodes import FAST_LOADER
 from svclint.render.rendering import Origin, Rendering
 
 INSTALL_HINT = "pip install 'svclint[helm]'"
@@ -132,7 +131,7 @@ def _add_manifests(rendering: Rendering, chart: str, manifests: dict[str, str]) 
             continue  # NOTES.txt
         file = _template_file(chart, template)
         try:
-            documents = [d for d in yaml.load_all(manifests[template], Loader=FAST_LOADER) if d is not None]
+            documents = [d for d in yaml.load_all(manifests[template], Loader=yaml.CSafeLoader) if d is not None]
         except yaml.YAMLError as exc:
             rendering.error = f"{template} renders invalid YAML: {' '.join(str(exc).split())}"
             rendering.objects.clear()

@@ -18,7 +18,6 @@ from typing import Any, Sequence
 
 import yaml
 
-from svclint.render.nodes import FAST_LOADER
 from svclint.render.rendering import Origin, Rendering
 
 ORIGIN = "config.kubernetes.io/origin"
@@ -61,7 +60,7 @@ def render_overlay(directory: str, anchor: str, command: Sequence[str] | None, t
             rendering.error = _message(built.stderr.decode("utf-8", "replace"), scratch, overlay, directory)
             return rendering
         try:
-            documents = [d for d in yaml.load_all(built.stdout.decode("utf-8", "replace"), Loader=FAST_LOADER)
+            documents = [d for d in yaml.load_all(built.stdout.decode("utf-8", "replace"), Loader=yaml.CSafeLoader)
                          if d is not None]
         except yaml.YAMLError as exc:
             rendering.error = f"the output of {shlex.join(command)} is not YAML: {exc}"

@@ -14,6 +14,8 @@ from typing import Any, Iterable
 
 import yaml
 
+from svclint.source.positions import as_list
+
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 CHART_FILE = "Chart.yaml"
 
@@ -80,7 +82,7 @@ def _typo(target: str) -> bool:
 
 def _resource_references(data: dict[str, Any]) -> Iterable[str]:
     for key in ("resources", "bases", "crds"):
-        yield from (item for item in _list(data.get(key)) if isinstance(item, str))
+        yield from (item for item in as_list(data.get(key)) if isinstance(item, str))
 
 
 def _is_remote(reference: str) -> bool:
@@ -93,27 +95,23 @@ def _references(data: dict[str, Any]) -> Iterable[str]:
     """Every local path a kustomization names (remote URLs are left out: they are not in the run)."""
     for key in ("resources", "bases", "components", "crds", "configurations", "generators", "transformers",
                 "validators", "patchesStrategicMerge"):
-        yield from (item for item in _list(data.get(key)) if isinstance(item, str) and "\n" not in item)
+        yield from (item for item in as_list(data.get(key)) if isinstance(item, str) and "\n" not in item)
     for key in ("patches", "patchesJson6902", "replacements"):
-        yield from (item["path"] for item in _list(data.get(key))
+        yield from (item["path"] for item in as_list(data.get(key))
                     if isinstance(item, dict) and isinstance(item.get("path"), str))
     for key in ("configMapGenerator", "secretGenerator"):
-        for generator in _list(data.get(key)):
+        for generator in as_list(data.get(key)):
             if not isinstance(generator, dict):
                 continue
-            for entry in _list(generator.get("files")):
+            for entry in as_list(generator.get("files")):
                 if isinstance(entry, str):
                     yield entry.split("=", 1)[-1]
-            yield from (env for env in _list(generator.get("envs")) if isinstance(env, str))
+            yield from (env for env in as_list(generator.get("envs")) if isinstance(env, str))
             if isinstance(generator.get("env"), str):
                 yield generator["env"]
     openapi = data.get("openapi")
     if isinstance(openapi, dict) and isinstance(openapi.get("path"), str):
         yield openapi["path"]
-
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
 
 
 @dataclass

@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from svclint.source.positions import dig
+
 # Keys that identify a list element across a patch and what it merges into (the strategic
 # merge keys of the fields Services, workloads and Ingresses hold).
 MERGE_KEYS = ("name", "port", "containerPort", "mountPath", "ip", "key", "path", "topologyKey", "type")
@@ -29,14 +31,9 @@ class Reached:
         return self.key.start_mark if anchor == "key" and self.key is not None else self.node.start_mark
 
 
-# libyaml's loader when PyYAML has it (marks are the same; ~10 times faster)
-FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-FAST_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
 def compose_all(text: str) -> list[yaml.Node]:
     try:
-        return [node for node in yaml.compose_all(text, Loader=FAST_LOADER) if node is not None]
+        return [node for node in yaml.compose_all(text, Loader=yaml.CSafeLoader) if node is not None]
     except yaml.YAMLError:
         return []
 
@@ -49,7 +46,7 @@ def follow(node: yaml.Node, path: tuple, rendered: Any) -> Reached:
         if child is None:
             return Reached(node, key, depth, False)
         key, node = child
-        rendered = _step(rendered, part)
+        rendered = dig(rendered, (part,))
     return Reached(node, key, len(path), _same_scalar(node, rendered))
 
 
@@ -88,14 +85,6 @@ def _scalar_at(node: yaml.MappingNode, key: str) -> str | None:
     return None
 
 
-def _step(value: Any, part: Any) -> Any:
-    if isinstance(value, dict) and isinstance(part, str):
-        return value.get(part)
-    if isinstance(value, list) and isinstance(part, int) and part < len(value):
-        return value[part]
-    return None
-
-
 def _spelled(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -106,12 +95,6 @@ def _same_scalar(node: yaml.Node, rendered: Any) -> bool:
     if isinstance(node, yaml.ScalarNode):
         return node.value.strip("\"'").lower() == _spelled(rendered).lower()
     return True  # a mapping or list the file writes whole
-
-
-def value_at(value: Any, path: tuple) -> Any:
-    for part in path:
-        value = _step(value, part)
-    return value
 
 
 def positions(text: str) -> dict[tuple[int, int], tuple[int, tuple, str]]:

@@ -19,8 +19,9 @@ from typing import Any, Iterator
 import yaml
 
 from svclint.render.layout import Kustomization
-from svclint.render.nodes import Reached, compose_all, follow, value_at
+from svclint.render.nodes import Reached, compose_all, follow
 from svclint.render.rendering import Origin, Rendering
+from svclint.source.positions import dig
 
 LABEL_MAPS = {("metadata", "labels"), ("spec", "selector"), ("spec", "selector", "matchLabels"),
               ("spec", "template", "metadata", "labels")}
@@ -88,7 +89,7 @@ def _spot(file: str, reached: Reached, anchor: str, line_offset: int = 0, column
 
 
 def _name(obj: Any) -> str:
-    name = value_at(obj, ("metadata", "name"))
+    name = dig(obj, ("metadata", "name"))
     return name if isinstance(name, str) else ""
 
 
@@ -97,7 +98,7 @@ def _written_for(written: Any, obj: Any) -> bool:
     the same kind, and a name that prefixes and suffixes can have made the rendered one."""
     if not isinstance(written, dict) or written.get("kind") != obj.get("kind"):
         return False
-    name = value_at(written, ("metadata", "name"))
+    name = dig(written, ("metadata", "name"))
     return isinstance(name, str) and bool(name) and name in _name(obj)
 
 
@@ -108,7 +109,7 @@ def _in_resource(obj: Any, origin: Origin, files: SourceFiles, path: tuple, anch
     matching = [node for node, data in candidates if _written_for(data, obj)]
     if not matching:
         return Spot(origin.file, 1, 1, False)
-    best = max(matching, key=lambda node: len(str(value_at(_data(node), ("metadata", "name")))))
+    best = max(matching, key=lambda node: len(str(dig(_data(node), ("metadata", "name")))))
     return _spot(origin.file, follow(best, path, obj), anchor)
 
 
@@ -162,7 +163,7 @@ def _targets(target: dict, obj: Any) -> bool:
     if not target:
         return False
     for field, value in (("kind", obj.get("kind")), ("name", _name(obj)),
-                         ("namespace", value_at(obj, ("metadata", "namespace")))):
+                         ("namespace", dig(obj, ("metadata", "namespace")))):
         wanted = target.get(field)
         if isinstance(wanted, str) and field != "namespace" and not re.search(wanted, str(value or "")):
             return False
@@ -181,7 +182,7 @@ def _operation_reaches(operations: yaml.SequenceNode, obj: Any, path: tuple) -> 
         if value_node is None:
             continue
         rest = path[len(pointer):]
-        reached = follow(value_node, rest, value_at(obj, path[:len(pointer)]))
+        reached = follow(value_node, rest, dig(obj, path[:len(pointer)]))
         if reached.depth == len(rest):
             return reached
         return Reached(value_node, reached.key, reached.depth, False)
@@ -246,16 +247,16 @@ def _added_by_kustomization(obj: Any, chain: list[Kustomization], files: SourceF
         if not isinstance(root, yaml.MappingNode):
             continue
         if path == ("metadata", "namespace"):
-            reached = follow(root, ("namespace",), value_at(obj, path))
+            reached = follow(root, ("namespace",), dig(obj, path))
             if reached.depth == 1:
                 return _spot(kustomization.file, reached, anchor)
         elif len(path) >= 1 and path[:-1] in LABEL_MAPS:
             label = path[-1]
             for entry in _list_node(root, "labels"):
-                reached = follow(entry, ("pairs", label), value_at(obj, path))
+                reached = follow(entry, ("pairs", label), dig(obj, path))
                 if reached.depth == 2:
                     return _spot(kustomization.file, reached, anchor)
-            reached = follow(root, ("commonLabels", label), value_at(obj, path))
+            reached = follow(root, ("commonLabels", label), dig(obj, path))
             if reached.depth == 2:
                 return _spot(kustomization.file, reached, anchor)
     return None

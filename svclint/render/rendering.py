@@ -33,5 +33,5 @@ class Rendering:
         """The rendered objects as one YAML stream, as svclint lints them."""
         if not self.objects:
             return ""
-        return yaml.dump_all(self.objects, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False,
+        return yaml.dump_all(self.objects, Dumper=yaml.CSafeDumper, sort_keys=False,
                              allow_unicode=True)

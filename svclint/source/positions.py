@@ -31,6 +31,11 @@ def dig(value: Any, path: Iterable[Any]) -> Any:
         else:
             return None
     return value
+
+
+def as_list(value: Any) -> list:
+    """`value` when it is a list, else no items (a field of the wrong type reads as empty)."""
+    return value if isinstance(value, list) else []
 _NOT_WALKABLE = (ValueError, IndexError)
 
 
