@@ -93,7 +93,7 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -
     if context and STDIN not in paths:  # what the changed files cause in files they do not touch
         add_caused(report, results, context, settings, rules)
     report.notes = [*notes, *report.notes]
-    if layout.overlays or layout.charts or layout.lone_components or layout.incomplete:
+    if layout.renders:
         add_rendered(report, layout, settings, rules, jobs, combine)
     return report
 

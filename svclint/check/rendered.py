@@ -65,7 +65,7 @@ def render_layout(paths: Sequence[str], exclude: Sequence[str], context_files: S
         layout.report_only = None
     add_named(layout, renderers)
     # A named kustomization that another one of the run builds on is rendered through it.
-    referenced = {base for k in layout.kustomizations.values() for base in k.kustomizations}
+    referenced = layout.referenced()
     layout.overlays = [k for k in layout.overlays if k.directory not in referenced]
     return layout
 

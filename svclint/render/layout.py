@@ -145,6 +145,21 @@ class Layout:
             pending.extend(kustomization.kustomizations)
         return sorted(files)
 
+    @property
+    def renders(self) -> bool:
+        """Whether anything here is rendered, or reported as not renderable."""
+        return bool(self.overlays or self.charts or self.lone_components or self.incomplete)
+
+    def referenced(self) -> set[str]:
+        """The directories that some kustomization builds on: never top overlays."""
+        return {base for k in self.kustomizations.values() for base in k.kustomizations}
+
+    def consume_all(self) -> None:
+        """Every kustomization's own file and the files it reads are linted only as rendered."""
+        for kustomization in self.kustomizations.values():
+            self.consumed.add(kustomization.file)
+            self.consumed.update(kustomization.files)
+
     def missing(self, directory: str) -> list[tuple[Kustomization, str]]:
         """The files that the kustomization of `directory` or its bases name and do not have."""
         return [(k, reference) for k in self.chain(directory) for reference in k.missing]
@@ -197,14 +212,12 @@ def find_layout(roots: Iterable[str], exclude_dir: Any = None) -> Layout:
             elif any(name in names for name in KUSTOMIZATION_NAMES):
                 in_run.append(normalised)
     _read_all(layout, in_run)
-    referenced = {base for k in layout.kustomizations.values() for base in k.kustomizations}
+    referenced = layout.referenced()
     layout.overlays = [layout.kustomizations[d] for d in in_run
                        if d not in referenced and not layout.kustomizations[d].is_component]
     layout.lone_components = [layout.kustomizations[d] for d in in_run
                               if d not in referenced and layout.kustomizations[d].is_component]
-    for kustomization in layout.kustomizations.values():
-        layout.consumed.add(kustomization.file)
-        layout.consumed.update(kustomization.files)
+    layout.consume_all()
     layout.set_aside_incomplete()
     return layout
 
@@ -225,9 +238,7 @@ def add_named(layout: Layout, paths: Iterable[str]) -> None:
                 layout.lone_components.append(named)
             elif named is not None:
                 layout.overlays.append(named)
-            for kustomization in layout.kustomizations.values():
-                layout.consumed.add(kustomization.file)
-                layout.consumed.update(kustomization.files)
+            layout.consume_all()
     layout.set_aside_incomplete()
 
 
@@ -245,7 +256,7 @@ def including(named: Iterable[str], candidates: Iterable[str]) -> Layout:
             elif kustomization_file(directory):
                 directories.add(directory)
     _read_all(layout, sorted(directories))
-    referenced = {base for k in layout.kustomizations.values() for base in k.kustomizations}
+    referenced = layout.referenced()
     for directory, kustomization in sorted(layout.kustomizations.items()):
         if directory not in referenced and not kustomization.is_component \
                 and named & set(layout.reads(directory)):
