@@ -84,8 +84,8 @@ def test_jobs_must_be_a_positive_number(cli, tmp_path, value) -> None:
 def test_files_are_checked_in_worker_processes(project, monkeypatch) -> None:
     original = parallel.check_file
 
-    def tagged(path: str, settings: Settings, rules) -> FileResult:
-        result = original(path, settings, rules)
+    def tagged(path: str, settings: Settings, rules, policies) -> FileResult:
+        result = original(path, settings, rules, policies)
         result.path = f"{os.getpid()}:{result.path}"
         return result
 

@@ -76,6 +76,19 @@ def test_tricky_texts(name: str) -> None:
     assert mismatches(TRICKY[name]) == []
 
 
+@pytest.mark.parametrize("name", TRICKY)
+def test_nodes_held_while_parsing_locate_as_a_second_composition(name: str) -> None:
+    text = TRICKY[name]
+    documents = parse_source("x.yaml", text.encode()).documents
+    spans = [document.span for document in documents]
+    held, composed = PositionResolver(text, spans), PositionResolver(text, spans)
+    for document in documents:
+        held.hold(document.index, document.root)
+        for path, _, _ in walk(document.root) if document.root else ():
+            for anchor in ("key", "value"):
+                assert held.locate(document.index, path, anchor) == composed.locate(document.index, path, anchor)
+
+
 # Files above this size take seconds here (every node located, twice): in the whole suite only.
 BIG_FILE = 500_000
 

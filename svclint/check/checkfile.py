@@ -10,6 +10,7 @@ document at a time is constructed.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -17,6 +18,7 @@ from svclint.check.finding import Severity, grouped
 from svclint.check.fixes import Fix
 from svclint.check.registry import Rule, RulesByKind
 from svclint.check.rule_inputs import RuleInputs
+from svclint.check.selection import policy_enabled
 from svclint.check.settings import Settings
 from svclint.check.suppressions import (
     ANNOTATION,
@@ -25,8 +27,9 @@ from svclint.check.suppressions import (
     comment_suppressions,
 )
 from svclint.model.facts import INDEX_READS, FactPlan, facts_of
-from svclint.model.resources import Resource, kustomization_namespaces, objects_in
+from svclint.model.resources import CLUSTER_SCOPED_KINDS, Resource, kustomization_namespaces, objects_in
 from svclint.policy import POLICY_READS
+from svclint.policy.evaluate import PolicySet
 from svclint.source.documents import (
     Header,
     Problem,
@@ -63,16 +66,19 @@ class FileResult:
     spans: SpanList = field(default_factory=SpanList)  # of each document, to locate cross-object findings
     ascii: bool = False  # the file's bytes are ASCII: it can be read again in slices
     text: str | None = None  # kept for stdin, pipes and what is not a regular file, to locate cross-object findings
+    policy_findings: list[LocalFinding] = field(default_factory=list)  # when judged as checked (check_file's policies)
 
 
-def check_file(path: str, settings: Settings, rules: dict[str, Rule]) -> FileResult:
+def check_file(path: str, settings: Settings, rules: dict[str, Rule], policies: PolicySet | None = None) -> FileResult:
     source, ascii_bytes, regular = _read(path)
-    return check_source(source, ascii_bytes, regular, settings, rules)
+    return check_source(source, ascii_bytes, regular, settings, rules, policies)
 
 
 def check_source(source: SourceFile, ascii_bytes: bool, regular: bool, settings: Settings,
-                 rules: dict[str, Rule]) -> FileResult:
-    """Checks a file's text (a rendered overlay's too: not regular, its text is kept)."""
+                 rules: dict[str, Rule], policies: PolicySet | None = None) -> FileResult:
+    """Checks a file's text (a rendered overlay's too: not regular, its text is kept), and
+    judges its objects by `policies` (those known before any file is checked), each object
+    while it is whole: parsing the file again for them would cost as much as this."""
     result = FileResult(source.path, text=None if regular else source.text, ascii=ascii_bytes)
     if settings.allow_suppressions:
         result.suppressions, invalid = comment_suppressions(source.text)
@@ -84,7 +90,8 @@ def check_source(source: SourceFile, ascii_bytes: bool, regular: bool, settings:
                                 for rule in rules.values() if rule.check and rule.scope == "object"])
     plan = fact_plan(rules.values(), settings)
     numbers: dict[int, int] = {}  # document -> number of the object it is (not a List)
-    for number, resource in enumerate(_resources(source, result.spans)):
+    judge = _Judge(policies, settings, resolver) if policies else None
+    for number, resource in enumerate(_resources(source, result.spans, resolver)):
         if not resource.base_path:
             numbers[resource.doc_index] = number
         for rule, inputs in object_rules.of_kind(resource.qualified_kind):
@@ -95,10 +102,45 @@ def check_source(source: SourceFile, ascii_bytes: bool, regular: bool, settings:
                     line, column, rule.slug, hit.severity or rule.severity, hit.message, number, fix=fix))
         if settings.allow_suppressions:
             _collect_annotation(resource, number, resolver, rules, result)
+        if judge:
+            result.policy_findings += judge(resource, number)
         _keep_facts(resource, plan, result)
     # Last: the loader adds its problems (bad YAML, duplicate keys) as it parses.
     result.findings.extend(_about_document(p, rules, numbers) for p in source.problems if p.rule in rules)
     return result
+
+
+class _Judge:
+    """Judges a file's objects by the run's policies, each at the field its failing expression reads."""
+
+    def __init__(self, policies: PolicySet, settings: Settings, resolver: PositionResolver) -> None:
+        self.policies = policies
+        self.settings = settings
+        self.resolver = resolver
+        self.enabled: dict[str, bool] = {}  # by --select and --ignore, per policy rule
+
+    def __call__(self, resource: Resource, number: int) -> list[LocalFinding]:
+        found = []
+        for verdict in self.policies.check(admitted_namespace(resource, self.settings.namespace)):
+            if not self._enabled(verdict.rule):
+                continue
+            line, column = self.resolver.locate(resource.doc_index, resource.base_path + tuple(verdict.path), "key")
+            found.append(LocalFinding(line, column, verdict.rule, Severity.parse(verdict.level or "error"),
+                                      verdict.message, number))
+        return found
+
+    def _enabled(self, rule: str) -> bool:
+        if rule not in self.enabled:
+            self.enabled[rule] = policy_enabled(rule, self.settings.select, self.settings.ignore)
+        return self.enabled[rule]
+
+
+def admitted_namespace(resource: Resource, default: str) -> Resource:
+    """The object in the namespace it is created in: its own, else `default` (the engine's
+    default may come from a kustomization; then the judgements made with another are dropped)."""
+    if resource.qualified_kind in CLUSTER_SCOPED_KINDS:
+        return dataclasses.replace(resource, namespace="") if resource.namespace else resource
+    return resource if resource.namespace else dataclasses.replace(resource, namespace=default)
 
 
 def _read(path: str) -> tuple[SourceFile, bool, bool]:
@@ -129,10 +171,13 @@ def fact_plan(rules: Iterable[Rule], settings: Settings) -> FactPlan:
     return _plans[key]
 
 
-def _resources(source: SourceFile, spans: SpanList) -> Iterator[Resource]:
-    """The objects of the file as it is parsed, recording each document's span in `spans`."""
+def _resources(source: SourceFile, spans: SpanList, resolver: PositionResolver | None = None) -> Iterator[Resource]:
+    """The objects of the file as it is parsed, recording each document's span in `spans`
+    (and handing its nodes to `resolver`)."""
     for document in iter_documents(source):
         spans.append(document.span)
+        if resolver:
+            resolver.hold(document.index, document.root)
         for data, base in objects_in(document.data):
             yield Resource(data, source.path, document.index, _explicit_namespace(data), base)
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
 from svclint.check.caused import add_caused
-from svclint.check.checkfile import FileResult, LocalFinding, context_facts, fact_plan
+from svclint.check.checkfile import FileResult, LocalFinding, admitted_namespace, context_facts, fact_plan
 from svclint.check.failure import reading
 from svclint.check.finding import Finding, Hit, Severity, grouped
 from svclint.check.overrides import apply_policy
 from svclint.check.parallel import FORKS, check_files, map_in_workers, worker_count
-from svclint.check.policies import policy_findings
+from svclint.check.policies import Policies, gather_policies, policy_findings
 from svclint.check.registry import Rule, RulesByKind, load_rules
 from svclint.check.rendered import add_rendered, render_layout
 from svclint.check.rule_inputs import RuleInputs
@@ -29,12 +29,12 @@ from svclint.check.settings import Settings
 from svclint.check.suppressions import suppress, unused_findings
 from svclint.model.facts import FactPlan
 from svclint.model.resources import (
-    CLUSTER_SCOPED_KINDS,
     ObjectRef,
     Resource,
     ResourceIndex,
 )
 from svclint.model.services import selector_of
+from svclint.policy.model import is_binding, is_policy
 from svclint.source.discover import STDIN, InputError, discover, discover_context
 from svclint.source.documents import AsciiFileText, read_text
 from svclint.source.positions import PositionResolver
@@ -83,13 +83,14 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -
     if layout.report_only is None:  # an overlay that cannot be built: its files, even from outside the paths
         named = {os.path.normpath(f) for f in discovery.files}
         discovery.files += [f for f in layout.plain_files() if f not in named]
-    workers = worker_count(discovery.files, jobs)
-    results = check_files(discovery.files, settings, rules, workers)
     reported = {os.path.normpath(path) for path in discovery.files}
     context_files = [p for p in context_files if os.path.normpath(p) not in reported]
     notes = discovery.notes
     context = read_context(context_files, settings, jobs, notes)
-    report = combine(results, settings, rules, context, workers)
+    workers = worker_count(discovery.files, jobs)
+    early = _early_policies(context, settings, workers)
+    results = check_files(discovery.files, settings, rules, workers, early.policies if early else None)
+    report = combine(results, settings, rules, context, workers, early)
     if context and STDIN not in paths:  # what the changed files cause in files they do not touch
         add_caused(report, results, context, settings, rules)
     report.notes = [*notes, *report.notes]
@@ -171,26 +172,22 @@ def _read_context_file(path: str) -> tuple[bytes, bool]:
 
 
 def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, Rule],
-            context: Sequence[FileResult] = (), workers: int = 1) -> Report:
+            context: Sequence[FileResult] = (), workers: int = 1, early: Policies | None = None) -> Report:
     """Resolves namespaces across files, runs the cross-object rules (in `workers` processes)
     on the objects of the reported files (`results`) against all objects (`context` too), and
-    collects findings."""
-    everything = [*results, *context]
-    kustomized = {file: ns for result in everything for file, ns in result.kustomized.items()}
-    objects_by_file = {
-        result.path: [_with_namespace(r, kustomized, settings.namespace) for r in result.objects]
-        for result in everything
-    }
-    index = ResourceIndex.build((r for objects in objects_by_file.values() for r in objects),
-                                settings.workload_kinds)
+    collects findings. `early`: the policies the results were judged by as they were checked."""
+    objects_by_file, index, kustomized = _indexed([*results, *context], settings)
+    if any(kustomized.get(os.path.normpath(result.path)) for result in results):
+        early = None  # judged in the namespace the objects name, not the kustomization's
+    reported = {result.path: result for result in results}
+    policies = policy_findings(index, reported, settings, rules, workers, early)
     findings = [
         Finding(result.path, f.line, f.column, f.rule, f.severity, f.message,
                 _object_of(f, result.path, objects_by_file[result.path], kustomized, settings.namespace), f.fix)
-        for result in results for f in result.findings
+        for result in results
+        for f in (result.findings + result.policy_findings if policies.judged_early else result.findings)
     ]
-    reported = {result.path: result for result in results}
     findings += _cross_object_findings(index, settings, rules, reported, workers)
-    policies = policy_findings(index, reported, settings, rules, workers)
     findings += policies.findings
     # Only suppressions need the objects of a file by number (refs cost ~3 µs an object).
     refs = {path: [r.ref for r in objects_by_file[path]] for path, result in reported.items() if result.suppressions}
@@ -205,6 +202,31 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
                   notes=_unchecked_selectors_note(index, rules, reported) + policies.notes, policies=policies.policies,
                   file_paths=[result.path for result in results], detected_target=_detected_target(index, settings),
                   problem_level=settings.fail_threshold or Severity.WARNING)
+
+
+def _indexed(results: Sequence[FileResult], settings: Settings
+             ) -> tuple[dict[str, list[Resource]], ResourceIndex, dict[str, str]]:
+    """The objects of each file with their namespaces resolved, their index, and the
+    namespaces kustomizations give files."""
+    kustomized = {file: ns for result in results for file, ns in result.kustomized.items()}
+    objects_by_file = {
+        result.path: [_with_namespace(r, kustomized, settings.namespace) for r in result.objects]
+        for result in results
+    }
+    index = ResourceIndex.build((r for objects in objects_by_file.values() for r in objects),
+                                settings.workload_kinds)
+    return objects_by_file, index, kustomized
+
+
+def _early_policies(context: Sequence[FileResult], settings: Settings, workers: int) -> Policies | None:
+    """The policies known before any reported file is read (from --policy and the context):
+    they judge each object while its file is checked. None when forked workers could not
+    inherit them (compiled expressions do not pickle)."""
+    if workers > 1 and not FORKS:
+        return None
+    if not settings.policies and not any(is_policy(r) or is_binding(r) for result in context for r in result.objects):
+        return None
+    return gather_policies(_indexed(context, settings)[1], settings)
 
 
 def _detected_target(index: ResourceIndex, settings: Settings) -> tuple[str, str] | None:
@@ -250,12 +272,7 @@ def _object_of(finding: LocalFinding, file: str, objects: Sequence[Resource], ku
 
 
 def _with_namespace(resource: Resource, kustomized: dict[str, str], default: str) -> Resource:
-    if resource.qualified_kind in CLUSTER_SCOPED_KINDS:
-        return dataclasses.replace(resource, namespace="") if resource.namespace else resource
-    if resource.namespace:
-        return resource
-    namespace = kustomized.get(os.path.normpath(resource.file)) or default
-    return dataclasses.replace(resource, namespace=namespace)
+    return admitted_namespace(resource, kustomized.get(os.path.normpath(resource.file)) or default)
 
 
 def _cross_object_findings(index: ResourceIndex, settings: Settings, rules: dict[str, Rule],

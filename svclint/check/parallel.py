@@ -15,6 +15,7 @@ from svclint.check.checkfile import FileResult, check_file
 from svclint.check.failure import reading
 from svclint.check.registry import Rule
 from svclint.check.settings import Settings
+from svclint.policy.evaluate import PolicySet
 from svclint.source.discover import STDIN, InputError
 
 if TYPE_CHECKING:
@@ -42,19 +43,20 @@ def worker_count(files: Sequence[str], jobs: int | None) -> int:
     return max(1, min(jobs, len(sizes)))
 
 
-def check_files(files: Sequence[str], settings: Settings, rules: dict[str, Rule],
-                workers: int = 1) -> list[FileResult]:
-    """The results of `files`, in their order, checked in `workers` processes."""
+def check_files(files: Sequence[str], settings: Settings, rules: dict[str, Rule], workers: int = 1,
+                policies: PolicySet | None = None) -> list[FileResult]:
+    """The results of `files`, in their order, checked (and judged by `policies`) in `workers` processes."""
+    shared = (settings, rules, policies)
     # stdin is read here: workers cannot share the parent's stream.
-    results = {STDIN: check_one((settings, rules), STDIN)} if STDIN in files else {}
+    results = {STDIN: check_one(shared, STDIN)} if STDIN in files else {}
     in_workers = [path for path in files if path != STDIN]
     if workers > 1:
         in_workers.sort(key=_size, reverse=True)  # biggest first, so that none is left for the end
-    results.update(zip(in_workers, map_in_workers(check_one, (settings, rules), in_workers, workers)))
+    results.update(zip(in_workers, map_in_workers(check_one, shared, in_workers, workers)))
     return [results[path] for path in files]
 
 
-def check_one(shared: tuple[Settings, dict[str, Rule]], path: str) -> FileResult:
+def check_one(shared: tuple[Settings, dict[str, Rule], PolicySet | None], path: str) -> FileResult:
     with reading(path):
         try:
             return check_file(path, *shared)

@@ -37,6 +37,7 @@ class PolicyOutcome:
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     policies: list[tuple[str, str, str]] = field(default_factory=list)  # (rule, description, file)
+    judged_early: bool = False  # the reported files' FileResult.policy_findings stand
 
 
 @dataclass
@@ -48,42 +49,100 @@ class _Parsed:
     objects: list[Resource]
 
 
+@dataclass
+class Policies:
+    """The policies of a run, built from the objects that feed them (`support`: which,
+    to tell whether objects found later would change them), and the files parsed whole for them."""
+
+    policies: PolicySet
+    support: frozenset[tuple]
+    parsed: dict[str, _Parsed]
+
+
+def gather_policies(index: ResourceIndex, settings: Settings) -> Policies | None:
+    """The policies of the index (context files, say) and of the `--policy` files, with the
+    namespaces and parameter objects they need, compiled; None without any policy."""
+    parsed: dict[str, _Parsed] = {}
+    supporting = _supporting(index, {}, settings, parsed)
+    if supporting is None:
+        return None
+    policies = _policy_set(supporting, settings)
+    return Policies(policies, _support(policies, supporting), parsed)
+
+
 def policy_findings(index: ResourceIndex, reported: dict[str, FileResult], settings: Settings,
-                    rules: dict[str, Rule], workers: int = 1) -> PolicyOutcome:
+                    rules: dict[str, Rule], workers: int = 1, early: Policies | None = None) -> PolicyOutcome:
+    """The findings of the run's policies. `early`: the policies the reported files were
+    judged against as they were checked (FileResult.policy_findings); when the run's objects
+    leave them as they were, those judgements stand and no file is parsed again."""
     outcome = PolicyOutcome()
-    sources = []
-    if settings.policies:
-        read_already = {os.path.normpath(r.file) for r in index.objects}  # a --policy file also linted or in context
-        sources = [_read_policy_source(spec) for spec in policy_files(settings.policies, settings.exclude)
-                   if os.path.normpath(spec) not in read_already]
-    in_index = [r for kind in (POLICY_KIND, BINDING_KIND) for r in index.of_kind(kind) if is_policy(r) or is_binding(r)]
-    if not in_index and not sources:
+    parsed = dict(early.parsed) if early else {}
+    supporting = _supporting(index, reported, settings, parsed)
+    if supporting is None:
         return outcome
-    namespaced = {(r.file, r.doc_index, r.base_path): r.namespace for r in index.objects}
-    parsed: dict[str, _Parsed] = {name: _parse(name, text, namespaced) for name, text in sources}
-    supporting = [*in_index, *index.of_kind("Namespace"),
-                  *(r for p in parsed.values() for r in p.objects if is_policy(r) or is_binding(r))]
-    param_kinds = {_param_kind(r) for r in supporting if is_policy(r)} - {None}
-    for path in sorted({r.file for r in index.objects if (group_version(r)[0], r.kind) in param_kinds}):
-        whole = _parsed(path, reported, parsed, namespaced)
-        supporting += [r for r in whole.objects if (group_version(r)[0], r.kind) in param_kinds]
-    minor = int(resolve_version(settings.kubernetes_version).split(".")[1])
-    policies = PolicySet(supporting, PolicyOptions(minor, settings.policy_user))
+    outcome.judged_early = early is not None and early.support == _support(early.policies, supporting)
+    policies = early.policies if early and outcome.judged_early else _policy_set(supporting, settings)
     outcome.notes = policies.notes
     outcome.policies = policies.policy_descriptions()
     verdicts = [*policies.problems, *dead_policies(policies)]
-    constraints = [(c.policy.match_constraints.get("resourceRules"), c.policy.match_constraints.get("matchPolicy"))
-                   for _, c in policies.pairs]
     by_file: dict[str, list[Verdict]] = {}
     for verdict in verdicts:
         by_file.setdefault(verdict.resource.file, []).append(verdict)
-    judged = {path for path in reported if _holds_matched(index.in_file(path), constraints)}
+    judged = set() if outcome.judged_early else _judged_files(policies, index, reported)
     # A context file is never reported on; a --policy file is (its policies' problems).
     paths = sorted(path for path in {*by_file, *judged} if path in reported or path in parsed)
+    namespaced = _namespaces(index)
     run = _PolicyRun(policies, reported, parsed, namespaced, by_file, judged, rules, settings)
     workers = workers if FORKS and len(paths) > 1 else 1  # elsewhere each worker would get it pickled
     outcome.findings = [f for found in map_in_workers(_judge_file, run, paths, workers) for f in found]
     return outcome
+
+
+def _supporting(index: ResourceIndex, reported: dict[str, FileResult], settings: Settings,
+                parsed: dict[str, _Parsed]) -> list[Resource] | None:
+    """The objects policies are built from: policies, bindings, namespaces and parameter
+    objects (whole: their files are parsed again, into `parsed`); None without any policy."""
+    sources = []
+    if settings.policies:
+        read_already = {os.path.normpath(r.file) for r in index.objects}  # a --policy file also linted or in context
+        sources = [spec for spec in policy_files(settings.policies, settings.exclude)
+                   if os.path.normpath(spec) not in read_already]
+    in_index = [r for kind in (POLICY_KIND, BINDING_KIND) for r in index.of_kind(kind) if is_policy(r) or is_binding(r)]
+    if not in_index and not sources:
+        return None
+    namespaced = _namespaces(index)
+    for spec in sources:
+        if spec not in parsed:
+            parsed[spec] = _parse(*_read_policy_source(spec), namespaced)
+    supporting = [*in_index, *index.of_kind("Namespace"),
+                  *(r for spec in sources for r in parsed[spec].objects if is_policy(r) or is_binding(r))]
+    param_kinds = {_param_kind(r) for r in supporting if is_policy(r)} - {None}
+    for path in sorted({r.file for r in index.objects if (group_version(r)[0], r.kind) in param_kinds}):
+        whole = _parsed(path, reported, parsed, namespaced)
+        supporting += [r for r in whole.objects if (group_version(r)[0], r.kind) in param_kinds]
+    return supporting
+
+
+def _policy_set(supporting: list[Resource], settings: Settings) -> PolicySet:
+    minor = int(resolve_version(settings.kubernetes_version).split(".")[1])
+    return PolicySet(supporting, PolicyOptions(minor, settings.policy_user))
+
+
+def _support(policies: PolicySet, supporting: list[Resource]) -> frozenset[tuple]:
+    """Which objects the policies were built from; namespaces only when some policy reads them."""
+    return frozenset((r.file, r.doc_index, r.base_path, r.namespace) for r in supporting
+                     if r.qualified_kind != "Namespace" or policies.reads_namespaces)
+
+
+def _namespaces(index: ResourceIndex) -> dict[tuple, str]:
+    return {(r.file, r.doc_index, r.base_path): r.namespace for r in index.objects}
+
+
+def _judged_files(policies: PolicySet, index: ResourceIndex, reported: dict[str, FileResult]) -> set[str]:
+    """The reported files holding an object some bound policy's resource rules match."""
+    constraints = [(c.policy.match_constraints.get("resourceRules"), c.policy.match_constraints.get("matchPolicy"))
+                   for _, c in policies.pairs]
+    return {path for path in reported if _holds_matched(index.in_file(path), constraints)}
 
 
 @dataclass(frozen=True)

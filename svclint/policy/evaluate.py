@@ -118,6 +118,9 @@ class PolicySet:
         criteria = [c for b, p in self.pairs for c in (p.policy.match_constraints, b.match_resources or {})]
         self.reads_names = any(reads_names(c) for c in criteria)
         self.reads_labels = any(c.get("objectSelector") for c in criteria)
+        # Whether the run's Namespace objects change any answer (else they need not be known).
+        self.reads_namespaces = "namespaceObject" in self.variables_read or any(
+            c.get("namespaceSelector") for c in criteria)
 
     def _add(self, resource: Resource) -> None:
         if (is_policy(resource) or is_binding(resource)) and not self._served(resource):

@@ -94,6 +94,9 @@ class Document:
     index: int  # 0-based position of the document in its file
     data: Any  # None for a document that was refused or could not be constructed
     span: Span
+    # Its nodes (positions in the whole text), while it is being checked: locating a finding
+    # then needs no second composition. None for JSON read as JSON and refused documents.
+    root: yaml.Node | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -378,7 +381,7 @@ def iter_documents(source: SourceFile) -> Iterator[Document]:
                 header = header_of(root)
                 source.problems.extend(_problem(lines, "duplicate-key", d.key.start_mark, _duplicate_message(d),
                                                 index, header) for d in duplicates)
-            yield Document(index, data, _span(lines, root))  # type: ignore[arg-type]  # a node: refusals went on above
+            yield Document(index, data, _span(lines, root), root)  # type: ignore[arg-type]  # a node: refusals went on above
     except yaml.MarkedYAMLError as exc:
         source.problems.append(_invalid_yaml(lines, exc))
     except yaml.reader.ReaderError as exc:

@@ -57,6 +57,16 @@ class PositionResolver:
         self._lines: Lines | None = None
         self._json: JsonLocator | None = None
         self._json_doc_index = -1  # 0 once document 0 was looked at as JSON
+        self._whole_lines: Lines | None = None  # of the whole text, for nodes composed from it
+
+    def hold(self, doc_index: int, root: yaml.Node | None) -> None:
+        """The nodes of a document composed from the whole text already (while the file is
+        parsed): its findings are located in them rather than in a second composition."""
+        if root is None or not isinstance(self._text, str):
+            return
+        if self._whole_lines is None:
+            self._whole_lines = Lines(self._text)
+        self._doc_index, self._root, self._lines, self._line_offset = doc_index, root, self._whole_lines, 0
 
     def locate(self, doc_index: int, path: Path, anchor: str = "value") -> tuple[int, int]:
         if self._json_document(doc_index) is not None:
