@@ -1,7 +1,8 @@
-"""Policies known before any linted file is read (`--policy`, the context) judge each object
-while its file is checked; policies found among the linted files, or objects there that would
-change the policies' answers (a namespace a namespaceSelector reads), make svclint judge the
-files again once all are read. Both ways must give the same findings."""
+"""Policies known before the linted files are checked (`--policy`, the context, linted files
+that hold policies) judge each object while its file is checked; objects among the linted
+files that would change the policies' answers (a parameter object, a namespace a
+namespaceSelector reads) make svclint judge the files again once all are read. Both ways
+must give the same findings."""
 
 from __future__ import annotations
 
@@ -74,7 +75,7 @@ def test_policies_given_up_front_judge_objects_as_they_are_checked(tmp_path, par
               write(tmp_path / "all" / "named.yaml", NAMED), write(tmp_path / "all" / "params.yaml", PARAMS)]
     parses.clear()
     afterwards = svclint.lint(linted)
-    assert "services.yaml" in parses  # judged once all files are read
+    assert "services.yaml" in parses  # a parameter object among the linted files: judged once all are read
     found = shown(up_front.findings, {services})
     assert found == shown(afterwards.findings, {linted[0]})
     assert [(name, line, rule, message.rsplit(": ", 1)[1]) for name, line, _, rule, _, message, _ in found
@@ -82,6 +83,19 @@ def test_policies_given_up_front_judge_objects_as_they_are_checked(tmp_path, par
         ("services.yaml", 7, "policy:allowed-types", "type LoadBalancer is not among ClusterIP"),
         ("services.yaml", 23, "policy:named-ports", "api has a port not named http"),
         ("services.yaml", 37, "policy:allowed-types", "type NodePort is not among ClusterIP")]
+
+
+def test_policies_among_the_linted_files_judge_as_the_files_are_checked(tmp_path, parses) -> None:
+    given = svclint.lint([write(tmp_path / "given" / "services.yaml", SERVICES)],
+                         {"policies": [write(tmp_path / "named.yaml", NAMED)]})
+    parses.clear()
+    linted = tmp_path / "linted"
+    services = write(linted / "services.yaml", SERVICES)
+    write(linted / "policies" / "named.yaml", NAMED)
+    report = svclint.lint([str(linted)])
+    assert parses == ["named.yaml"]
+    assert [f[3] for f in shown(report.findings, {services}) if f[3].startswith("policy")] == ["policy:named-ports"]
+    assert shown(report.findings, {services}) == shown(given.findings, {given.file_paths[0]})
 
 
 def test_a_namespace_among_the_linted_files_is_seen_by_a_namespace_selector(tmp_path, parses) -> None:

@@ -20,7 +20,7 @@ from svclint.check.failure import reading
 from svclint.check.finding import Finding, Hit, Severity, grouped
 from svclint.check.overrides import apply_policy
 from svclint.check.parallel import FORKS, check_files, map_in_workers, worker_count
-from svclint.check.policies import Policies, gather_policies, policy_findings
+from svclint.check.policies import Policies, gather_policies, holding_policies, policy_findings
 from svclint.check.registry import Rule, RulesByKind, load_rules
 from svclint.check.rendered import add_rendered, render_layout
 from svclint.check.rule_inputs import RuleInputs
@@ -88,7 +88,7 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int | None = 1) -
     notes = discovery.notes
     context = read_context(context_files, settings, jobs, notes)
     workers = worker_count(discovery.files, jobs)
-    early = _early_policies(context, settings, workers)
+    early = _early_policies(discovery.files, context, settings, workers)
     results = check_files(discovery.files, settings, rules, workers, early.policies if early else None)
     report = combine(results, settings, rules, context, workers, early)
     if context and STDIN not in paths:  # what the changed files cause in files they do not touch
@@ -218,15 +218,18 @@ def _indexed(results: Sequence[FileResult], settings: Settings
     return objects_by_file, index, kustomized
 
 
-def _early_policies(context: Sequence[FileResult], settings: Settings, workers: int) -> Policies | None:
-    """The policies known before any reported file is read (from --policy and the context):
-    they judge each object while its file is checked. None when forked workers could not
-    inherit them (compiled expressions do not pickle)."""
+def _early_policies(files: Sequence[str], context: Sequence[FileResult], settings: Settings,
+                    workers: int) -> Policies | None:
+    """The policies known before the linted `files` are checked (from --policy, the context
+    and those of `files` that hold policies): they judge each object while its file is
+    checked. None when forked workers could not inherit them (compiled expressions do not pickle)."""
     if workers > 1 and not FORKS:
         return None
-    if not settings.policies and not any(is_policy(r) or is_binding(r) for result in context for r in result.objects):
+    holding = holding_policies(files)
+    if not holding and not settings.policies and not any(
+            is_policy(r) or is_binding(r) for result in context for r in result.objects):
         return None
-    return gather_policies(_indexed(context, settings)[1], settings)
+    return gather_policies(_indexed(context, settings)[1], settings, holding)
 
 
 def _detected_target(index: ResourceIndex, settings: Settings) -> tuple[str, str] | None:

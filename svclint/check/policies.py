@@ -27,9 +27,10 @@ from svclint.policy.dead import dead_policies
 from svclint.policy.evaluate import PolicyOptions, PolicySet, Verdict
 from svclint.policy.matching import group_version, rules_match
 from svclint.policy.model import BINDING_KIND, POLICY_KIND, is_binding, is_policy
-from svclint.source.discover import InputError, discover
+from svclint.source.discover import STDIN, InputError, discover
 from svclint.source.documents import SpanList, decode_source, iter_documents, read_raw
 from svclint.source.positions import PositionResolver
+from svclint.source.streams import read_once
 
 
 @dataclass
@@ -59,11 +60,12 @@ class Policies:
     parsed: dict[str, _Parsed]
 
 
-def gather_policies(index: ResourceIndex, settings: Settings) -> Policies | None:
-    """The policies of the index (context files, say) and of the `--policy` files, with the
-    namespaces and parameter objects they need, compiled; None without any policy."""
+def gather_policies(index: ResourceIndex, settings: Settings, files: Sequence[str] = ()) -> Policies | None:
+    """The policies of the index (context files, say), of the `--policy` files and of `files`
+    (linted files that hold policies), with the namespaces and parameter objects they need,
+    compiled; None without any policy."""
     parsed: dict[str, _Parsed] = {}
-    supporting = _supporting(index, {}, settings, parsed)
+    supporting = _supporting(index, {}, settings, parsed, files)
     if supporting is None:
         return None
     policies = _policy_set(supporting, settings)
@@ -99,13 +101,13 @@ def policy_findings(index: ResourceIndex, reported: dict[str, FileResult], setti
 
 
 def _supporting(index: ResourceIndex, reported: dict[str, FileResult], settings: Settings,
-                parsed: dict[str, _Parsed]) -> list[Resource] | None:
+                parsed: dict[str, _Parsed], files: Sequence[str] = ()) -> list[Resource] | None:
     """The objects policies are built from: policies, bindings, namespaces and parameter
     objects (whole: their files are parsed again, into `parsed`); None without any policy."""
-    sources = []
-    if settings.policies:
+    sources: list[str] = []
+    if settings.policies or files:
         read_already = {os.path.normpath(r.file) for r in index.objects}  # a --policy file also linted or in context
-        sources = [spec for spec in policy_files(settings.policies, settings.exclude)
+        sources = [spec for spec in dict.fromkeys([*policy_files(settings.policies, settings.exclude), *files])
                    if os.path.normpath(spec) not in read_already]
     in_index = [r for kind in (POLICY_KIND, BINDING_KIND) for r in index.of_kind(kind) if is_policy(r) or is_binding(r)]
     if not in_index and not sources:
@@ -166,6 +168,19 @@ def _judge_file(run: _PolicyRun, path: str) -> list[Finding]:
         if path in run.judged:
             found += [v for resource in whole.objects for v in run.policies.check(resource)]
         return list(_located(path, whole, found, run.rules, run.settings))
+
+
+def holding_policies(files: Sequence[str]) -> list[str]:
+    """The files among `files` that may hold policies or bindings: read as bytes, which costs
+    little beside parsing them (stdin cannot be read twice)."""
+    found = []
+    for path in files:
+        try:
+            if path != STDIN and b"ValidatingAdmissionPolic" in read_once(path)[0]:
+                found.append(path)
+        except OSError:
+            continue  # reported when the file is checked
+    return found
 
 
 def _param_kind(resource: Resource) -> tuple[str, str] | None:
