@@ -3,6 +3,7 @@ opened again or seeked, and a device that would never end is refused, not read."
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import shlex
@@ -97,6 +98,16 @@ def test_a_named_fifo_with_a_cross_object_finding_is_read_once(tmp_path) -> None
     result = svclint("rendered.yaml", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith(f"rendered.yaml:{FINDING}")
+
+
+def test_a_named_fifo_holding_a_policy_is_read_once(tmp_path) -> None:
+    from tests.test_policies import service, simple_policy
+
+    fifo_with(tmp_path / "all.yaml", simple_policy("no-nodeport", "object.spec.type != 'NodePort'")
+              + "---\n" + service(type_="NodePort"))
+    result = svclint("all.yaml", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "policy:no-nodeport" in [f["rule"] for f in json.loads(result.stdout)["findings"]]
 
 
 def test_a_fifo_as_context_is_read_once_with_the_cache_on(tmp_path) -> None:

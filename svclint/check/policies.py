@@ -10,6 +10,7 @@ pass. Files that hold nothing a policy matches are not read again.
 from __future__ import annotations
 
 import os.path
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
 
@@ -27,10 +28,9 @@ from svclint.policy.dead import dead_policies
 from svclint.policy.evaluate import PolicyOptions, PolicySet, Verdict
 from svclint.policy.matching import group_version, rules_match
 from svclint.policy.model import BINDING_KIND, POLICY_KIND, is_binding, is_policy
-from svclint.source.discover import STDIN, InputError, discover
+from svclint.source.discover import InputError, discover
 from svclint.source.documents import SpanList, decode_source, iter_documents, read_raw
 from svclint.source.positions import PositionResolver
-from svclint.source.streams import read_once
 
 
 @dataclass
@@ -171,12 +171,12 @@ def _judge_file(run: _PolicyRun, path: str) -> list[Finding]:
 
 
 def holding_policies(files: Sequence[str]) -> list[str]:
-    """The files among `files` that may hold policies or bindings: read as bytes, which costs
-    little beside parsing them (stdin cannot be read twice)."""
+    """The regular files among `files` that may hold policies or bindings: read as bytes,
+    which costs little beside parsing them (a pipe cannot be read twice)."""
     found = []
     for path in files:
         try:
-            if path != STDIN and b"ValidatingAdmissionPolic" in read_once(path)[0]:
+            if os.path.isfile(path) and b"ValidatingAdmissionPolic" in Path(path).read_bytes():
                 found.append(path)
         except OSError:
             continue  # reported when the file is checked
