@@ -1,10 +1,14 @@
 """ValidatingAdmissionPolicies in the run: their findings, located like the rules' findings.
 
 The policies and bindings come from the linted files, the context and `--policy` files
-(`builtin:NAME` for the library in policies/). Their facts are kept whole (POLICY_READS);
-the objects a policy judges, and its parameter objects, are needed whole too, so the files
-holding them are parsed again here, one at a time, and their findings located in the same
-pass. Files that hold nothing a policy matches are not read again.
+(`builtin:NAME` for the library in policies/). The engine gathers them before the linted
+files are checked (`gather_policies`: the context's facts keep policies whole, POLICY_READS,
+and linted files that hold policies are parsed ahead), and check_file judges each object
+while it is whole. Once every file is read, `policy_findings` keeps those judgements if the
+run's objects leave the policies as they were; else (a parameter object, or a namespace a
+policy reads, among the linted files) the files holding objects a bound policy matches are
+parsed again here, one at a time, and judged. Files that hold nothing a policy matches are
+not read again.
 """
 
 from __future__ import annotations
