@@ -14,8 +14,8 @@ not read again.
 from __future__ import annotations
 
 import os.path
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from svclint.check.checkfile import FileResult
