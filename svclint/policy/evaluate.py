@@ -251,7 +251,7 @@ class PolicySet:
         resource = request.resource
         for read, message in outcomes:
             if isinstance(message, Named):  # a messageExpression: it may read what the key leaves out
-                message = self._message(compiled, message, self._prepared(request, compiled, params))
+                message = self._message(compiled, message, self._for_message(request, compiled, message, params))
             where = self._where(resource, read, compiled.variable_sources) if read else ("kind",)
             yield self._verdict(resource, where, binding, compiled.policy, message)
 
@@ -297,6 +297,20 @@ class PolicySet:
             request.set("params", params)
             self._set_variables(request, compiled)
             request.prepared = (id(compiled), id(params))
+        return request
+
+    def _for_message(self, request: memo.Request, compiled: _Compiled, validation: Named,
+                     params: Any) -> memo.Request:
+        """The request ready for a validation's messageExpression: with this policy's params and
+        variables only when it reads them, as evaluating all the variables again for each
+        failing object costs more than the message itself."""
+        expression = compiled.get(validation, validation.message_expression)
+        reads = expression.variables if expression is not None else frozenset()
+        if "variables" in reads:
+            return self._prepared(request, compiled, params)
+        if "params" in reads and request.prepared != (id(compiled), id(params)):
+            request.set("params", params)
+            request.prepared = None  # the params no longer go with the variables set
         return request
 
     def _request_values(self, resource: Resource, kept: tuple[Path, ...] | None) -> dict[str, Any]:
