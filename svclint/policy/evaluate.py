@@ -68,6 +68,7 @@ class _Compiled:
     variable_sources: dict[str, str] = field(default_factory=dict)
     reads: memo.Reads = field(default_factory=lambda: memo.Reads(None, True))  # what its answers depend on
     kept: tuple[Path, ...] | None = None  # the object paths its expressions could read (None: all)
+    calls: frozenset[str] = frozenset()  # the functions its expressions call
 
     def get(self, named: Named, source: str | None = None) -> Expression | None:
         return self.expressions.get(source if source is not None else named.expression)
@@ -91,6 +92,7 @@ class _Plan:
 
     pairs: list[tuple[Binding, _Compiled]]
     kept: tuple[Path, ...] | None  # the object paths some of their expressions could read (None: all)
+    calls: frozenset[str]  # the functions their expressions call: only those are given to the object's context
     groups: list[_Group] = field(default_factory=list)
     alone: list[int] = field(default_factory=list)  # places of pairs judged one by one
 
@@ -164,6 +166,7 @@ class PolicySet:
                                                  f"{field_path(where)}: Invalid value: {go_value(source)}: {exc}"))
                     continue
                 compiled.expressions[source] = expression
+                compiled.calls |= expression.calls
                 compiled.uses_authorizer |= expression.uses_authorizer
                 if not expression.variables & NOT_OBJECT:
                     self.object_only.setdefault(source, memo.expression_reads(source))
@@ -192,7 +195,8 @@ class PolicySet:
         if not plan.pairs:
             return []
         verdicts: list[tuple[int, Verdict]] = []  # with the pair's place, to keep the bindings' order
-        request = memo.Request(resource, self._request_values(resource, plan.kept), self.environment.activation)
+        request = memo.Request(resource, self._request_values(resource, plan.kept),
+                               lambda values: self.environment.activation(values, plan.calls))
         for group in plan.groups:
             for place, outcomes in self._group_outcomes(request, group):
                 binding, compiled = plan.pairs[place]
@@ -275,7 +279,8 @@ class PolicySet:
     def _grouped(self, pairs: list[tuple[Binding, _Compiled]]) -> _Plan:
         """Pairs without params whose policies read the same paths share one memo key (a group);
         the others are judged alone."""
-        plan = _Plan(pairs, _union([compiled.kept for _, compiled in pairs]))
+        plan = _Plan(pairs, _union([compiled.kept for _, compiled in pairs]),
+                     frozenset().union(*(compiled.calls for _, compiled in pairs)))
         by_reads: dict[tuple, _Group] = {}
         for place, (binding, compiled) in enumerate(pairs):
             reads = compiled.reads
