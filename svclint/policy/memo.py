@@ -23,6 +23,9 @@ SIZE = 200_000  # answers remembered; beyond it, requests are evaluated afresh
 TRIAL = 256  # lookups after which a policy whose answers repeat less than one time in ten is not remembered
 _MISSING = "\0missing"
 
+Frozen = str | tuple[type, Any]  # a value read, as part of a key
+_EXACT = (str, int, bool, type(None))  # equal with their type (not floats: -0.0 == 0.0 and nan != nan)
+
 
 @dataclass
 class Reads:
@@ -63,7 +66,7 @@ class Request:
     def __init__(self, resource: Resource, values: dict[str, Any], activate: Callable[[dict], Any]) -> None:
         self.resource = resource
         self.values = values
-        self.frozen: dict[Path, str] = {}
+        self.frozen: dict[Path, Frozen] = {}
         self._activate = activate
         self._activation: Any = None
         self._set: dict[str, Any] = {}  # params and variables, set on the activation when it is made
@@ -90,21 +93,30 @@ class Request:
         names = (self.resource.name, self.resource.namespace) if reads.request else None
         return id(policy), id(params), names, values
 
-    def _frozen(self, path: Path) -> str:
+    def _frozen(self, path: Path) -> Frozen:
         found = self.frozen[path] = _frozen_at(self.values["object"], path)
         return found
 
 
-def _frozen_at(data: Any, path: Path) -> str:
+def _frozen_at(data: Any, path: Path) -> Frozen:
     """The value at `path`, frozen; where it is missing, how much of the path exists and what
     is there instead (the error an expression gets names the first missing field)."""
     for depth, step in enumerate(path):
         if step is TYPE:  # a map: only whether it has the keys read (other paths); else all of it
-            return "map" if isinstance(data, dict) else json.dumps(data, sort_keys=True, default=str)
+            return "map" if isinstance(data, dict) else _freeze(data)
         if isinstance(data, dict) and isinstance(step, str) and step in data:
             data = data[step]
         elif isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
             data = data[step]
         else:
             return f"{_MISSING} {depth} {type(data).__name__}"
-    return json.dumps(data, sort_keys=True, default=str)
+    return _freeze(data)
+
+
+def _freeze(value: Any) -> Frozen:
+    """A value as part of a key: a string, integer, bool or null as itself with its type
+    (True == 1 in Python, not in CEL), anything else as JSON text. Most values read are such
+    scalars, and the JSON of one costs ten times the tuple."""
+    if type(value) in _EXACT:
+        return type(value), value
+    return json.dumps(value, sort_keys=True, default=str)
