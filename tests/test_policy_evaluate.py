@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from tests.test_policies import config_map, lint_files, policy_findings, service, simple_policy
+from tests.test_policies import config_map, lint_files, namespace, policy_findings, service, simple_policy
 
 
 def port_limit_policy(name: str, limit: int, message: str) -> str:
@@ -74,3 +74,20 @@ def test_values_equal_in_python_but_not_in_cel_are_remembered_apart(tmp_path) ->
     findings = policy_findings(lint_files(tmp_path, policy, services))
     assert [(line, message.split("resulted in error: ")[1][:32]) for _, line, _, _, message in findings] == [
         (27, "Unsupported operation: bool + in"), (41, "Unsupported operation: float + i")]
+
+
+def test_expressions_run_later_on_an_object_see_all_they_read(tmp_path) -> None:
+    # The first expression run on an object reads only its name; those after it read its
+    # ports, the request and the namespace object, and must find them.
+    policies = "---\n".join([
+        simple_policy("named", "object.metadata.name.startsWith('web')"),
+        simple_policy("high-ports", "object.spec.ports.all(p, p.port >= 1024)"),
+        simple_policy("not-in-shop", "request.namespace != 'shop'"),
+        simple_policy("team", "namespaceObject.metadata.labels.team == 'payments'"),
+    ])
+    report = lint_files(tmp_path, policies, namespace("shop", team="checkout"), service("web"))
+    assert sorted((f[2], f[-1].split("denied request: ")[1]) for f in policy_findings(report)) == [
+        ("policy:high-ports", "failed expression: object.spec.ports.all(p, p.port >= 1024)"),
+        ("policy:not-in-shop", "failed expression: request.namespace != 'shop'"),
+        ("policy:team", "failed expression: namespaceObject.metadata.labels.team == 'payments'"),
+    ]

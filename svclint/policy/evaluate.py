@@ -109,6 +109,8 @@ class PolicySet:
         self.notes: list[str] = []
         self.variables_read: set[str] = set()  # by some expression: the others are not converted to CEL
         self.object_only: dict[str, memo.Reads] = {}  # expressions that read only `object`: what of it
+        self._needs_by_value: dict[memo.Needs, memo.Needs] = {}
+        self.needs: dict[str, memo.Needs] = {}  # of each expression, one object for equal needs
         for resource in objects:
             self._add(resource)
         self.matches = Matcher(self.namespaces)
@@ -166,6 +168,8 @@ class PolicySet:
                                                  f"{field_path(where)}: Invalid value: {go_value(source)}: {exc}"))
                     continue
                 compiled.expressions[source] = expression
+                self.needs.setdefault(source, self._interned(memo.Needs(expression.variables & memo.COSTLY,
+                                                                         kept_paths([source]))))
                 compiled.calls |= expression.calls
                 compiled.uses_authorizer |= expression.uses_authorizer
                 if not expression.variables & NOT_OBJECT:
@@ -182,6 +186,11 @@ class PolicySet:
         if policy.name in self.policies:
             return  # duplicate-object reports the second one
         self.policies[policy.name] = compiled
+
+    def _interned(self, needs: memo.Needs) -> memo.Needs:
+        """Expressions that need the same share one Needs: a Request tells it holds what an
+        expression needs by identity first."""
+        return self._needs_by_value.setdefault(needs, needs)
 
     def policy_descriptions(self) -> list[tuple[str, str, str]]:
         """(rule, description, file) of each policy: for SARIF and explain."""
@@ -442,7 +451,7 @@ class PolicySet:
             if found is not _SKIPPED:
                 return found
         try:
-            outcome = request.activation().evaluate(expression)
+            outcome = request.activation(self.needs[expression.source]).evaluate(expression)
         except EvaluationError as exc:
             outcome = exc
         if key is not None and len(self.answers) < memo.SIZE:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from svclint.model.resources import Resource
-from svclint.policy.reads import TYPE, object_reads
+from svclint.policy.reads import TYPE, object_reads, trimmed
 from svclint.source.positions import Path
 
 SIZE = 200_000  # answers remembered; beyond it, requests are evaluated afresh
@@ -59,26 +59,54 @@ def expression_reads(source: str) -> Reads:
     return Reads(None if () in paths else tuple(sorted(paths, key=repr)), False)
 
 
+@dataclass(frozen=True)
+class Needs:
+    """What of a request one expression reads that costs to convert to CEL: of the object the
+    paths `reads.kept_paths` gives (None: all of it), and the request and namespace object
+    when it reads them (`names`)."""
+
+    names: frozenset[str]
+    kept: tuple[Path, ...] | None
+
+    def covers(self, other: Needs) -> bool:
+        return (other.names <= self.names and self.kept is not None and other.kept is not None
+                and set(other.kept) <= set(self.kept))
+
+
+COSTLY = frozenset({"request", "namespaceObject"})  # besides the object
+
+
 class Request:
     """One object's request: its CEL activation (made when first needed) and the keys under
     which policies' answers are remembered (each value read frozen once)."""
 
     def __init__(self, resource: Resource, values: dict[str, Any], activate: Callable[[dict], Any]) -> None:
         self.resource = resource
-        self.values = values
+        self.values = values  # the object trimmed to what all the object's policies could read
         self.frozen: dict[Path, Frozen] = {}
         self._activate = activate
         self._activation: Any = None
+        self._holds: Needs | None = None  # what the activation holds (None: all the values)
         self._set: dict[str, Any] = {}  # params and variables, set on the activation when it is made
         self.prepared: tuple[int, int] | None = None  # (policy, params) whose variables the activation holds
 
-    def activation(self) -> Any:
-        """Made when an expression is first run: converting the object to CEL is the dearest step."""
+    def activation(self, needs: Needs) -> Any:
+        """An activation holding what `needs` names. Converting values to CEL is the dearest
+        step, and by their size: the first is made with only what the first expression run
+        reads, as most objects then need no more (their other policies' answers are
+        remembered); should another expression read more, one with all the values replaces it."""
         if self._activation is None:
-            self._activation = self._activate(self.values)
-            for name, value in self._set.items():
-                self._activation.set(name, value)
+            self._make(_needed(self.values, needs))
+            self._holds = needs
+        elif self._holds is not None and needs is not self._holds and not self._holds.covers(needs):
+            self._make(self.values)
+            self._holds = None
         return self._activation
+
+    def _make(self, values: dict[str, Any]) -> None:
+        self._activation = self._activate(values)
+        for name, value in self._set.items():
+            self._activation.set(name, value)
 
     def set(self, name: str, value: Any) -> None:
         self._set[name] = value
@@ -96,6 +124,14 @@ class Request:
     def _frozen(self, path: Path) -> Frozen:
         found = self.frozen[path] = _frozen_at(self.values["object"], path)
         return found
+
+
+def _needed(values: dict[str, Any], needs: Needs) -> dict[str, Any]:
+    """The values with the object trimmed to the paths an expression could read, and without
+    the costly ones it does not read."""
+    found = {name: value for name, value in values.items() if name not in COSTLY or name in needs.names}
+    found["object"] = trimmed(values["object"], needs.kept)
+    return found
 
 
 def _frozen_at(data: Any, path: Path) -> Frozen:
