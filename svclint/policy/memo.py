@@ -25,6 +25,7 @@ _MISSING = "\0missing"
 
 Frozen = str | tuple[type, Any]  # a value read, as part of a key
 _EXACT = (str, int, bool, type(None))  # equal with their type (not floats: -0.0 == 0.0 and nan != nan)
+_as_json = json.JSONEncoder(sort_keys=True, default=str).encode  # json.dumps makes one at each call
 
 
 @dataclass
@@ -84,6 +85,7 @@ class Request:
         self.resource = resource
         self.values = values  # the object trimmed to what all the object's policies could read
         self.frozen: dict[Path, Frozen] = {}
+        self._values: dict[tuple[Path, ...], tuple[Frozen, ...]] = {}  # by the paths read
         self._activate = activate
         self._activation: Any = None
         self._holds: Needs | None = None  # what the activation holds (None: all the values)
@@ -114,15 +116,21 @@ class Request:
             self._activation.set(name, value)
 
     def key(self, policy: object, reads: Reads, params: Any) -> tuple | None:
-        if reads.paths is None:
+        paths = reads.paths
+        if paths is None:
             return None
-        frozen = self.frozen
-        values = tuple([frozen[path] if path in frozen else self._frozen(path) for path in reads.paths])
+        # Policies' expressions read the same few paths (each match condition on the
+        # namespace): their values are frozen once per object, and gathered once per paths.
+        values = self._values.get(paths)
+        if values is None:
+            values = self._values[paths] = tuple([self._frozen(path) for path in paths])
         names = (self.resource.name, self.resource.namespace) if reads.request else None
         return id(policy), id(params), names, values
 
     def _frozen(self, path: Path) -> Frozen:
-        found = self.frozen[path] = _frozen_at(self.values["object"], path)
+        found = self.frozen.get(path)
+        if found is None:
+            found = self.frozen[path] = _frozen_at(self.values["object"], path)
         return found
 
 
@@ -155,4 +163,4 @@ def _freeze(value: Any) -> Frozen:
     scalars, and the JSON of one costs ten times the tuple."""
     if type(value) in _EXACT:
         return type(value), value
-    return json.dumps(value, sort_keys=True, default=str)
+    return _as_json(value)
