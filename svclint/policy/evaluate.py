@@ -117,6 +117,7 @@ class PolicySet:
         self.matching: dict[tuple, _Plan] = {}
         self.answers: dict[tuple, Any] = {}  # remembered (memo.py)
         self.paths_read: dict[tuple[str, int], list[Path]] = {}  # (expression, its policy's variables) -> paths
+        self._heads: dict[tuple[int, int], tuple[str, str, str]] = {}  # (binding, policy) -> _head
         self.pairs = [(binding, self.policies[binding.policy_name]) for binding in self.bindings
                       if binding.policy_name in self.policies and not binding.problems and binding.actions]
         criteria = [c for b, p in self.pairs for c in (p.policy.match_constraints, b.match_resources or {})]
@@ -328,9 +329,19 @@ class PolicySet:
         return request
 
     def _request_values(self, resource: Resource, kept: tuple[Path, ...] | None) -> dict[str, Any]:
-        group, version = group_version(resource)
         namespace = resource.namespace if is_namespaced(resource) else ""
-        request = {
+        reads_namespace = "namespaceObject" in self.variables_read
+        # Only what the policies could read of the object: converting it to CEL costs by its size.
+        return {"object": trimmed(as_admitted(resource.data, resource.kind, namespace), kept), "oldObject": None,
+                # Converting the request to CEL costs as much as the object: only when read.
+                "request": self._request(resource, namespace) if "request" in self.variables_read else {},
+                "params": None,
+                "namespaceObject": self._namespace_object(namespace) if namespace and reads_namespace else None,
+                "variables": {}}
+
+    def _request(self, resource: Resource, namespace: str) -> dict[str, Any]:
+        group, version = group_version(resource)
+        return {
             "uid": "", "operation": "CREATE", "name": resource.name, "namespace": namespace,
             "kind": {"group": group, "version": version, "kind": resource.kind},
             "resource": {"group": group, "version": version, "resource": resource_name(resource.kind)},
@@ -340,13 +351,6 @@ class PolicySet:
             "userInfo": {"username": self.options.username, "groups": list(self.options.groups)},
             "options": {"apiVersion": "meta.k8s.io/v1", "kind": "CreateOptions"},
         }
-        reads_namespace = "namespaceObject" in self.variables_read
-        # Only what the policies could read of the object: converting it to CEL costs by its size.
-        return {"object": trimmed(as_admitted(resource.data, resource.kind, namespace), kept), "oldObject": None,
-                # Converting the request to CEL costs as much as the object: only when read.
-                "request": request if "request" in self.variables_read else {}, "params": None,
-                "namespaceObject": self._namespace_object(namespace) if namespace and reads_namespace else None,
-                "variables": {}}
 
     def _namespace_object(self, namespace: str) -> dict[str, Any]:
         found = self.namespaces.get(namespace)
@@ -470,19 +474,29 @@ class PolicySet:
     def _where(self, resource: Resource, expression: str, variables: dict[str, str]) -> Path:
         paths = self.paths_read.get((expression, id(variables)))
         if paths is None:
-            paths = self.paths_read[(expression, id(variables))] = object_paths(expression, variables)
+            # Each path once (the first of equals wins a tie anyway): an expression often reads one twice.
+            paths = self.paths_read[(expression, id(variables))] = list(dict.fromkeys(object_paths(expression,
+                                                                                                   variables)))
         return deepest_existing(resource.data, paths) or ("kind",)
 
     def _verdict(self, resource: Resource, path: Path, binding: Binding, policy: Policy, message: str) -> Verdict:
-        action = binding.actions[0]  # the most severe: ACTIONS is ordered Deny, Warn, Audit
-        if action == "Deny":
-            text = f"ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}' denied request: {message}"
-        elif action == "Warn":
-            text = f"Validation failed for ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}': " \
-                   f"{message}"
-        else:
-            text = f"Audit: ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}': {message}"
-        return Verdict(resource, path or ("kind",), policy_rule(policy.name), LEVEL[action], text)
+        head = self._heads.get((id(binding), id(policy)))
+        if head is None:
+            head = self._heads[(id(binding), id(policy))] = _head(binding, policy)
+        rule, level, text = head
+        return Verdict(resource, path or ("kind",), rule, level, text + message)
+
+
+def _head(binding: Binding, policy: Policy) -> tuple[str, str, str]:
+    """The rule, level and start of the message of a pair's verdicts."""
+    action = binding.actions[0]  # the most severe: ACTIONS is ordered Deny, Warn, Audit
+    if action == "Deny":
+        text = f"ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}' denied request: "
+    elif action == "Warn":
+        text = f"Validation failed for ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}': "
+    else:
+        text = f"Audit: ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}': "
+    return policy_rule(policy.name), LEVEL[action], text
 
 
 class _Skipped:
