@@ -29,7 +29,7 @@ from svclint.policy.matching import (
     selector_matches,
 )
 from svclint.policy.model import Binding, Named, Policy, is_binding, is_policy, read_binding, read_policy
-from svclint.policy.reads import deepest_existing, kept_paths, object_paths, trimmed
+from svclint.policy.reads import deepest_existing, kept_paths, object_paths
 from svclint.source.positions import Path
 
 INVALID = "policy-invalid"  # the catalog rule of a policy or binding the API server would refuse
@@ -205,7 +205,7 @@ class PolicySet:
         if not plan.pairs:
             return []
         verdicts: list[tuple[int, Verdict]] = []  # with the pair's place, to keep the bindings' order
-        request = memo.Request(resource, self._request_values(resource, plan.kept),
+        request = memo.Request(resource, self._request_values(resource), plan.kept,
                                lambda values: self.environment.activation(values, plan.calls))
         for group in plan.groups:
             for place, outcomes in self._group_outcomes(request, group):
@@ -328,11 +328,11 @@ class PolicySet:
             request.prepared = None  # the params no longer go with the variables set
         return request
 
-    def _request_values(self, resource: Resource, kept: tuple[Path, ...] | None) -> dict[str, Any]:
+    def _request_values(self, resource: Resource) -> dict[str, Any]:
         namespace = resource.namespace if is_namespaced(resource) else ""
         reads_namespace = "namespaceObject" in self.variables_read
-        # Only what the policies could read of the object: converting it to CEL costs by its size.
-        return {"object": trimmed(as_admitted(resource.data, resource.kind, namespace), kept), "oldObject": None,
+        # The object whole: the request trims it to what the expressions it runs could read.
+        return {"object": as_admitted(resource.data, resource.kind, namespace), "oldObject": None,
                 # Converting the request to CEL costs as much as the object: only when read.
                 "request": self._request(resource, namespace) if "request" in self.variables_read else {},
                 "params": None,

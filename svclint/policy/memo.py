@@ -81,14 +81,16 @@ class Request:
     """One object's request: its CEL activation (made when first needed) and the keys under
     which policies' answers are remembered (each value read frozen once)."""
 
-    def __init__(self, resource: Resource, values: dict[str, Any], activate: Callable[[dict], Any]) -> None:
+    def __init__(self, resource: Resource, values: dict[str, Any], kept: tuple[Path, ...] | None,
+                 activate: Callable[[dict], Any]) -> None:
         self.resource = resource
-        self.values = values  # the object trimmed to what all the object's policies could read
+        self.values = values  # the object whole: the paths a key reads are the same in it as trimmed
+        self.kept = kept  # the object paths all the object's policies could read (None: all)
         self.frozen: dict[Path, Frozen] = {}
         self._values: dict[tuple[Path, ...], tuple[Frozen, ...]] = {}  # by the paths read
         self._activate = activate
         self._activation: Any = None
-        self._holds: Needs | None = None  # what the activation holds (None: all the values)
+        self._holds: Needs | None = None  # what the activation holds (None: all the policies need)
         self._set: dict[str, Any] = {}  # params and variables, set on the activation when it is made
         self.prepared: tuple[int, int] | None = None  # (policy, params) whose variables the activation holds
 
@@ -101,7 +103,7 @@ class Request:
             self._make(_needed(self.values, needs))
             self._holds = needs
         elif self._holds is not None and needs is not self._holds and not self._holds.covers(needs):
-            self._make(self.values)
+            self._make({**self.values, "object": trimmed(self.values["object"], self.kept)})
             self._holds = None
         return self._activation
 
