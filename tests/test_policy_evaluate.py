@@ -91,3 +91,16 @@ def test_expressions_run_later_on_an_object_see_all_they_read(tmp_path) -> None:
         ("policy:not-in-shop", "failed expression: request.namespace != 'shop'"),
         ("policy:team", "failed expression: namespaceObject.metadata.labels.team == 'payments'"),
     ]
+
+
+def test_an_expression_reading_the_object_whole_then_others(tmp_path) -> None:
+    # The first expression passes the object on whole (no path of it can be named); the next
+    # read fields of it and the request.
+    policies = "---\n".join([
+        simple_policy("whole", "object != null"),
+        simple_policy("ports", "object.spec.ports.all(p, p.port >= 1024)"),
+        simple_policy("name", "request.name == object.metadata.name && object.metadata.name != 'web'"),
+    ])
+    report = lint_files(tmp_path, policies, service("web") + "---\n" + service("api"))
+    assert [(f[1], f[2]) for f in policy_findings(report)] == [
+        (4, "policy:name"), (9, "policy:ports"), (22, "policy:ports")]

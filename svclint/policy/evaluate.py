@@ -109,8 +109,8 @@ class PolicySet:
         self.notes: list[str] = []
         self.variables_read: set[str] = set()  # by some expression: the others are not converted to CEL
         self.object_only: dict[str, memo.Reads] = {}  # expressions that read only `object`: what of it
+        self.needs: dict[str, memo.Needs] = {}  # what each expression reads (equal ones the same object)
         self._needs_by_value: dict[memo.Needs, memo.Needs] = {}
-        self.needs: dict[str, memo.Needs] = {}  # of each expression, one object for equal needs
         for resource in objects:
             self._add(resource)
         self.matches = Matcher(self.namespaces)

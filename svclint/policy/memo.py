@@ -70,8 +70,11 @@ class Needs:
     kept: tuple[Path, ...] | None
 
     def covers(self, other: Needs) -> bool:
-        return (other.names <= self.names and self.kept is not None and other.kept is not None
-                and set(other.kept) <= set(self.kept))
+        if not other.names <= self.names:
+            return False
+        if self.kept is None:  # the object whole
+            return True
+        return other.kept is not None and set(other.kept) <= set(self.kept)
 
 
 COSTLY = frozenset({"request", "namespaceObject"})  # besides the object
