@@ -81,13 +81,16 @@ COSTLY = frozenset({"request", "namespaceObject"})  # besides the object
 
 
 class Request:
-    """One object's request: its CEL activation (made when first needed) and the keys under
-    which policies' answers are remembered (each value read frozen once)."""
+    """One object's request: its CEL activation (made when first needed, small at first) and
+    the keys under which policies' answers are remembered (each value read frozen once)."""
 
     def __init__(self, resource: Resource, values: dict[str, Any], kept: tuple[Path, ...] | None,
                  activate: Callable[[dict], Any]) -> None:
         self.resource = resource
-        self.values = values  # the object whole: the paths a key reads are the same in it as trimmed
+        # The object whole: an activation holds it trimmed, and the paths a key reads have the
+        # same values either way (each lies below a path the trimming keeps whole, or asks
+        # only whether a map on the way to one is there and a map).
+        self.values = values
         self.kept = kept  # the object paths all the object's policies could read (None: all)
         self.frozen: dict[Path, Frozen] = {}
         self._values: dict[tuple[Path, ...], tuple[Frozen, ...]] = {}  # by the paths read
