@@ -117,7 +117,6 @@ class PolicySet:
         self.matching: dict[tuple, _Plan] = {}
         self.answers: dict[tuple, Any] = {}  # remembered (memo.py)
         self.paths_read: dict[tuple[str, int], list[Path]] = {}  # (expression, its policy's variables) -> paths
-        self._heads: dict[tuple[int, int], tuple[str, str, str]] = {}  # (binding, policy) -> _head
         self.pairs = [(binding, self.policies[binding.policy_name]) for binding in self.bindings
                       if binding.policy_name in self.policies and not binding.problems and binding.actions]
         criteria = [c for b, p in self.pairs for c in (p.policy.match_constraints, b.match_resources or {})]
@@ -480,23 +479,15 @@ class PolicySet:
         return deepest_existing(resource.data, paths) or ("kind",)
 
     def _verdict(self, resource: Resource, path: Path, binding: Binding, policy: Policy, message: str) -> Verdict:
-        head = self._heads.get((id(binding), id(policy)))
-        if head is None:
-            head = self._heads[(id(binding), id(policy))] = _head(binding, policy)
-        rule, level, text = head
-        return Verdict(resource, path or ("kind",), rule, level, text + message)
-
-
-def _head(binding: Binding, policy: Policy) -> tuple[str, str, str]:
-    """The rule, level and start of the message of a pair's verdicts."""
-    action = binding.actions[0]  # the most severe: ACTIONS is ordered Deny, Warn, Audit
-    if action == "Deny":
-        text = f"ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}' denied request: "
-    elif action == "Warn":
-        text = f"Validation failed for ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}': "
-    else:
-        text = f"Audit: ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}': "
-    return policy_rule(policy.name), LEVEL[action], text
+        action = binding.actions[0]  # the most severe: ACTIONS is ordered Deny, Warn, Audit
+        if action == "Deny":
+            text = f"ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}' denied request: {message}"
+        elif action == "Warn":
+            text = f"Validation failed for ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}': " \
+                   f"{message}"
+        else:
+            text = f"Audit: ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}': {message}"
+        return Verdict(resource, path or ("kind",), policy_rule(policy.name), LEVEL[action], text)
 
 
 class _Skipped:
