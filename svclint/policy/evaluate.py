@@ -29,7 +29,7 @@ from svclint.policy.matching import (
     selector_matches,
 )
 from svclint.policy.model import Binding, Named, Policy, is_binding, is_policy, read_binding, read_policy
-from svclint.policy.reads import deepest_existing, kept_paths, object_paths, trimmed
+from svclint.policy.reads import deepest_existing, kept_paths, object_paths
 from svclint.source.positions import Path
 
 INVALID = "policy-invalid"  # the catalog rule of a policy or binding the API server would refuse
@@ -68,6 +68,7 @@ class _Compiled:
     variable_sources: dict[str, str] = field(default_factory=dict)
     reads: memo.Reads = field(default_factory=lambda: memo.Reads(None, True))  # what its answers depend on
     kept: tuple[Path, ...] | None = None  # the object paths its expressions could read (None: all)
+    calls: frozenset[str] = frozenset()  # the functions its expressions call
 
     def get(self, named: Named, source: str | None = None) -> Expression | None:
         return self.expressions.get(source if source is not None else named.expression)
@@ -91,6 +92,7 @@ class _Plan:
 
     pairs: list[tuple[Binding, _Compiled]]
     kept: tuple[Path, ...] | None  # the object paths some of their expressions could read (None: all)
+    calls: frozenset[str]  # the functions their expressions call: only those are given to the object's context
     groups: list[_Group] = field(default_factory=list)
     alone: list[int] = field(default_factory=list)  # places of pairs judged one by one
 
@@ -107,6 +109,8 @@ class PolicySet:
         self.notes: list[str] = []
         self.variables_read: set[str] = set()  # by some expression: the others are not converted to CEL
         self.object_only: dict[str, memo.Reads] = {}  # expressions that read only `object`: what of it
+        self.needs: dict[str, memo.Needs] = {}  # what each expression reads (equal ones the same object)
+        self._needs_by_value: dict[memo.Needs, memo.Needs] = {}
         for resource in objects:
             self._add(resource)
         self.matches = Matcher(self.namespaces)
@@ -167,6 +171,9 @@ class PolicySet:
                                                  f"{field_path(where)}: Invalid value: {go_value(source)}: {exc}"))
                     continue
                 compiled.expressions[source] = expression
+                self.needs.setdefault(source, self._interned(memo.Needs(expression.variables & memo.COSTLY,
+                                                                         kept_paths([source]))))
+                compiled.calls |= expression.calls
                 compiled.uses_authorizer |= expression.uses_authorizer
                 if not expression.variables & NOT_OBJECT:
                     self.object_only.setdefault(source, memo.expression_reads(source))
@@ -183,6 +190,11 @@ class PolicySet:
             return  # duplicate-object reports the second one
         self.policies[policy.name] = compiled
 
+    def _interned(self, needs: memo.Needs) -> memo.Needs:
+        """Expressions that need the same share one Needs: a Request tells it holds what an
+        expression needs by identity first."""
+        return self._needs_by_value.setdefault(needs, needs)
+
     def policy_descriptions(self) -> list[tuple[str, str, str]]:
         """(rule, description, file) of each policy: for SARIF and explain."""
         return [(policy_rule(name), describe(compiled.policy), compiled.policy.resource.file)
@@ -195,7 +207,8 @@ class PolicySet:
         if not plan.pairs:
             return []
         verdicts: list[tuple[int, Verdict]] = []  # with the pair's place, to keep the bindings' order
-        request = memo.Request(resource, self._request_values(resource, plan.kept), self.environment.activation)
+        request = memo.Request(resource, self._request_values(resource), plan.kept,
+                               lambda values: self.environment.activation(values, plan.calls))
         for group in plan.groups:
             for place, outcomes in self._group_outcomes(request, group):
                 binding, compiled = plan.pairs[place]
@@ -254,7 +267,7 @@ class PolicySet:
         resource = request.resource
         for read, message in outcomes:
             if isinstance(message, Named):  # a messageExpression: it may read what the key leaves out
-                message = self._message(compiled, message, self._prepared(request, compiled, params))
+                message = self._message(compiled, message, self._for_message(request, compiled, message, params))
             where = self._where(resource, read, compiled.variable_sources) if read else ("kind",)
             yield self._verdict(resource, where, binding, compiled.policy, message)
 
@@ -278,7 +291,8 @@ class PolicySet:
     def _grouped(self, pairs: list[tuple[Binding, _Compiled]]) -> _Plan:
         """Pairs without params whose policies read the same paths share one memo key (a group);
         the others are judged alone."""
-        plan = _Plan(pairs, _union([compiled.kept for _, compiled in pairs]))
+        plan = _Plan(pairs, _union([compiled.kept for _, compiled in pairs]),
+                     frozenset().union(*(compiled.calls for _, compiled in pairs)))
         by_reads: dict[tuple, _Group] = {}
         for place, (binding, compiled) in enumerate(pairs):
             reads = compiled.reads
@@ -302,10 +316,34 @@ class PolicySet:
             request.prepared = (id(compiled), id(params))
         return request
 
-    def _request_values(self, resource: Resource, kept: tuple[Path, ...] | None) -> dict[str, Any]:
-        group, version = group_version(resource)
+    def _for_message(self, request: memo.Request, compiled: _Compiled, validation: Named,
+                     params: Any) -> memo.Request:
+        """The request ready for a validation's messageExpression: with this policy's params and
+        variables only when it reads them, as evaluating all the variables again for each
+        failing object costs more than the message itself."""
+        expression = compiled.get(validation, validation.message_expression)
+        reads = expression.variables if expression is not None else frozenset()
+        if "variables" in reads:
+            return self._prepared(request, compiled, params)
+        if "params" in reads and request.prepared != (id(compiled), id(params)):
+            request.set("params", params)
+            request.prepared = None  # the params no longer go with the variables set
+        return request
+
+    def _request_values(self, resource: Resource) -> dict[str, Any]:
         namespace = resource.namespace if is_namespaced(resource) else ""
-        request = {
+        reads_namespace = "namespaceObject" in self.variables_read
+        # The object whole: the request trims it to what the expressions it runs could read.
+        return {"object": as_admitted(resource.data, resource.kind, namespace), "oldObject": None,
+                # Converting the request to CEL costs as much as the object: only when read.
+                "request": self._request(resource, namespace) if "request" in self.variables_read else {},
+                "params": None,
+                "namespaceObject": self._namespace_object(namespace) if namespace and reads_namespace else None,
+                "variables": {}}
+
+    def _request(self, resource: Resource, namespace: str) -> dict[str, Any]:
+        group, version = group_version(resource)
+        return {
             "uid": "", "operation": "CREATE", "name": resource.name, "namespace": namespace,
             "kind": {"group": group, "version": version, "kind": resource.kind},
             "resource": {"group": group, "version": version, "resource": resource_name(resource.kind)},
@@ -315,13 +353,6 @@ class PolicySet:
             "userInfo": {"username": self.options.username, "groups": list(self.options.groups)},
             "options": {"apiVersion": "meta.k8s.io/v1", "kind": "CreateOptions"},
         }
-        reads_namespace = "namespaceObject" in self.variables_read
-        # Only what the policies could read of the object: converting it to CEL costs by its size.
-        return {"object": trimmed(as_admitted(resource.data, resource.kind, namespace), kept), "oldObject": None,
-                # Converting the request to CEL costs as much as the object: only when read.
-                "request": request if "request" in self.variables_read else {}, "params": None,
-                "namespaceObject": self._namespace_object(namespace) if namespace and reads_namespace else None,
-                "variables": {}}
 
     def _namespace_object(self, namespace: str) -> dict[str, Any]:
         found = self.namespaces.get(namespace)
@@ -426,7 +457,7 @@ class PolicySet:
             if found is not _SKIPPED:
                 return found
         try:
-            outcome = request.activation().evaluate(expression)
+            outcome = request.activation(self.needs[expression.source]).evaluate(expression)
         except EvaluationError as exc:
             outcome = exc
         if key is not None and len(self.answers) < memo.SIZE:
@@ -445,7 +476,9 @@ class PolicySet:
     def _where(self, resource: Resource, expression: str, variables: dict[str, str]) -> Path:
         paths = self.paths_read.get((expression, id(variables)))
         if paths is None:
-            paths = self.paths_read[(expression, id(variables))] = object_paths(expression, variables)
+            # Each path once (the first of equals wins a tie anyway): an expression often reads one twice.
+            paths = self.paths_read[(expression, id(variables))] = list(dict.fromkeys(object_paths(expression,
+                                                                                                   variables)))
         return deepest_existing(resource.data, paths) or ("kind",)
 
     def _verdict(self, resource: Resource, path: Path, binding: Binding, policy: Policy, message: str) -> Verdict:

@@ -16,12 +16,16 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from svclint.model.resources import Resource
-from svclint.policy.reads import TYPE, object_reads
+from svclint.policy.reads import TYPE, object_reads, trimmed
 from svclint.source.positions import Path
 
 SIZE = 200_000  # answers remembered; beyond it, requests are evaluated afresh
 TRIAL = 256  # lookups after which a policy whose answers repeat less than one time in ten is not remembered
 _MISSING = "\0missing"
+
+Frozen = str | tuple[type, Any]  # a value read, as part of a key
+_EXACT = (str, int, bool, type(None))  # equal with their type (not floats: -0.0 == 0.0 and nan != nan)
+_as_json = json.JSONEncoder(sort_keys=True, default=str).encode  # json.dumps makes one at each call
 
 
 @dataclass
@@ -56,26 +60,63 @@ def expression_reads(source: str) -> Reads:
     return Reads(None if () in paths else tuple(sorted(paths, key=repr)), False)
 
 
-class Request:
-    """One object's request: its CEL activation (made when first needed) and the keys under
-    which policies' answers are remembered (each value read frozen once)."""
+@dataclass(frozen=True)
+class Needs:
+    """What of a request one expression reads that costs to convert to CEL: of the object the
+    paths `reads.kept_paths` gives (None: all of it), and the request and namespace object
+    when it reads them (`names`)."""
 
-    def __init__(self, resource: Resource, values: dict[str, Any], activate: Callable[[dict], Any]) -> None:
+    names: frozenset[str]
+    kept: tuple[Path, ...] | None
+
+    def covers(self, other: Needs) -> bool:
+        if not other.names <= self.names:
+            return False
+        if self.kept is None:  # the object whole
+            return True
+        return other.kept is not None and set(other.kept) <= set(self.kept)
+
+
+COSTLY = frozenset({"request", "namespaceObject"})  # besides the object
+
+
+class Request:
+    """One object's request: its CEL activation (made when first needed, small at first) and
+    the keys under which policies' answers are remembered (each value read frozen once)."""
+
+    def __init__(self, resource: Resource, values: dict[str, Any], kept: tuple[Path, ...] | None,
+                 activate: Callable[[dict], Any]) -> None:
         self.resource = resource
+        # The object whole: an activation holds it trimmed, and the paths a key reads have the
+        # same values either way (each lies below a path the trimming keeps whole, or asks
+        # only whether a map on the way to one is there and a map).
         self.values = values
-        self.frozen: dict[Path, str] = {}
+        self.kept = kept  # the object paths all the object's policies could read (None: all)
+        self.frozen: dict[Path, Frozen] = {}
+        self._values: dict[tuple[Path, ...], tuple[Frozen, ...]] = {}  # by the paths read
         self._activate = activate
         self._activation: Any = None
+        self._holds: Needs | None = None  # what the activation holds (None: all the policies need)
         self._set: dict[str, Any] = {}  # params and variables, set on the activation when it is made
         self.prepared: tuple[int, int] | None = None  # (policy, params) whose variables the activation holds
 
-    def activation(self) -> Any:
-        """Made when an expression is first run: converting the object to CEL is the dearest step."""
+    def activation(self, needs: Needs) -> Any:
+        """An activation holding what `needs` names. Converting values to CEL is the dearest
+        step, and by their size: the first is made with only what the first expression run
+        reads, as most objects then need no more (their other policies' answers are
+        remembered); should another expression read more, one with all the values replaces it."""
         if self._activation is None:
-            self._activation = self._activate(self.values)
-            for name, value in self._set.items():
-                self._activation.set(name, value)
+            self._make(_needed(self.values, needs))
+            self._holds = needs
+        elif self._holds is not None and needs is not self._holds and not self._holds.covers(needs):
+            self._make({**self.values, "object": trimmed(self.values["object"], self.kept)})
+            self._holds = None
         return self._activation
+
+    def _make(self, values: dict[str, Any]) -> None:
+        self._activation = self._activate(values)
+        for name, value in self._set.items():
+            self._activation.set(name, value)
 
     def set(self, name: str, value: Any) -> None:
         self._set[name] = value
@@ -83,28 +124,51 @@ class Request:
             self._activation.set(name, value)
 
     def key(self, policy: object, reads: Reads, params: Any) -> tuple | None:
-        if reads.paths is None:
+        paths = reads.paths
+        if paths is None:
             return None
-        frozen = self.frozen
-        values = tuple([frozen[path] if path in frozen else self._frozen(path) for path in reads.paths])
+        # Policies' expressions read the same few paths (each match condition on the
+        # namespace): their values are frozen once per object, and gathered once per paths.
+        values = self._values.get(paths)
+        if values is None:
+            values = self._values[paths] = tuple([self._frozen(path) for path in paths])
         names = (self.resource.name, self.resource.namespace) if reads.request else None
         return id(policy), id(params), names, values
 
-    def _frozen(self, path: Path) -> str:
-        found = self.frozen[path] = _frozen_at(self.values["object"], path)
+    def _frozen(self, path: Path) -> Frozen:
+        found = self.frozen.get(path)
+        if found is None:
+            found = self.frozen[path] = _frozen_at(self.values["object"], path)
         return found
 
 
-def _frozen_at(data: Any, path: Path) -> str:
+def _needed(values: dict[str, Any], needs: Needs) -> dict[str, Any]:
+    """The values with the object trimmed to the paths an expression could read, and without
+    the costly ones it does not read."""
+    found = {name: value for name, value in values.items() if name not in COSTLY or name in needs.names}
+    found["object"] = trimmed(values["object"], needs.kept)
+    return found
+
+
+def _frozen_at(data: Any, path: Path) -> Frozen:
     """The value at `path`, frozen; where it is missing, how much of the path exists and what
     is there instead (the error an expression gets names the first missing field)."""
     for depth, step in enumerate(path):
         if step is TYPE:  # a map: only whether it has the keys read (other paths); else all of it
-            return "map" if isinstance(data, dict) else json.dumps(data, sort_keys=True, default=str)
+            return "map" if isinstance(data, dict) else _freeze(data)
         if isinstance(data, dict) and isinstance(step, str) and step in data:
             data = data[step]
         elif isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
             data = data[step]
         else:
             return f"{_MISSING} {depth} {type(data).__name__}"
-    return json.dumps(data, sort_keys=True, default=str)
+    return _freeze(data)
+
+
+def _freeze(value: Any) -> Frozen:
+    """A value as part of a key: a string, integer, bool or null as itself with its type
+    (True == 1 in Python, not in CEL), anything else as JSON text. Most values read are such
+    scalars, and the JSON of one costs ten times the tuple."""
+    if type(value) in _EXACT:
+        return type(value), value
+    return _as_json(value)
