@@ -50,7 +50,7 @@ _UNSUPPORTED = re.compile(r"unsupported syntax '([^']*)'")
 
 
 @functools.lru_cache(maxsize=None)
-def _cel() -> ModuleType:
+def cel_module() -> ModuleType:
     """The package's compiled module (compile, Context), loaded when a run first compiles an
     expression. Loaded alone: the package's __init__ also imports its own command line
     (prompt_toolkit, rich: a third of a second of every run with policies, 14 ms without it).
@@ -112,12 +112,12 @@ class Environment:
 
     def compile(self, source: str) -> Expression:
         try:
-            program = _cel().compile(source)  # as written: its errors' columns are the user's
+            program = cel_module().compile(source)  # as written: its errors' columns are the user's
         except ValueError as exc:
             raise CompileError(_compile_message(str(exc))) from None
         faster = _with_faster_functions(source)
         if faster != source:
-            program = _cel().compile(faster)
+            program = cel_module().compile(faster)
         for name in sorted(program.functions(), key=lambda name: _first_call(name, source)):
             if name[:1].isalpha() and name not in self.known_functions:
                 raise CompileError(f"compilation failed: undeclared reference to '{name}'{_introduced(name)}")
@@ -135,7 +135,7 @@ class Environment:
     def activation(self, values: dict[str, Any], calls: frozenset[str] | None = None) -> "Activation":
         """A context for `values`, with the functions named `calls` (None: all): each function
         registered costs every object's context, and a policy calls few of the library's 70."""
-        return Activation(_cel().Context(values, self.functions if calls is None else self._called(calls)))
+        return Activation(cel_module().Context(values, self.functions if calls is None else self._called(calls)))
 
     def _called(self, calls: frozenset[str]) -> dict[str, Any]:
         found = self._subsets.get(calls)

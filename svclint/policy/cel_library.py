@@ -431,10 +431,11 @@ _FORMATS: dict[str, Callable[[str], list[str]]] = {
 
 def validate(fmt: dict, text: str) -> Any:
     """`format.dns1123Label().validate(s)`: optional.none() when valid, else the errors."""
-    from cel import OptionalValue
+    from svclint.policy.cel import cel_module  # the module that runs the expression, not another copy
 
     errors = _FORMATS[fmt["name"]](text)
-    return OptionalValue.of(errors) if errors else OptionalValue.none()
+    optional = cel_module().OptionalValue
+    return optional.of(errors) if errors else optional.none()
 
 
 FORMATS: dict[str, Callable[..., Any]] = {
