@@ -1,0 +1,88 @@
+"""The reporters' fast paths write exactly what the plain ways wrote: json.dumps(indent=2)
+for the JSON formats, str.translate for printable text. Checked on generated values and
+findings: any text (escapes, non-ASCII, lone surrogates), numbers, None, `via`, nesting.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from svclint.check.engine import Report
+from svclint.check.finding import Finding, Severity
+from svclint.model.resources import ObjectRef
+from svclint.report import json_report, json_text
+
+PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Any code point, and those that need care: lone surrogates (from file names that are not
+# UTF-8), controls, bidi and line separators, quotes, backslashes, and % (the templates' own).
+ODD = st.sampled_from(["\ud800", "\udfff", "\x00", "\x1b", "\x85", "\u202e", "\u2028", '"', "\\", "%", "\n"])
+ANY_TEXT = st.text(st.one_of(st.characters(), ODD), max_size=12)
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), ANY_TEXT)
+JSON_VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.lists(inner, max_size=4).map(tuple),
+        st.dictionaries(ANY_TEXT, inner, max_size=4),
+        st.dictionaries(st.one_of(st.integers(), st.booleans(), st.none()), inner, max_size=3),
+    ),
+    max_leaves=30,
+)
+
+OPTIONAL_TEXT = st.one_of(st.none(), ANY_TEXT)
+FINDINGS = st.builds(
+    Finding,
+    file=ANY_TEXT,
+    line=st.integers(1, 10**6),
+    column=st.integers(1, 10**4),
+    rule=st.sampled_from(["schema", "selector-no-match", "policy:no-external-ips"]),
+    severity=st.sampled_from(list(Severity)),
+    message=ANY_TEXT,
+    obj=st.builds(ObjectRef, OPTIONAL_TEXT, OPTIONAL_TEXT, OPTIONAL_TEXT),
+    via=st.lists(ANY_TEXT, max_size=3).map(tuple),
+)
+
+
+@PROPERTY_SETTINGS
+@given(JSON_VALUES)
+def test_dumps_writes_what_json_dumps_with_indent_writes(value: Any) -> None:
+    assert json_text.dumps(value) == json.dumps(value, indent=2)
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(SCALARS, max_size=20))
+def test_scalars_are_each_value_as_json_writes_it(values: list[Any]) -> None:
+    assert json_text.scalars(values) == [json.dumps(value) for value in values]
+
+
+def plain_json_report(result: Report) -> str:
+    """The JSON report as json.dumps(indent=2) wrote it before json_text."""
+    document = {
+        "findings": [
+            {"file": f.file, "line": f.line, "column": f.column, "rule": f.rule, "severity": f.severity.label,
+             "message": f.message, "kind": f.obj.kind, "namespace": f.obj.namespace, "name": f.obj.name,
+             **({"via": list(f.via)} if f.via else {})}
+            for f in result.findings
+        ],
+        "summary": json_report.summary(result),
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def written(reporter, result: Report) -> str:
+    stream = io.StringIO()
+    reporter(result, stream, False)
+    return stream.getvalue()
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(FINDINGS, max_size=6), st.integers(0, 10**5), st.integers(0, 10**5))
+def test_json_report_is_json_dumps_of_the_document(findings: list[Finding], files: int, objects: int) -> None:
+    result = Report(findings, files, objects)
+    assert written(json_report.report, result) == plain_json_report(result)
