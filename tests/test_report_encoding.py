@@ -1,5 +1,5 @@
 """The reporters' fast paths write exactly what the plain ways wrote: json.dumps(indent=2)
-for the JSON formats, str.translate for printable text. Checked on generated values and
+for the JSON formats, str.translate for printable text, GitHub's escaped properties. Checked on generated values and
 findings: any text (escapes, non-ASCII, lone surrogates), numbers, None, `via`, nesting.
 """
 
@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from svclint.check.engine import Report
 from svclint.check.finding import Finding, Severity
 from svclint.model.resources import ObjectRef
-from svclint.report import json_report, json_text
+from svclint.report import github, json_report, json_text, text
+from svclint.report.paths import report_path
 
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -86,3 +87,23 @@ def written(reporter, result: Report) -> str:
 def test_json_report_is_json_dumps_of_the_document(findings: list[Finding], files: int, objects: int) -> None:
     result = Report(findings, files, objects)
     assert written(json_report.report, result) == plain_json_report(result)
+
+
+@PROPERTY_SETTINGS
+@given(ANY_TEXT)
+def test_printable_text_is_what_translating_every_character_gives(value: str) -> None:
+    """printable() returns printable text as it is: nothing in it is escaped."""
+    translated = value.translate(text._ESCAPES).encode("utf-8", "backslashreplace").decode("utf-8")
+    assert text.printable(value) == translated
+    kept_line_breaks = value.translate(text._ESCAPES_BUT_LINE_BREAKS)
+    assert text.printable_but_line_breaks(value) == kept_line_breaks.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+@PROPERTY_SETTINGS
+@given(FINDINGS)
+def test_github_command_escapes_every_property(finding: Finding) -> None:
+    properties = {"file": text.printable(report_path(finding.file)), "line": str(finding.line),
+                  "col": str(finding.column), "title": f"svclint ({finding.rule})"}
+    joined = ",".join(f"{key}={github.escape_property(value)}" for key, value in properties.items())
+    message = github.escape_data(text.format_finding(finding, escaped=False))
+    assert github.command(finding) == f"::{github.COMMANDS[finding.severity]} {joined}::{message}"

@@ -39,11 +39,11 @@ def source_excerpt(result: Report, finding: Finding) -> str:
 
 def write_report(result: Report, stream: TextIO, render: Callable[[Finding], str]) -> None:
     """Each finding as `render` makes it a line, the summary, and a pointer to `svclint explain`."""
-    for finding in result.findings:
-        stream.write(render(finding) + "\n")
-    stream.write(summary(result) + "\n")
+    lines = [render(finding) for finding in result.findings] + [summary(result)]
     if result.findings:
-        stream.write(explain_hint(result.findings[0].rule) + "\n")
+        lines.append(explain_hint(result.findings[0].rule))
+    # One write: a write per line costs seconds for many findings when stdout is a pipe.
+    stream.write("\n".join(lines) + "\n")
 
 
 def format_finding(finding: Finding, color: bool = False, escaped: bool = True) -> str:
@@ -67,11 +67,15 @@ def message_with_object(finding: Finding) -> str:
 def printable(text: str) -> str:
     """One line, whatever the manifest holds: names and keys quoted in messages may contain
     line breaks or terminal escapes, and file names bytes that are not UTF-8."""
+    if text.isprintable():  # the usual text: every character escaped (and a surrogate) is unprintable
+        return text
     return _without_surrogates(text.translate(_ESCAPES))
 
 
 def printable_but_line_breaks(text: str) -> str:
     """printable(), with CR and LF left as they are."""
+    if text.isprintable():
+        return text
     return _without_surrogates(text.translate(_ESCAPES_BUT_LINE_BREAKS))
 
 
