@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from svclint.check.engine import Report
 from svclint.check.finding import Finding, Severity
 from svclint.model.resources import ObjectRef
-from svclint.report import github, json_report, json_text, text
+from svclint.report import github, gitlab, json_report, json_text, text
+from svclint.report.fingerprints import fingerprints
 from svclint.report.paths import report_path
 
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -31,23 +32,32 @@ JSON_VALUES = st.recursive(
         st.lists(inner, max_size=4),
         st.lists(inner, max_size=4).map(tuple),
         st.dictionaries(ANY_TEXT, inner, max_size=4),
-        st.dictionaries(st.one_of(st.integers(), st.booleans(), st.none()), inner, max_size=3),
+        st.dictionaries(st.one_of(st.integers(), st.floats(), st.booleans(), st.none()), inner, max_size=3),
     ),
     max_leaves=30,
 )
 
-OPTIONAL_TEXT = st.one_of(st.none(), ANY_TEXT)
-FINDINGS = st.builds(
-    Finding,
-    file=ANY_TEXT,
-    line=st.integers(1, 10**6),
-    column=st.integers(1, 10**4),
-    rule=st.sampled_from(["schema", "selector-no-match", "policy:no-external-ips"]),
-    severity=st.sampled_from(list(Severity)),
-    message=ANY_TEXT,
-    obj=st.builds(ObjectRef, OPTIONAL_TEXT, OPTIONAL_TEXT, OPTIONAL_TEXT),
-    via=st.lists(ANY_TEXT, max_size=3).map(tuple),
-)
+# Text that is UTF-8: fingerprints cannot hash a lone surrogate (gitlab and sarif fail on a file
+# name that is not UTF-8, before and after json_text alike).
+UTF8_TEXT = ANY_TEXT.map(lambda value: value.encode("utf-8", "replace").decode("utf-8"))
+
+
+def findings(texts: st.SearchStrategy[str]) -> st.SearchStrategy[Finding]:
+    optional = st.one_of(st.none(), texts)
+    return st.builds(
+        Finding,
+        file=texts,
+        line=st.integers(1, 10**6),
+        column=st.integers(1, 10**4),
+        rule=st.sampled_from(["schema", "selector-no-match", "policy:no-external-ips"]),
+        severity=st.sampled_from(list(Severity)),
+        message=texts,
+        obj=st.builds(ObjectRef, optional, optional, optional),
+        via=st.lists(texts, max_size=3).map(tuple),
+    )
+
+
+FINDINGS = findings(ANY_TEXT)
 
 
 @PROPERTY_SETTINGS
@@ -87,6 +97,24 @@ def written(reporter, result: Report) -> str:
 def test_json_report_is_json_dumps_of_the_document(findings: list[Finding], files: int, objects: int) -> None:
     result = Report(findings, files, objects)
     assert written(json_report.report, result) == plain_json_report(result)
+
+
+def plain_gitlab_report(result: Report) -> str:
+    """The GitLab report as json.dumps(indent=2) wrote it before json_text."""
+    issues = [
+        {"description": text.printable(text.message_with_object(finding)), "check_name": finding.rule,
+         "fingerprint": fingerprint, "severity": gitlab.SEVERITIES[finding.severity],
+         "location": {"path": text.printable(report_path(finding.file)), "lines": {"begin": finding.line}}}
+        for finding, fingerprint in zip(result.findings, fingerprints(result.findings))
+    ]
+    return json.dumps(issues, indent=2) + "\n"
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(findings(UTF8_TEXT), max_size=6))
+def test_gitlab_report_is_json_dumps_of_the_issues(findings: list[Finding]) -> None:
+    result = Report(findings, 1, 1)
+    assert written(gitlab.report, result) == plain_gitlab_report(result)
 
 
 @PROPERTY_SETTINGS

@@ -52,11 +52,11 @@ def _write(value: Any, newline: str, write: Callable[[str], Any]) -> None:
         write(int.__repr__(value))
     elif value is None:
         write("null")
-    elif isinstance(value, dict) and value and all(type(key) is str for key in value):
+    elif isinstance(value, dict) and value:
         inner = newline + "  "
         opening = "{" + inner
         for key, item in value.items():
-            write(opening + encode_basestring_ascii(key) + ": ")
+            write(opening + (encode_basestring_ascii(key) if type(key) is str else _key(key)) + ": ")
             opening = "," + inner
             _write(item, inner, write)
         write(newline + "}")
@@ -68,5 +68,10 @@ def _write(value: Any, newline: str, write: Callable[[str], Any]) -> None:
             opening = "," + inner
             _write(item, inner, write)
         write(newline + "]")
-    else:  # floats, bools, empty containers, keys that are not strings: json's own text, indented here
+    else:  # floats, bools, empty containers: json's own text, indented here
         write(json.dumps(value, indent=2).replace("\n", newline))
+
+
+def _key(key: Any) -> str:
+    """A key that is not a string (a number, bool or None) as json writes it: as a string."""
+    return json.dumps({key: None})[1:-len(": null}")]
