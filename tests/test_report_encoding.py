@@ -1,10 +1,11 @@
 """The reporters' fast paths write exactly what the plain ways wrote: json.dumps(indent=2)
-for the JSON formats, str.translate for printable text, GitHub's escaped properties. Checked on generated values and
+for the JSON formats, str.translate for printable text, GitHub's escaped properties, JUnit's XML text, fingerprints. Checked on generated values and
 findings: any text (escapes, non-ASCII, lone surrogates), numbers, None, `via`, nesting.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from typing import Any
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from svclint.check.engine import Report
 from svclint.check.finding import Finding, Severity
 from svclint.model.resources import ObjectRef
-from svclint.report import github, gitlab, json_report, json_text, text
+from svclint.report import github, gitlab, json_report, json_text, junit, text
 from svclint.report.fingerprints import fingerprints
 from svclint.report.paths import report_path
 
@@ -135,3 +136,23 @@ def test_github_command_escapes_every_property(finding: Finding) -> None:
     joined = ",".join(f"{key}={github.escape_property(value)}" for key, value in properties.items())
     message = github.escape_data(text.format_finding(finding, escaped=False))
     assert github.command(finding) == f"::{github.COMMANDS[finding.severity]} {joined}::{message}"
+
+
+@PROPERTY_SETTINGS
+@given(ANY_TEXT)
+def test_xml_text_replaces_what_xml_cannot_carry(value: str) -> None:
+    assert junit._xml_text(value) == junit._NOT_XML.sub("\ufffd", value)
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(findings(UTF8_TEXT), max_size=4).map(lambda some: some + some))  # repeated: counted apart
+def test_fingerprints_hash_identity_and_occurrence(some: list[Finding]) -> None:
+    seen: dict[tuple, int] = {}
+    expected = []
+    for finding in some:
+        identity = (finding.rule, report_path(finding.file), finding.obj.kind or "", finding.obj.namespace or "",
+                    finding.obj.name or "", finding.message)
+        seen[identity] = seen.get(identity, -1) + 1
+        text = "\0".join((*identity, str(seen[identity])))
+        expected.append(hashlib.sha256(text.encode("utf-8")).hexdigest())
+    assert fingerprints(some) == expected
