@@ -14,6 +14,12 @@ from svclint.report.text import message_with_object, printable
 # Code Quality knows info, minor, major, critical and blocker. What the API server rejects
 # (an error) is critical: nothing is applied. Blocker stays free for security tools.
 SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
+SLOT = json_text.SLOT
+# An issue, as an item of the report's list; _values gives what fills its slots.
+_ISSUE = json_text.template({
+    "description": SLOT, "check_name": SLOT, "fingerprint": SLOT, "severity": SLOT,
+    "location": {"path": SLOT, "lines": {"begin": SLOT}},
+}, 1)
 
 
 def report(result: Report, stream: TextIO, color: bool = False) -> None:
@@ -27,13 +33,6 @@ def report(result: Report, stream: TextIO, color: bool = False) -> None:
               for value in _values(finding, fingerprint)]
     issues = ",\n".join([_ISSUE] * len(result.findings)) % tuple(json_text.scalars(values))
     stream.write(f"[\n{issues}\n]\n")
-
-
-SLOT = json_text.SLOT
-_ISSUE = json_text.template({
-    "description": SLOT, "check_name": SLOT, "fingerprint": SLOT, "severity": SLOT,
-    "location": {"path": SLOT, "lines": {"begin": SLOT}},
-}, 1)
 
 
 def _values(finding: Finding, fingerprint: str) -> tuple[Any, ...]:

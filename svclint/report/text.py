@@ -39,11 +39,11 @@ def source_excerpt(result: Report, finding: Finding) -> str:
 
 def write_report(result: Report, stream: TextIO, render: Callable[[Finding], str]) -> None:
     """Each finding as `render` makes it a line, the summary, and a pointer to `svclint explain`."""
-    lines = [render(finding) for finding in result.findings] + [summary(result)]
+    for finding in result.findings:
+        stream.write(render(finding) + "\n")
+    stream.write(summary(result) + "\n")
     if result.findings:
-        lines.append(explain_hint(result.findings[0].rule))
-    # One write: a write per line costs seconds for many findings when stdout is a pipe.
-    stream.write("\n".join(lines) + "\n")
+        stream.write(explain_hint(result.findings[0].rule) + "\n")
 
 
 def format_finding(finding: Finding, color: bool = False, escaped: bool = True) -> str:
