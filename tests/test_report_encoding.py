@@ -156,3 +156,15 @@ def test_fingerprints_hash_identity_and_occurrence(some: list[Finding]) -> None:
         text = "\0".join((*identity, str(seen[identity])))
         expected.append(hashlib.sha256(text.encode("utf-8")).hexdigest())
     assert fingerprints(some) == expected
+
+
+def test_report_path_follows_the_working_directory(tmp_path, monkeypatch) -> None:
+    """report_path is remembered per working directory: a caller in-process may change it."""
+    (tmp_path / "k8s").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert report_path("k8s/web.yaml") == "k8s/web.yaml"
+    monkeypatch.chdir(tmp_path / "k8s")
+    assert report_path("web.yaml") == "web.yaml"
+    assert report_path(str(tmp_path / "k8s" / "web.yaml")) == "web.yaml"
+    monkeypatch.chdir(tmp_path)
+    assert report_path(str(tmp_path / "k8s" / "web.yaml")) == "k8s/web.yaml"
