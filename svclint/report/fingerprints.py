@@ -9,7 +9,6 @@ one file) are told apart by their order of appearance.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from typing import Sequence
 
 from svclint.check.finding import Finding
@@ -18,16 +17,17 @@ from svclint.report.paths import report_path
 
 def fingerprints(findings: Sequence[Finding]) -> list[str]:
     """One fingerprint per finding, in order; unique within one report."""
-    seen: Counter[tuple] = Counter()
+    seen: dict[tuple, int] = {}  # not a Counter: most identities are new, and its __missing__ is Python
+    shown = {file: report_path(file) for file in {finding.file for finding in findings}}
     result = []
     for finding in findings:
         identity = (
-            finding.rule, report_path(finding.file),
+            finding.rule, shown[finding.file],
             finding.obj.kind or "", finding.obj.namespace or "", finding.obj.name or "",
             finding.message,
         )
-        occurrence = seen[identity]
-        seen[identity] += 1
+        occurrence = seen.get(identity, 0)
+        seen[identity] = occurrence + 1
         text = "\0".join((*identity, str(occurrence)))
         result.append(hashlib.sha256(text.encode("utf-8")).hexdigest())
     return result

@@ -32,14 +32,11 @@ def actions_text_report(result: Report, stream: TextIO, color: bool = False) -> 
 
 
 def command(finding: Finding) -> str:
-    properties = {
-        "file": text.printable(report_path(finding.file)),
-        "line": str(finding.line),
-        "col": str(finding.column),
-        "title": f"svclint ({finding.rule})",
-    }
-    joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
-    return f"::{COMMANDS[finding.severity]} {joined}::{escape_data(text.format_finding(finding, escaped=False))}"
+    # Line and column are numbers: nothing to escape.
+    file = escape_property(text.printable(report_path(finding.file)))
+    title = escape_property(f"svclint ({finding.rule})")
+    properties = f"file={file},line={finding.line},col={finding.column},title={title}"
+    return f"::{COMMANDS[finding.severity]} {properties}::{escape_data(text.format_finding(finding, escaped=False))}"
 
 
 def escape_data(value: str) -> str:

@@ -63,4 +63,6 @@ def _count(element: ET.Element, tests: int, failures: int) -> None:
 
 
 def _xml_text(value: str) -> str:
+    if value.isprintable():  # the usual text, at once: every character _NOT_XML matches is unprintable
+        return value
     return _NOT_XML.sub("\ufffd", value)

@@ -7,7 +7,7 @@ rationale and examples; results point at the rules by id and index. URIs are rel
 
 from __future__ import annotations
 
-import json
+import functools
 import os
 from pathlib import Path
 from typing import Any, TextIO
@@ -17,7 +17,7 @@ from svclint import __version__
 from svclint.check.engine import Report
 from svclint.check.finding import Finding, Severity
 from svclint.check.registry import Rule, load_rules
-from svclint.report import rule_docs
+from svclint.report import json_text, rule_docs
 from svclint.report.fingerprints import fingerprints
 from svclint.report.paths import report_path
 from svclint.report.text import message_with_object
@@ -47,9 +47,9 @@ def report(result: Report, stream: TextIO, color: bool = False) -> None:
         }],
     }
     # One write: json.dump writes each token on its own (millions of calls for many findings,
-    # seconds when stdout is a pipe).
-    stream.write(json.dumps(log, indent=2))
-    stream.write("\n")
+    # seconds when stdout is a pipe). json_text: json.dumps(log, indent=2) without its slow
+    # pure-Python encoder.
+    stream.write(json_text.dumps(log) + "\n")
 
 
 def _driver(rules: list[Rule], policies: list[tuple[str, str, str]]) -> dict[str, Any]:
@@ -132,10 +132,14 @@ def _fix(finding: Finding) -> dict[str, Any]:
 
 def _artifact(file: str) -> dict[str, str]:
     """A relative URI reference under %SRCROOT%, or a file: URI for a file outside it."""
-    shown = report_path(file)
+    return dict(_artifact_location(report_path(file)))
+
+
+@functools.lru_cache(maxsize=4096)  # findings share few files, and making a URI costs
+def _artifact_location(shown: str) -> tuple[tuple[str, str], ...]:
     if os.path.isabs(shown):
-        return {"uri": Path(shown).as_uri()}
-    return {"uri": quote(shown, safe="/"), "uriBaseId": SOURCE_ROOT}
+        return (("uri", Path(shown).as_uri()),)
+    return (("uri", quote(shown, safe="/")), ("uriBaseId", SOURCE_ROOT))
 
 
 def _homepage() -> str | None:

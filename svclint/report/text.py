@@ -67,11 +67,15 @@ def message_with_object(finding: Finding) -> str:
 def printable(text: str) -> str:
     """One line, whatever the manifest holds: names and keys quoted in messages may contain
     line breaks or terminal escapes, and file names bytes that are not UTF-8."""
+    if text.isprintable():  # the usual text: every character escaped (and a surrogate) is unprintable
+        return text
     return _without_surrogates(text.translate(_ESCAPES))
 
 
 def printable_but_line_breaks(text: str) -> str:
     """printable(), with CR and LF left as they are."""
+    if text.isprintable():
+        return text
     return _without_surrogates(text.translate(_ESCAPES_BUT_LINE_BREAKS))
 
 
