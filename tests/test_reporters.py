@@ -147,6 +147,22 @@ def test_sarif_uses_file_uris_for_paths_outside_the_working_directory(cli, proje
     assert artifact == {"uri": (outside / "web.yaml").as_uri()}
 
 
+@pytest.mark.parametrize("fmt", ["sarif", "gitlab"])
+def test_a_file_name_that_is_not_utf8_is_reported(cli, tmp_path, fmt) -> None:
+    name = os.fsdecode(b"svc-\xff.yaml")  # as the file system gives it: not UTF-8
+    (tmp_path / name).write_text("apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  type: NodePort\n"
+                                 "  ports:\n    - port: 80\n      nodePort: 80\n", encoding="utf-8")
+    result = cli("--select", "nodeport-out-of-range", "--format", fmt, ".", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    if fmt == "sarif":
+        [finding] = report["runs"][0]["results"]
+        assert finding["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "svc-%FF.yaml"
+    else:
+        [issue] = report
+        assert len(issue["fingerprint"]) == 64
+
+
 def fingerprints_and_lines(cli, project: Path, fmt: str) -> list[tuple[str, int]]:
     report = json.loads(report_of(cli, project, fmt))
     if fmt == "sarif":

@@ -29,5 +29,5 @@ def fingerprints(findings: Sequence[Finding]) -> list[str]:
         occurrence = seen.get(identity, 0)
         seen[identity] = occurrence + 1
         text = "\0".join((*identity, str(occurrence)))
-        result.append(hashlib.sha256(text.encode("utf-8")).hexdigest())
+        result.append(hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())  # a file name need not be UTF-8
     return result

@@ -139,7 +139,8 @@ def _artifact(file: str) -> dict[str, str]:
 def _artifact_location(shown: str) -> tuple[tuple[str, str], ...]:
     if os.path.isabs(shown):
         return (("uri", Path(shown).as_uri()),)
-    return (("uri", quote(shown, safe="/")), ("uriBaseId", SOURCE_ROOT))
+    # The bytes of the name, percent-encoded: a file name need not be UTF-8.
+    return (("uri", quote(os.fsencode(shown), safe="/")), ("uriBaseId", SOURCE_ROOT))
 
 
 def _homepage() -> str | None:
