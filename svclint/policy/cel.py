@@ -99,7 +99,7 @@ class Environment:
 
     def __init__(self, minor: int, variables: Iterable[str]) -> None:
         self.minor = minor
-        self.functions = {**cel_library.functions(minor),
+        self.functions = {**cel_library.functions(minor, cel_module().OptionalValue),
                           **{_FASTER_NAME.format(name): function for name, function in cel_library.FASTER.items()}}
         self.variables = frozenset(variables)
         known = set(STANDARD) | {name.rsplit(".", 1)[-1] for name in self.functions} | set(cel_library.STRINGS)

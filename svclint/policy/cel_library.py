@@ -8,7 +8,7 @@ so the values of Kubernetes' own types (URL, Quantity, IP, CIDR, a format) are m
 with TYPE_KEY, which two such values compare equal as the API server's do.
 
 Each library has the Kubernetes version that introduced it (svclint/model/versions.py);
-`functions(minor)` is what a policy may call on that version.
+`functions(minor, optional)` is what a policy may call on that version.
 """
 
 from __future__ import annotations
@@ -429,12 +429,10 @@ _FORMATS: dict[str, Callable[[str], list[str]]] = {
 }
 
 
-def validate(fmt: dict, text: str) -> Any:
-    """`format.dns1123Label().validate(s)`: optional.none() when valid, else the errors."""
-    from svclint.policy.cel import cel_module  # the module that runs the expression, not another copy
-
+def validate(optional: Any, fmt: dict, text: str) -> Any:
+    """`format.dns1123Label().validate(s)`: optional.none() when valid, else the errors
+    (`optional`: the OptionalValue of the CEL module that runs the expression)."""
     errors = _FORMATS[fmt["name"]](text)
-    optional = cel_module().OptionalValue
     return optional.of(errors) if errors else optional.none()
 
 
@@ -469,12 +467,15 @@ LIBRARIES: tuple[tuple[str, int, dict[str, Callable[..., Any]]], ...] = (
 )
 
 
-def functions(minor: int) -> dict[str, Callable[..., Any]]:
-    """Every library function a policy may call on Kubernetes 1.<minor>."""
+def functions(minor: int, optional: Any) -> dict[str, Callable[..., Any]]:
+    """Every library function a policy may call on Kubernetes 1.<minor>; `optional` is the
+    running CEL module's OptionalValue type (another copy's would not be recognised)."""
     found: dict[str, Callable[..., Any]] = {}
     for _, introduced, library in LIBRARIES:
         if minor >= introduced:
             found.update(library)
+    if "validate" in found:
+        found["validate"] = functools.partial(validate, optional)
     return found
 
 
