@@ -10,6 +10,7 @@ import io
 import json
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -61,6 +62,7 @@ def findings(texts: st.SearchStrategy[str]) -> st.SearchStrategy[Finding]:
 FINDINGS = findings(ANY_TEXT)
 
 
+@pytest.mark.slow  # 150 generated cases: a second or more
 @PROPERTY_SETTINGS
 @given(JSON_VALUES)
 def test_dumps_writes_what_json_dumps_with_indent_writes(value: Any) -> None:
@@ -93,6 +95,7 @@ def written(reporter, result: Report) -> str:
     return stream.getvalue()
 
 
+@pytest.mark.slow  # 150 generated cases: a second or more
 @PROPERTY_SETTINGS
 @given(st.lists(FINDINGS, max_size=6), st.integers(0, 10**5), st.integers(0, 10**5))
 def test_json_report_is_json_dumps_of_the_document(findings: list[Finding], files: int, objects: int) -> None:
@@ -111,6 +114,7 @@ def plain_gitlab_report(result: Report) -> str:
     return json.dumps(issues, indent=2) + "\n"
 
 
+@pytest.mark.slow  # 150 generated cases: a second or more
 @PROPERTY_SETTINGS
 @given(st.lists(findings(UTF8_TEXT), max_size=6))
 def test_gitlab_report_is_json_dumps_of_the_issues(findings: list[Finding]) -> None:
@@ -144,6 +148,7 @@ def test_xml_text_replaces_what_xml_cannot_carry(value: str) -> None:
     assert junit._xml_text(value) == junit._NOT_XML.sub("\ufffd", value)
 
 
+@pytest.mark.slow  # 150 generated cases: a second or more
 @PROPERTY_SETTINGS
 @given(st.lists(findings(UTF8_TEXT), max_size=4).map(lambda some: some + some))  # repeated: counted apart
 def test_fingerprints_hash_identity_and_occurrence(some: list[Finding]) -> None:
