@@ -14,7 +14,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from svclint.check.finding import Severity, grouped
+from svclint.check.finding import Finding, Severity, grouped
 from svclint.check.fixes import Fix
 from svclint.check.registry import Rule, RulesByKind
 from svclint.check.rule_inputs import RuleInputs
@@ -66,7 +66,7 @@ class FileResult:
     spans: SpanList = field(default_factory=SpanList)  # of each document, to locate cross-object findings
     ascii: bool = False  # the file's bytes are ASCII: it can be read again in slices
     text: str | None = None  # kept for stdin, pipes and what is not a regular file, to locate cross-object findings
-    policy_findings: list[LocalFinding] = field(default_factory=list)  # when judged as checked (check_file's policies)
+    policy_findings: list[Finding] = field(default_factory=list)  # when judged as checked (check_file's policies)
 
 
 def check_file(path: str, settings: Settings, rules: dict[str, Rule], policies: PolicySet | None = None) -> FileResult:
@@ -103,7 +103,7 @@ def check_source(source: SourceFile, ascii_bytes: bool, regular: bool, settings:
         if settings.allow_suppressions:
             _collect_annotation(resource, number, resolver, rules, result)
         if judge:
-            result.policy_findings += judge(resource, number)
+            result.policy_findings += judge(resource)
         _keep_facts(resource, plan, result)
     # Last: the loader adds its problems (bad YAML, duplicate keys) as it parses.
     result.findings.extend(_about_document(p, rules, numbers) for p in source.problems if p.rule in rules)
@@ -119,14 +119,16 @@ class _Judge:
         self.resolver = resolver
         self.enabled: dict[str, bool] = {}  # by --select and --ignore, per policy rule
 
-    def __call__(self, resource: Resource, number: int) -> list[LocalFinding]:
+    def __call__(self, resource: Resource) -> list[Finding]:
+        """Whole findings, not LocalFindings: their object is known here (in the namespace the
+        engine would give it, else they are dropped), and the parent then has less to do."""
+        admitted = admitted_namespace(resource, self.settings.namespace)
+        verdicts = [verdict for verdict in self.policies.check(admitted) if self._enabled(verdict.rule)]
         found = []
-        for verdict in self.policies.check(admitted_namespace(resource, self.settings.namespace)):
-            if not self._enabled(verdict.rule):
-                continue
+        for verdict in verdicts:
             line, column = self.resolver.locate(resource.doc_index, resource.base_path + tuple(verdict.path), "key")
-            found.append(LocalFinding(line, column, verdict.rule, Severity.parse(verdict.level or "error"),
-                                      verdict.message, number))
+            found.append(Finding(resource.file, line, column, verdict.rule, Severity.parse(verdict.level or "error"),
+                                 verdict.message, admitted.ref))
         return found
 
     def _enabled(self, rule: str) -> bool:

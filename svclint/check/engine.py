@@ -184,9 +184,10 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
     findings = [
         Finding(result.path, f.line, f.column, f.rule, f.severity, f.message,
                 _object_of(f, result.path, objects_by_file[result.path], kustomized, settings.namespace), f.fix)
-        for result in results
-        for f in (result.findings + result.policy_findings if policies.judged_early else result.findings)
+        for result in results for f in result.findings
     ]
+    if policies.judged_early:
+        findings += [finding for result in results for finding in result.policy_findings]
     findings += _cross_object_findings(index, settings, rules, reported, workers)
     findings += policies.findings
     # Only suppressions need the objects of a file by number (refs cost ~3 µs an object).

@@ -130,8 +130,12 @@ def suppress(findings: Sequence[Finding], suppressions: Mapping[str, Sequence[Su
     used: set[tuple[str, int]] = set()
     kept = []
     for finding in findings:
+        here = suppressions.get(finding.file)
+        if not here:  # most files: nothing to look at
+            kept.append(finding)
+            continue
         covering = [
-            number for number, suppression in enumerate(suppressions.get(finding.file, ()))
+            number for number, suppression in enumerate(here)
             if suppression.covers(finding, _object_of(suppression, objects.get(finding.file, ())))
         ]
         used.update((finding.file, number) for number in covering)
