@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
 from svclint.check.caused import add_caused
-from svclint.check.checkfile import FileResult, LocalFinding, admitted_namespace, context_facts, fact_plan
+from svclint.check.checkfile import (
+    FileResult,
+    LocalFinding,
+    admitted_namespace,
+    context_facts,
+    fact_plan,
+    policy_finding,
+)
 from svclint.check.failure import reading
 from svclint.check.finding import Finding, Hit, Severity, grouped
 from svclint.check.overrides import apply_policy
@@ -187,7 +194,7 @@ def combine(results: Sequence[FileResult], settings: Settings, rules: dict[str, 
         for result in results for f in result.findings
     ]
     if policies.judged_early:
-        findings += [finding for result in results for finding in result.policy_findings]
+        findings += [policy_finding(result.path, row) for result in results for row in result.policy_rows]
     findings += _cross_object_findings(index, settings, rules, reported, workers)
     findings += policies.findings
     # Only suppressions need the objects of a file by number (refs cost ~3 µs an object).

@@ -42,7 +42,7 @@ class PolicyOutcome:
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     policies: list[tuple[str, str, str]] = field(default_factory=list)  # (rule, description, file)
-    judged_early: bool = False  # the reported files' FileResult.policy_findings stand
+    judged_early: bool = False  # the reported files' FileResult.policy_rows stand
 
 
 @dataclass
@@ -79,7 +79,7 @@ def gather_policies(index: ResourceIndex, settings: Settings, files: Sequence[st
 def policy_findings(index: ResourceIndex, reported: dict[str, FileResult], settings: Settings,
                     rules: dict[str, Rule], workers: int = 1, early: Policies | None = None) -> PolicyOutcome:
     """The findings of the run's policies. `early`: the policies the reported files were
-    judged against as they were checked (FileResult.policy_findings); when the run's objects
+    judged against as they were checked (FileResult.policy_rows); when the run's objects
     leave them as they were, those judgements stand and no file is parsed again."""
     outcome = PolicyOutcome()
     parsed = dict(early.parsed) if early else {}
