@@ -9,11 +9,13 @@ types, ports, labels, annotations, messageExpression, variables, matchConditions
 its own literals, so that no two compile alike. Times the real CLI, the median of `--runs`.
 Run by hand; nothing here is a test.
 
-Measured on the 2-core machine (2026-12-03, the two runs back to back): before the memo
-by groups and expressions, the trimmed object and the one-write JSON report, 16.83 s
-against 3.73 s (4.52x); after, 11.95 s against 3.94 s (3.04x). What remains is about a
-third each: evaluating (mostly expressions that read each object's name), parsing the
-judged files again and locating the 73,838 findings, and reporting them.
+Measured on the 2-core machine (2026-12-03, runs back to back): before the memo by groups
+and expressions, the trimmed object and the one-write JSON report, 16.83 s against 3.73 s
+(4.52x); after, 11.95 s against 3.94 s (3.04x). Then objects were judged while their file
+is parsed (no second parse), the CEL activation made smaller, the reporters rewritten and
+the findings sent back from workers as tuples: see the closing note of issue 16 for the
+figures. What remains is mostly the volume of findings: 7.4 a Service, each evaluated
+(its messageExpression reads the Service's name), located, made a Finding and reported.
 """
 
 from __future__ import annotations
