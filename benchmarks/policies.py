@@ -1,12 +1,14 @@
 """What ValidatingAdmissionPolicies cost a run: 100 policies (and their bindings) against
 10,000 Services, as a ratio to the same run without policies.
 
-    python benchmarks/policies.py [--services 10000] [--policies 100] [--runs 3] [--jobs N]
+    python benchmarks/policies.py [--services 10000] [--policies 100] [--runs 3] [--jobs N] [--compliant]
 
 The Services (in files of 100) vary in type, ports, labels and annotations so that the
 policies find some violations; the policies are shaped like those of policies/ (externalIPs,
 types, ports, labels, annotations, messageExpression, variables, matchConditions), each with
-its own literals, so that no two compile alike. Times the real CLI, the median of `--runs`.
+its own literals, so that no two compile alike. With --compliant every Service is a
+ClusterIP on port 80, which every policy admits: the cost of evaluating alone, without
+findings to place and report. Times the real CLI, the median of `--runs`.
 Run by hand; nothing here is a test.
 
 Measured on the 2-core machine (2026-12-03, runs back to back): before the memo by groups
@@ -97,13 +99,14 @@ def policy(i: int) -> list[dict]:
     ]
 
 
-def write_inputs(root: Path, services: int, policies: int) -> tuple[Path, Path]:
+def write_inputs(root: Path, services: int, policies: int, compliant: bool = False) -> tuple[Path, Path]:
     manifests, policy_dir = root / "manifests", root / "policies"
     manifests.mkdir()
     policy_dir.mkdir()
     per_file = 100
     for start in range(0, services, per_file):
-        docs = [SERVICE.format(n=n, ns=n % 20, type=TYPES[n % len(TYPES)], port=[80, 443, 8080, 22][n % 4],
+        docs = [SERVICE.format(n=n, ns=n % 20, type="ClusterIP" if compliant else TYPES[n % len(TYPES)],
+                               port=80 if compliant else [80, 443, 8080, 22][n % 4],
                                scheme="internal" if n % 3 else "internet-facing")
                 for n in range(start, min(start + per_file, services))]
         (manifests / f"services-{start // per_file:03}.yaml").write_text("---\n".join(docs), encoding="utf-8")
@@ -128,9 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--policies", type=int, default=100)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=None, help="--jobs for svclint (default: its own choice)")
+    parser.add_argument("--compliant", action="store_true", help="Services every policy admits")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        manifests, policy_dir = write_inputs(Path(tmp), args.services, args.policies)
+        manifests, policy_dir = write_inputs(Path(tmp), args.services, args.policies, args.compliant)
         base = [sys.executable, "-m", "svclint", str(manifests), "--no-cache", "--format", "json", "--exit-zero"]
         if args.jobs:
             base += ["--jobs", str(args.jobs)]
