@@ -21,7 +21,7 @@ from svclint.report import github, gitlab, json_report, json_text, junit, text
 from svclint.report.fingerprints import fingerprints
 from svclint.report.paths import report_path
 
-PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY_SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Any code point, and those that need care: lone surrogates (from file names that are not
 # UTF-8), controls, bidi and line separators, quotes, backslashes, and % (the templates' own).
@@ -62,7 +62,7 @@ def findings(texts: st.SearchStrategy[str]) -> st.SearchStrategy[Finding]:
 FINDINGS = findings(ANY_TEXT)
 
 
-@pytest.mark.slow  # 150 generated cases: a second or more
+@pytest.mark.slow  # 100 generated cases: a second or so
 @PROPERTY_SETTINGS
 @given(JSON_VALUES)
 def test_dumps_writes_what_json_dumps_with_indent_writes(value: Any) -> None:
@@ -95,7 +95,7 @@ def written(reporter, result: Report) -> str:
     return stream.getvalue()
 
 
-@pytest.mark.slow  # 150 generated cases: a second or more
+@pytest.mark.slow  # 100 generated cases: a second or so
 @PROPERTY_SETTINGS
 @given(st.lists(FINDINGS, max_size=6), st.integers(0, 10**5), st.integers(0, 10**5))
 def test_json_report_is_json_dumps_of_the_document(findings: list[Finding], files: int, objects: int) -> None:
@@ -114,7 +114,7 @@ def plain_gitlab_report(result: Report) -> str:
     return json.dumps(issues, indent=2) + "\n"
 
 
-@pytest.mark.slow  # 150 generated cases: a second or more
+@pytest.mark.slow  # 100 generated cases: a second or so
 @PROPERTY_SETTINGS
 @given(st.lists(findings(UTF8_TEXT), max_size=6))
 def test_gitlab_report_is_json_dumps_of_the_issues(findings: list[Finding]) -> None:
@@ -148,7 +148,7 @@ def test_xml_text_replaces_what_xml_cannot_carry(value: str) -> None:
     assert junit._xml_text(value) == junit._NOT_XML.sub("\ufffd", value)
 
 
-@pytest.mark.slow  # 150 generated cases: a second or more
+@pytest.mark.slow  # 100 generated cases: a second or so
 @PROPERTY_SETTINGS
 @given(st.lists(findings(UTF8_TEXT), max_size=4).map(lambda some: some + some))  # repeated: counted apart
 def test_fingerprints_hash_identity_and_occurrence(some: list[Finding]) -> None:
