@@ -128,7 +128,6 @@ class _Judge:
         self.policies = policies
         self.settings = settings
         self.resolver = resolver
-        self.enabled: dict[str, bool] = {}  # by --select and --ignore, per policy rule
 
     def __call__(self, resource: Resource) -> list[PolicyRow]:
         """Its object is known here (in the namespace the engine would give it, else the rows
@@ -136,16 +135,11 @@ class _Judge:
         admitted = admitted_namespace(resource, self.settings.namespace)
         found = []
         for verdict in self.policies.check(admitted):
-            if self._enabled(verdict.rule):
+            if policy_enabled(verdict.rule, self.settings.select, self.settings.ignore):
                 line, column = self.resolver.locate(resource.doc_index, resource.base_path + tuple(verdict.path), "key")
                 found.append((line, column, verdict.rule, int(Severity.parse(verdict.level or "error")),
                               verdict.message, admitted.kind, admitted.namespace, admitted.name))
         return found
-
-    def _enabled(self, rule: str) -> bool:
-        if rule not in self.enabled:
-            self.enabled[rule] = policy_enabled(rule, self.settings.select, self.settings.ignore)
-        return self.enabled[rule]
 
 
 def admitted_namespace(resource: Resource, default: str) -> Resource:

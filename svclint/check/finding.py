@@ -31,7 +31,7 @@ class Severity(enum.IntEnum):
 
     @property
     def label(self) -> str:
-        return self.name.lower()
+        return _LABELS[self]  # reporters ask once per finding: Enum.name is a slow descriptor
 
     @classmethod
     def parse(cls, name: str) -> "Severity":
@@ -39,6 +39,9 @@ class Severity(enum.IntEnum):
             return cls[name.upper()]
         except KeyError:
             raise ValueError(f"unknown severity {name!r} (expected error, warning or info)") from None
+
+
+_LABELS = {severity: severity.name.lower() for severity in Severity}
 
 
 @dataclass(frozen=True)

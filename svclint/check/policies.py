@@ -69,9 +69,10 @@ def gather_policies(index: ResourceIndex, settings: Settings, files: Sequence[st
     (linted files that hold policies), with the namespaces and parameter objects they need,
     compiled; None without any policy."""
     parsed: dict[str, _Parsed] = {}
-    supporting = _supporting(index, {}, settings, parsed, files)
-    if supporting is None:
+    found = _supporting(index, {}, settings, parsed, files)
+    if found is None:
         return None
+    supporting = found[0]
     policies = _policy_set(supporting, settings)
     return Policies(policies, _support(policies, supporting), parsed)
 
@@ -83,9 +84,10 @@ def policy_findings(index: ResourceIndex, reported: dict[str, FileResult], setti
     leave them as they were, those judgements stand and no file is parsed again."""
     outcome = PolicyOutcome()
     parsed = dict(early.parsed) if early else {}
-    supporting = _supporting(index, reported, settings, parsed)
-    if supporting is None:
+    found = _supporting(index, reported, settings, parsed)
+    if found is None:
         return outcome
+    supporting, namespaced = found
     outcome.judged_early = early is not None and early.support == _support(early.policies, supporting)
     policies = early.policies if early and outcome.judged_early else _policy_set(supporting, settings)
     outcome.notes = policies.notes
@@ -97,7 +99,6 @@ def policy_findings(index: ResourceIndex, reported: dict[str, FileResult], setti
     judged = set() if outcome.judged_early else _judged_files(policies, index, reported)
     # A context file is never reported on; a --policy file is (its policies' problems).
     paths = sorted(path for path in {*by_file, *judged} if path in reported or path in parsed)
-    namespaced = _namespaces(index)
     run = _PolicyRun(policies, reported, parsed, namespaced, by_file, judged, rules, settings)
     workers = workers if FORKS and len(paths) > 1 else 1  # elsewhere each worker would get it pickled
     outcome.findings = [f for found in map_in_workers(_judge_file, run, paths, workers) for f in found]
@@ -105,9 +106,11 @@ def policy_findings(index: ResourceIndex, reported: dict[str, FileResult], setti
 
 
 def _supporting(index: ResourceIndex, reported: dict[str, FileResult], settings: Settings,
-                parsed: dict[str, _Parsed], files: Sequence[str] = ()) -> list[Resource] | None:
+                parsed: dict[str, _Parsed], files: Sequence[str] = ()
+                ) -> tuple[list[Resource], dict[tuple, str]] | None:
     """The objects policies are built from: policies, bindings, namespaces and parameter
-    objects (whole: their files are parsed again, into `parsed`); None without any policy."""
+    objects (whole: their files are parsed again, into `parsed`), and the namespace of each
+    object of the index by its place; None without any policy."""
     sources: list[str] = []
     if settings.policies or files:
         read_already = {os.path.normpath(r.file) for r in index.objects}  # a --policy file also linted or in context
@@ -116,7 +119,7 @@ def _supporting(index: ResourceIndex, reported: dict[str, FileResult], settings:
     in_index = [r for kind in (POLICY_KIND, BINDING_KIND) for r in index.of_kind(kind) if is_policy(r) or is_binding(r)]
     if not in_index and not sources:
         return None
-    namespaced = _namespaces(index)
+    namespaced = {(r.file, r.doc_index, r.base_path): r.namespace for r in index.objects}
     for spec in sources:
         if spec not in parsed:
             parsed[spec] = _parse(*_read_policy_source(spec), namespaced)
@@ -126,7 +129,7 @@ def _supporting(index: ResourceIndex, reported: dict[str, FileResult], settings:
     for path in sorted({r.file for r in index.objects if (group_version(r)[0], r.kind) in param_kinds}):
         whole = _parsed(path, reported, parsed, namespaced)
         supporting += [r for r in whole.objects if (group_version(r)[0], r.kind) in param_kinds]
-    return supporting
+    return supporting, namespaced
 
 
 def _policy_set(supporting: list[Resource], settings: Settings) -> PolicySet:
@@ -138,10 +141,6 @@ def _support(policies: PolicySet, supporting: list[Resource]) -> frozenset[tuple
     """Which objects the policies were built from; namespaces only when some policy reads them."""
     return frozenset((r.file, r.doc_index, r.base_path, r.namespace) for r in supporting
                      if r.qualified_kind != "Namespace" or policies.reads_namespaces)
-
-
-def _namespaces(index: ResourceIndex) -> dict[tuple, str]:
-    return {(r.file, r.doc_index, r.base_path): r.namespace for r in index.objects}
 
 
 def _judged_files(policies: PolicySet, index: ResourceIndex, reported: dict[str, FileResult]) -> set[str]:

@@ -12,6 +12,7 @@ code over a prefix, a longer prefix over a shorter one); on a tie, ignore wins.
 from __future__ import annotations
 
 import difflib
+import functools
 from typing import Iterable
 
 from svclint.check.registry import Rule, load_rules
@@ -52,9 +53,9 @@ def policy_specificity(selector: str, rule: str) -> int | None:
     return 1 if selector == ALL_POLICIES else None
 
 
-def policy_enabled(rule: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
+@functools.lru_cache(maxsize=4096)  # asked for each verdict: tens of thousands in a run, for a few policies
+def policy_enabled(rule: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
     """Whether `select` (every policy when empty) and `ignore` leave a policy's findings on."""
-    select, ignore = tuple(select), tuple(ignore)
     chosen = [s for s in (policy_specificity(sel, rule) for sel in select) if s is not None]
     ignored = [s for s in (policy_specificity(sel, rule) for sel in ignore) if s is not None]
     selected = max(chosen) if chosen else (0 if not select else None)

@@ -10,7 +10,6 @@ from svclint.check.finding import Finding, Severity
 from svclint.report import json_text
 
 FIELDS = ("file", "line", "column", "rule", "severity", "message", "kind", "namespace", "name")
-LABELS = {severity: severity.label for severity in Severity}  # a dict: the enum's property costs a tenth of the report
 
 
 def report(result: Report, stream: TextIO, color: bool = False) -> None:
@@ -39,7 +38,7 @@ def summary(result: Report) -> dict[str, int]:
 
 def _values(f: Finding) -> tuple[Any, ...]:
     """The finding's values in the order of FIELDS, then its `via` (rendered by)."""
-    return (f.file, f.line, f.column, f.rule, LABELS[f.severity], f.message,
+    return (f.file, f.line, f.column, f.rule, f.severity.label, f.message,
             f.obj.kind, f.obj.namespace, f.obj.name, *f.via)
 
 
